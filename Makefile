@@ -1,0 +1,35 @@
+# Every target makes .venv itself when it is missing (or older than pyproject.toml).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: crawl demo stats test lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+## crawl: the main job, the summit campaign from the live sites into archive.db
+crawl: $(STAMP)
+	$(BIN)/archive crawl --campaign campaigns/summit.toml
+
+## demo: crawl the bundled mirror over 127.0.0.1 into archive.db (no internet needed)
+demo: $(STAMP)
+	$(BIN)/archive demo
+
+## stats: what the archive holds
+stats: $(STAMP)
+	$(BIN)/archive stats
+
+## test: lint, then the whole test suite (no network but loopback)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,52 @@
+"""What a spider hands to the normaliser: the page's fields as printed, before any cleaning.
+
+A spider fills a :class:`RawArticle` from its own selectors (and the generic extractor for
+whatever they miss); :func:`crawler.normalise.normalise_article` turns it into the article
+record of docs/ARCHITECTURE.md. Nothing here parses or cleans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading"]
+
+
+@dataclass
+class Block:
+    """One block of the article body, in page order: a paragraph or an in-body heading."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass
+class RawImage:
+    """An image of the article with its caption exactly as printed (credit still inside)."""
+
+    src: str
+    caption: str | None = None
+    alt: str | None = None
+
+
+@dataclass
+class RawArticle:
+    """An article page's fields as the site printed them.
+
+    ``outlet`` is the publisher of the page (the spider's outlet); ``published`` and
+    ``updated`` are date texts as printed (or ISO strings from meta tags); ``authors`` are
+    byline texts found outside the body (a meta author, a by-line span); the body's own
+    byline (【香港商報訊】記者王丹丹報道：…) stays in the first block for the normaliser.
+    """
+
+    url: str
+    outlet: str
+    title: str | None = None
+    subtitle: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    images: list[RawImage] = field(default_factory=list)
+    source_line: str | None = None
