@@ -1,0 +1,17 @@
+"""Named exceptions: each says who raises it; the CLI turns them into one-line errors."""
+
+
+class ArchiveError(Exception):
+    """Base class of the errors the `archive` command reports as a one-line message."""
+
+
+class NotAnArchive(ArchiveError):
+    """Raised by store.Archive.open when the file is not an SQLite archive database."""
+
+
+class CampaignError(ArchiveError):
+    """Raised by campaign.load_campaign when a campaign file is missing or malformed."""
+
+
+class MirrorError(ArchiveError):
+    """Raised by mirror.serve_mirror when the mirror folder is missing or cannot be served."""

@@ -1,0 +1,144 @@
+"""The archive database: schema, saving, re-crawls, full-text index, errors."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from crawler.errors import NotAnArchive
+from crawler.store import Archive, article_id
+
+URL = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
+RECORD = {
+    "url": URL,
+    "canonical_url": URL,
+    "outlet": "香港商報",
+    "original_outlet": None,
+    "title": "港府循四大方向 發展新質生產力",
+    "subtitle": "特首：善用自身優勢積極創新變革",
+    "published": "2024-08-30T04:21:37+08:00",
+    "updated": None,
+    "bylines": [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}],
+    "dateline": {"place": None, "date": None},
+    "body": "【香港商報訊】記者王丹丹報道：昨日，「科技+新質生產力高峰論壇」在本港舉辦。",
+    "sections": ["建設國際科創中心重要引擎"],
+    "images": [
+        {
+            "src": "https://www.hkcd.com.hk/hkcdweb/images/2024-08/30/a8652301_2.jpg",
+            "caption": "啓動儀式。",
+            "caption_raw": "啓動儀式。中聯辦網站圖片",
+            "source": "中聯辦網站",
+            "photographer": None,
+        }
+    ],
+    "mentioned_dates": [{"text": "昨日", "date": "2024-08-29"}],
+    "script": "Hant",
+    "source_line": None,
+    "content_hash": "sha256:abc",
+}
+
+
+@pytest.fixture
+def archive(db_path: Path):
+    archive = Archive.open(db_path)
+    yield archive
+    archive.close()
+
+
+def save(archive: Archive, record: dict, when: str = "2024-08-30T00:00:00+00:00") -> str:
+    return archive.save_article(record, crawl_id=None, http_status=200, fetched_at=when)
+
+
+def test_new_article_is_stored_with_children(archive: Archive) -> None:
+    assert save(archive, RECORD) == "new"
+    row = archive.db["articles"].get(article_id(URL))
+    assert (row["title"], row["outlet"], row["captions"]) == (
+        "港府循四大方向 發展新質生產力",
+        "香港商報",
+        "啓動儀式。",
+    )
+    assert [r["name"] for r in archive.db["bylines"].rows] == ["王丹丹"]
+    assert [r["source"] for r in archive.db["images"].rows] == ["中聯辦網站"]
+    assert archive.db["article_urls"].get(URL)["http_status"] == 200
+
+
+def test_recrawl_of_unchanged_page_only_moves_last_seen(archive: Archive) -> None:
+    save(archive, RECORD, "2024-08-30T00:00:00+00:00")
+    assert save(archive, copy.deepcopy(RECORD), "2024-09-01T00:00:00+00:00") == "unchanged"
+    row = archive.db["articles"].get(article_id(URL))
+    assert (row["first_seen"], row["last_seen"]) == (
+        "2024-08-30T00:00:00+00:00",
+        "2024-09-01T00:00:00+00:00",
+    )
+    counts = [archive.db[t].count for t in ("articles", "article_urls", "bylines", "images")]
+    assert counts == [1, 1, 1, 1]
+
+
+def test_changed_page_replaces_fields_and_children(archive: Archive) -> None:
+    save(archive, RECORD)
+    edited = copy.deepcopy(RECORD)
+    edited["bylines"] = [{"role": "reporter", "name": "李明", "outlet": "香港商報"}]
+    assert save(archive, edited, "2024-09-01T00:00:00+00:00") == "updated"
+    assert [r["name"] for r in archive.db["bylines"].rows] == ["李明"]
+    assert archive.db["articles"].count == 1
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [("新質生產力", True), ("啓動儀式", True), ("特首：善用", True), ("無關的詞語", False)],
+    ids=["body", "caption", "subtitle", "absent"],
+)
+def test_full_text_index_follows_the_articles(archive: Archive, query: str, found: bool) -> None:
+    save(archive, RECORD)
+    hits = archive.db.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [f'"{query}"']
+    ).fetchone()[0]
+    assert bool(hits) is found
+
+
+def test_full_text_index_stays_in_sync_on_update(archive: Archive) -> None:
+    save(archive, RECORD)
+    edited = {**copy.deepcopy(RECORD), "body": "完全不同的正文內容", "content_hash": "sha256:def"}
+    save(archive, edited)
+    match = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+    assert archive.db.execute(match, ['"香港商報訊"']).fetchone()[0] == 0
+    assert archive.db.execute(match, ['"不同的正文"']).fetchone()[0] == 1
+    archive.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
+def test_archive_runs_in_wal_mode_with_foreign_keys(archive: Archive) -> None:
+    assert archive.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.db.execute("INSERT INTO bylines (article_id, name) VALUES ('missing', 'x')")
+
+
+def test_crawl_rows_record_start_and_finish(archive: Archive) -> None:
+    crawl_id = archive.start_crawl(source="hkcd", campaign="summit", since="2024-08-01")
+    archive.record_fetch_error(crawl_id, url=URL, reason="HTTP 404", http_status=404)
+    archive.finish_crawl(crawl_id, status="finished", counts={"pages": 3, "errors": 1})
+    row = archive.db["crawls"].get(crawl_id)
+    assert (row["status"], row["pages"], row["errors"], row["since"]) == (
+        "finished",
+        3,
+        1,
+        "2024-08-01",
+    )
+    assert archive.db["fetch_errors"].count == 1
+
+
+def test_reopening_applies_no_migration_twice(db_path: Path) -> None:
+    Archive.open(db_path).close()
+    archive = Archive.open(db_path)
+    assert archive.db["_sqlite_migrations"].count == 1
+    archive.close()
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are not the archives you are looking for\n" * 20)
+    with pytest.raises(NotAnArchive, match="is not an archive database"):
+        Archive.open(path)
+    assert path.read_text().startswith("these are not")
