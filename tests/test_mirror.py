@@ -1,0 +1,90 @@
+"""The local mirror: URL mapping both ways, files over HTTP, the site search."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from crawler.mirror import MirrorServer, from_mirror, to_mirror
+
+MIRROR_URL = "http://127.0.0.1:8123"
+
+
+@pytest.mark.parametrize(
+    "real, mirrored",
+    [
+        (
+            "https://www.hkcd.com.hk/hkcdweb/index.html",
+            "http://127.0.0.1:8123/www.hkcd.com.hk/hkcdweb/index.html",
+        ),
+        ("https://www.hkcd.com.hk/", "http://127.0.0.1:8123/www.hkcd.com.hk/"),
+        (
+            "https://www.locpg.gov.cn/jsdt/2024-08/29/c_1212345678.htm?from=rss",
+            "http://127.0.0.1:8123/www.locpg.gov.cn/jsdt/2024-08/29/c_1212345678.htm?from=rss",
+        ),
+    ],
+    ids=["page", "root", "query"],
+)
+def test_urls_map_onto_the_mirror_and_back(real: str, mirrored: str) -> None:
+    assert to_mirror(real, MIRROR_URL) == mirrored
+    assert from_mirror(mirrored, MIRROR_URL) == real
+
+
+def test_a_url_off_the_mirror_does_not_map_back() -> None:
+    assert from_mirror("http://example.org/a.html", MIRROR_URL) is None
+
+
+def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, data=data, timeout=10) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_pages_are_served_under_their_host(mirror: MirrorServer) -> None:
+    status, body = fetch(
+        f"{mirror.url}/www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
+    )
+    assert status == 200
+    assert "港府循四大方向 發展新質生產力" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/www.hkcd.com.hk/nowhere.html",
+        "/www.hkcd.com.hk/_mirror.json",
+        "/www.hkcd.com.hk/../conftest.py",
+        "/",
+    ],
+    ids=["missing", "config", "escape", "root"],
+)
+def test_what_is_not_a_site_page_is_not_found(mirror: MirrorServer, path: str) -> None:
+    assert fetch(mirror.url + path)[0] == 404
+
+
+def test_site_search_answers_percent_encoded_links(mirror: MirrorServer) -> None:
+    form = urllib.parse.urlencode({"keyword": "鄭雁雄"}).encode()
+    status, body = fetch(f"{mirror.url}/www.hkcd.com.hk/hkcdweb/php/getSearchResult.php", form)
+    assert status == 200
+    assert "<" not in body
+    answer = urllib.parse.unquote(body)
+    assert (
+        '<a href="https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652302.html">'
+        in answer
+    )
+    assert "<h6>鄭雁雄：發展新質生產力關鍵是做起來</h6><i>2024-08-30</i>" in answer
+
+
+def test_search_for_an_absent_word_finds_nothing(mirror: MirrorServer) -> None:
+    form = urllib.parse.urlencode({"keyword": "不存在的關鍵詞"}).encode()
+    assert fetch(f"{mirror.url}/www.hkcd.com.hk/hkcdweb/php/getSearchResult.php", form) == (200, "")
+
+
+def test_the_server_logs_what_it_answered(mirror: MirrorServer) -> None:
+    fetch(f"{mirror.url}/www.hkcd.com.hk/robots.txt")
+    assert "/robots.txt" in mirror.log.paths("www.hkcd.com.hk")
