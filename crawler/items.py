@@ -50,3 +50,20 @@ class RawArticle:
     blocks: list[Block] = field(default_factory=list)
     images: list[RawImage] = field(default_factory=list)
     source_line: str | None = None
+
+
+@dataclass
+class ArticleItem:
+    """What travels through the item pipelines: the page as printed, then its record.
+
+    The spider fills ``raw`` and the fetch facts; NormalisePipeline fills ``record``.
+    """
+
+    raw: RawArticle
+    http_status: int
+    fetched_at: str
+    record: dict | None = None
+
+    def __repr__(self) -> str:
+        """Short enough for a log line: Scrapy logs items whole."""
+        return f"<ArticleItem {self.raw.url} {self.raw.title!r}>"

@@ -1,0 +1,79 @@
+"""Downloader middlewares of the archive crawler.
+
+SourceHealth gives a source up as unreachable: once ``UNREACHABLE_AFTER`` download attempts have
+failed to connect (DNS lookup, refused, timed out) before any page of the crawl was fetched, it
+closes the spider with the reason ``unreachable`` and records why in the stat
+``archive/unreachable``, so a crawl with no network ends within seconds, with one line per source.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    NotConfigured,
+)
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.error import ConnectError
+from twisted.web._newclient import ResponseNeverReceived
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+CONNECTION_ERRORS = (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    ConnectError,
+    ResponseNeverReceived,
+)
+ERROR_DESCRIPTIONS = {
+    CannotResolveHostError: "DNS lookup failed",
+    DownloadConnectionRefusedError: "connection refused",
+    DownloadTimeoutError: "timed out",
+}
+
+
+class SourceHealth:
+    """Closes the spider when its source cannot be reached at all."""
+
+    def __init__(self, crawler: Crawler, limit: int):
+        self.crawler = crawler
+        self.limit = limit
+        self.failures = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SourceHealth:
+        limit = crawler.settings.getint("UNREACHABLE_AFTER")
+        if limit <= 0:
+            raise NotConfigured
+        return cls(crawler, limit)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        if not isinstance(exception, CONNECTION_ERRORS):
+            return
+        if stats.get_value("response_received_count") or stats.get_value("archive/unreachable"):
+            return
+        self.failures += 1
+        if self.failures >= self.limit:
+            reason = f"{describe_error(exception)} ({request.url})"
+            stats.set_value("archive/unreachable", reason)
+            logger.error("Giving up on %s: unreachable: %s", self.crawler.spider.name, reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="unreachable"))
+
+
+def describe_error(error: BaseException) -> str:
+    """A short, human account of a download failure."""
+    for kind, description in ERROR_DESCRIPTIONS.items():
+        if isinstance(error, kind):
+            return description
+    return f"{type(error).__name__}: {error}".strip().rstrip(":")

@@ -1,0 +1,70 @@
+"""Scrapy settings of the archive crawler (project priority).
+
+`archive crawl -s NAME=VALUE` overrides any of them at cmdline priority; a campaign's values go
+in at spider priority. Settings of our own components carry the component's prefix:
+
+- ``ARCHIVE_DB_PATH``: the SQLite archive to write (default ``archive.db``, or ``$ARCHIVE_DB``).
+- ``ARCHIVE_CAMPAIGN``: the campaign file a spider reads its keywords and date window from when
+  none is given (default ``campaigns/summit.toml``).
+- ``MIRROR_URL``: answer the real sites' URLs from a local mirror server (tests, demo).
+- ``PROGRESS_INTERVAL``: seconds between progress lines (default 10).
+- ``UNREACHABLE_AFTER``: connection failures, with no page fetched, after which a source is
+  given up as unreachable (default 3).
+"""
+
+import os
+
+BOT_NAME = "summit-archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Who we are, so that site operators can reach the archive's keepers.
+USER_AGENT = "summit-archive/0.1 (research web archive; +{})".format(
+    os.environ.get("ARCHIVE_CONTACT", "https://github.com/summit-archive")
+)
+
+# Politeness towards news sites and government servers.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Give up on a dead host quickly: (1 + RETRY_TIMES) * DOWNLOAD_TIMEOUT bounds one request,
+# so an unreachable source is reported within a minute.
+DOWNLOAD_TIMEOUT = 15
+RETRY_TIMES = 2
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.NormalisePipeline": 100,
+    "crawler.pipelines.CampaignFilterPipeline": 200,
+    "crawler.pipelines.StorePipeline": 900,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SourceHealth": 990,
+}
+
+# No control ports: an archive crawl runs unattended and takes no commands from the network.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,
+    "crawler.progress.Progress": 500,
+}
+
+ARCHIVE_DB_PATH = os.environ.get("ARCHIVE_DB", "archive.db")
+ARCHIVE_CAMPAIGN = "campaigns/summit.toml"
+MIRROR_URL = None
+PROGRESS_INTERVAL = 10.0
+UNREACHABLE_AFTER = 3
+
+LOG_LEVEL = "INFO"
+# The `archive` command installs its own log handler (crawler/runner.py).
+LOG_INSTALL_ROOT_HANDLER = False
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,146 @@
+"""What every news spider shares: the campaign (keywords, date window), list-page paging that
+stops at the window's start, article items, the generic fallback and fetch-error accounting.
+
+A site's spider subclasses :class:`NewsSpider`, sets ``name``, ``outlet`` and ``hosts``, yields
+list and search requests from ``start``, and implements ``parse_article(response) -> RawArticle``
+with its own selectors (kept as constants at the top of its module).
+
+Spider arguments (``scrapy crawl hkcd -a since=2024-08-01 -a until=2024-09-30``): ``campaign``
+(a campaign file; default the ``ARCHIVE_CAMPAIGN`` setting), ``since`` and ``until`` (ISO dates,
+overriding the campaign's window).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import UsageError
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.campaign import Campaign, load_campaign
+from crawler.extract import extract_generic, fill_missing
+from crawler.items import ArticleItem, RawArticle
+from crawler.middlewares import describe_error
+from crawler.signals import fetch_failed
+from crawler.store import utc_now
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")
+
+
+def date_in_url(url: str) -> date | None:
+    """The date a news URL carries in its path (/2024/08/30/, /2024-08/30/, /20240830/)."""
+    match = URL_DATE_REGEX.search(urlsplit(url).path)
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def parse_iso_date(value: str, name: str) -> date:
+    """A spider argument given as an ISO date; a UsageError naming the argument otherwise."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise UsageError(f"-a {name}={value!r}: expected a date like 2024-08-01") from error
+
+
+class NewsSpider(scrapy.Spider):
+    """Base class of the news spiders; see the module docstring."""
+
+    outlet: ClassVar[str]
+    hosts: ClassVar[tuple[str, ...]] = ()
+    campaign: Campaign
+
+    def __init__(
+        self,
+        campaign: str | Campaign | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.allowed_domains = list(self.hosts)
+        self._campaign_arg = campaign
+        self._since = parse_iso_date(since, "since") if since else None
+        self._until = parse_iso_date(until, "until") if until else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        chosen = spider._campaign_arg or crawler.settings.get("ARCHIVE_CAMPAIGN")
+        campaign = chosen if isinstance(chosen, Campaign) else load_campaign(chosen)
+        spider.campaign = replace(
+            campaign, since=spider._since or campaign.since, until=spider._until or campaign.until
+        )
+        return spider
+
+    # discovery helpers
+
+    def wanted(self, url: str, day: date | None = None) -> bool:
+        """Whether an article link is worth fetching: within the window by its date."""
+        return self.campaign.in_window(day or date_in_url(url))
+
+    def should_page_on(self, days: Iterable[date | None]) -> bool:
+        """Whether to follow a list page's next link: some item on it is not older than since.
+
+        Lists are newest first, but a pinned story can sit anywhere, so paging stops only when
+        a whole page is older than the window.
+        """
+        since = self.campaign.since
+        known = [day for day in days if day is not None]
+        return not since or not known or max(known) >= since
+
+    def article_request(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """A request for an article page, parsed by ``parse_article_page``."""
+        return scrapy.Request(
+            url, callback=self.parse_article_page, errback=self.on_error, **kwargs
+        )
+
+    # article pages
+
+    def parse_article(self, response: Response) -> RawArticle:
+        """The site's own extraction of an article page."""
+        raise NotImplementedError
+
+    def extract(self, response: Response) -> RawArticle:
+        """The site's extraction, with what its selectors missed filled by the generic one."""
+        generic = extract_generic(response.selector, response.url, self.outlet)
+        return fill_missing(self.parse_article(response), generic)
+
+    def parse_article_page(self, response: Response) -> ArticleItem:
+        """Extract an article page and wrap it as an item for the pipelines."""
+        raw = self.extract(response)
+        return ArticleItem(raw=raw, http_status=response.status, fetched_at=utc_now())
+
+    # errors
+
+    def on_error(self, failure: Failure) -> None:
+        """Count and record a page that could not be fetched (after retries)."""
+        request = failure.request
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        else:
+            reason = describe_error(failure.value)
+        self.logger.warning("Could not fetch %s: %s", request.url, reason)
+        self.crawler.stats.inc_value("archive/fetch_error")
+        self.crawler.stats.inc_value(
+            f"archive/fetch_error/{status or type(failure.value).__name__}"
+        )
+        self.crawler.signals.send_catch_log(
+            fetch_failed, url=request.url, reason=reason, http_status=status
+        )

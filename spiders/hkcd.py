@@ -1,0 +1,145 @@
+"""香港商報 Hong Kong Commercial Daily (www.hkcd.com.hk).
+
+Discovery: the channel list pages (``/hkcdweb/<channel>.list.html``, paged by a "next" item)
+and the site search (POST ``/hkcdweb/php/getSearchResult.php`` with ``keyword``, answered with
+percent-encoded links), one search per campaign keyword. Articles live at
+``/hkcdweb/content/YYYY/MM/DD/content_NNNNNNN.html``; hkcd.com and www.hkcd.com serve the same
+paths. Printed-page articles carry their byline in the first paragraph (【香港商報訊】記者…報道：),
+which the normaliser reads.
+
+Spider arguments: ``channels`` (comma-separated channel names, default CHANNELS), and those of
+spiders.base.NewsSpider (``campaign``, ``since``, ``until``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response
+
+from crawler.extract import extract_blocks, node_text
+from crawler.items import RawArticle, RawImage
+from spiders.base import NewsSpider, date_in_url
+
+BASE_URL = "https://www.hkcd.com.hk"
+CHANNELS = ("hongkongMacao", "china", "technology", "finance")
+LIST_URL = BASE_URL + "/hkcdweb/{channel}.list.html"
+SEARCH_URL = BASE_URL + "/hkcdweb/php/getSearchResult.php"
+ARTICLE_PATH_REGEX = re.compile(r"/hkcdweb/content/\d{4}/\d\d/\d\d/content_\d+\.html")
+
+LIST_ITEM_XPATH = "//div[contains(@class,'list')]//a[.//h6] | //a[contains(@class,'newItem')]"
+NEXT_PAGE_XPATH = (
+    "//div[contains(@class,'item') and contains(@class,'next')]//a/@href"
+    " | //a[@rel='next']/@href"
+    " | //a[normalize-space()='下一頁' or normalize-space()='下一页']/@href"
+)
+SEARCH_ITEM_XPATH = "//a[.//h6]"
+
+TITLE_XPATH = (
+    "//div[contains(@class,'poster')]/following-sibling::h2[1]"
+    " | //div[contains(@class,'breadcrumb')]/following-sibling::h2[1]"
+)
+SUBTITLE_XPATH = "./following-sibling::*[1][self::h3 or self::h4 or contains(@class,'subtitle')]"
+MSG_SPAN_XPATH = "//div[contains(@class,'newsDetailBox')]/div[contains(@class,'msg')]/span"
+BODY_XPATH = "//div[contains(@class,'newsDetail') and not(contains(@class,'newsDetailBox'))]"
+OLD_BODY_XPATH = "//div[contains(@class,'wenzi')]"
+POSTER_XPATH = "//div[contains(@class,'poster')]"
+END_XPATH = "//div[contains(@class,'newsDetailBox')]//div[contains(@class,'end')]"
+
+
+class HkcdSpider(NewsSpider):
+    """香港商報: channel lists with paging, keyword search, article pages."""
+
+    name = "hkcd"
+    outlet = "香港商報"
+    hosts = ("www.hkcd.com.hk", "hkcd.com.hk", "www.hkcd.com", "hkcd.com")
+
+    def __init__(self, channels: str | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.channels = channels.split(",") if channels else list(CHANNELS)
+
+    async def start(self) -> Any:
+        for channel in self.channels:
+            yield scrapy.Request(
+                LIST_URL.format(channel=channel), callback=self.parse_list, errback=self.on_error
+            )
+        for keyword in self.campaign.keywords:
+            yield scrapy.FormRequest(
+                SEARCH_URL,
+                formdata={"keyword": keyword},
+                callback=self.parse_search,
+                errback=self.on_error,
+                dont_filter=True,
+            )
+
+    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
+        """A channel list page: its article links in the window, then the next page."""
+        days = []
+        for link in response.xpath(LIST_ITEM_XPATH):
+            url = urldefrag(response.urljoin(link.xpath("@href").get(""))).url
+            if not is_article_url(url):
+                continue
+            day = date_in_url(url)
+            days.append(day)
+            if self.wanted(url, day):
+                yield self.article_request(url)
+        next_page = response.xpath(NEXT_PAGE_XPATH).get()
+        if next_page and self.should_page_on(days):
+            yield response.follow(next_page, callback=self.parse_list, errback=self.on_error)
+
+    def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
+        """The search endpoint's answer: percent-encoded HTML, one link per matching article."""
+        text = response.text
+        if "<" not in text:
+            text = unquote(text)
+        for href in Selector(text=text).xpath(SEARCH_ITEM_XPATH + "/@href").getall():
+            url = urldefrag(response.urljoin(href)).url
+            if is_article_url(url) and self.wanted(url):
+                yield self.article_request(url)
+
+    def parse_article(self, response: Response) -> RawArticle:
+        """An article page: title h2, subtitle, msg spans, newsDetail body, poster image."""
+        title = response.xpath(TITLE_XPATH)[:1]
+        subtitle = title.xpath(SUBTITLE_XPATH)[:1]
+        spans = response.xpath(MSG_SPAN_XPATH)
+        author = node_text(spans[0].xpath(".//font")) if spans else ""
+        published = next((node_text(s) for s in spans[1:2]), None) or _url_day(response.url)
+        body = response.xpath(BODY_XPATH)[:1] or response.xpath(OLD_BODY_XPATH)[:1]
+        blocks, images = extract_blocks(body, response.url) if body else ([], [])
+        editor = node_text(response.xpath(END_XPATH))
+        return RawArticle(
+            url=response.url,
+            outlet=self.outlet,
+            title=node_text(title) or None,
+            subtitle=node_text(subtitle) or None,
+            published=published,
+            authors=[name for name in (author, editor) if name],
+            blocks=blocks,
+            images=poster_images(response) + images,
+        )
+
+
+def is_article_url(url: str) -> bool:
+    """Whether a URL is an hkcd article page."""
+    return ARTICLE_PATH_REGEX.fullmatch(urlsplit(url).path) is not None
+
+
+def poster_images(response: Response) -> list[RawImage]:
+    """The lead image above the title, with its caption (p.imgTxt) when it has one."""
+    images = []
+    for poster in response.xpath(POSTER_XPATH):
+        src = poster.xpath(".//img/@src | .//img/@data-src").get()
+        if src:
+            caption = node_text(poster.xpath(".//p | .//*[contains(@class,'imgTxt')]")) or None
+            images.append(RawImage(src=response.urljoin(src), caption=caption))
+    return images
+
+
+def _url_day(url: str) -> str | None:
+    day = date_in_url(url)
+    return day.isoformat() if day else None
