@@ -1,0 +1,245 @@
+"""The `archive` command: crawl, demo, extract and stats.
+
+Each command parses its options, calls one library function and prints the result; errors the
+library raises (crawler.errors) become one-line messages and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from tabulate import tabulate
+
+from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.errors import ArchiveError
+from crawler.progress import Summary
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--db PATH, defaulting to $ARCHIVE_DB or ./archive.db."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="archive.db",
+        envvar="ARCHIVE_DB",
+        show_default=True,
+        help="The archive database (or set ARCHIVE_DB).",
+    )(function)
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format, the first choice being the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output format; json is meant for programs.",
+    )
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2024-08-01", param, ctx)
+
+
+DATE = DateType()
+
+
+def parse_setting(values: tuple[str, ...]) -> dict[str, str]:
+    """-s NAME=VALUE pairs as a dict; a bad pair is a usage error."""
+    settings = {}
+    for pair in values:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        settings[name] = value
+    return settings
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="summit-archive")
+def cli() -> None:
+    """Archive the news coverage of Hong Kong's 科技+新質生產力高峰論壇 into SQLite."""
+
+
+def fail(error: ArchiveError) -> None:
+    """Turn a library error into a one-line message and a non-zero exit."""
+    raise click.ClickException(str(error))
+
+
+@cli.command()
+@click.option(
+    "--campaign",
+    "campaign_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=str(DEFAULT_CAMPAIGN),
+    show_default=True,
+    help="Campaign file: sources, keywords, date window.",
+)
+@click.option("--source", "sources", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--since", type=DATE, help="Start of the date window (overrides the campaign).")
+@click.option("--until", type=DATE, help="End of the date window (overrides the campaign).")
+@click.option("--mirror", "mirror_url", metavar="URL", help="Answer every URL from a local mirror.")
+@click.option(
+    "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
+@db_option
+@format_option("text", "json")
+def crawl(
+    campaign_path: Path,
+    sources: tuple[str, ...],
+    since: date | None,
+    until: date | None,
+    mirror_url: str | None,
+    settings: tuple[str, ...],
+    verbose: bool,
+    db_path: Path,
+    output_format: str,
+) -> None:
+    """Crawl a campaign's sources into the archive.
+
+    Example:
+
+        archive crawl --campaign campaigns/summit.toml --since 2024-08-01
+    """
+    from crawler.runner import run_crawl
+
+    overrides = {**parse_setting(settings), "ARCHIVE_DB_PATH": str(db_path)}
+    try:
+        campaign = load_campaign(campaign_path)
+        summaries = run_crawl(
+            campaign,
+            sources=list(sources),
+            since=since,
+            until=until,
+            settings=overrides,
+            mirror_url=mirror_url,
+            verbose=verbose,
+        )
+    except ArchiveError as error:
+        fail(error)
+    print_summaries(summaries, output_format, db_path)
+    failed = [s for s in summaries if s.unreachable or (s.errors and not s.pages)]
+    if failed:
+        sys.exit(1)
+
+
+def print_summaries(summaries: list[Summary], output_format: str, db_path: Path) -> None:
+    """The end-of-crawl summary: a line per source, or JSON."""
+    if output_format == "json":
+        rows = [{**vars(s), "pages_per_second": round(s.pages_per_second, 2)} for s in summaries]
+        click.echo(json.dumps({"db": str(db_path), "sources": rows}, ensure_ascii=False, indent=2))
+        return
+    for summary in summaries:
+        click.echo(summary.line())
+    click.echo(
+        f"Archive {db_path}: {sum(s.new for s in summaries)} new, "
+        f"{sum(s.updated for s in summaries)} updated, "
+        f"{sum(s.skipped for s in summaries)} skipped, {sum(s.errors for s in summaries)} errors"
+    )
+
+
+@cli.command()
+@click.option(
+    "--mirror-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The mirror folder to serve (default: the bundled tests/mirror).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
+@db_option
+def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
+    """Crawl the bundled mirror of the sites, served on 127.0.0.1; no internet needed.
+
+    Example:
+
+        archive demo --db demo.db
+    """
+    from crawler.mirror import PACKAGED_MIRROR, serve_mirror
+    from crawler.runner import run_crawl
+
+    try:
+        campaign = load_campaign(DEFAULT_CAMPAIGN)
+        with serve_mirror(mirror_dir or PACKAGED_MIRROR) as server:
+            click.echo(f"Serving the mirror at {server.url}", err=True)
+            summaries = run_crawl(
+                campaign,
+                settings={"ARCHIVE_DB_PATH": str(db_path)},
+                mirror_url=server.url,
+                verbose=verbose,
+            )
+    except ArchiveError as error:
+        fail(error)
+    print_summaries(summaries, "text", db_path)
+    click.echo(
+        "\nTry next:\n"
+        f"  archive stats --db {db_path}\n"
+        f'  sqlite3 {db_path} "SELECT published, outlet, title FROM articles ORDER BY published"\n'
+        f"  archive extract tests/mirror/www.hkcd.com.hk/hkcdweb/content/2024/08/30/"
+        "content_8652301.html"
+    )
+
+
+@cli.command()
+@click.argument("file_or_url")
+@click.option("--url", help="The page's real URL, when FILE_OR_URL is a saved file.")
+@click.option("--published", type=DATE, help="Publication date, for a page that prints none.")
+def extract(file_or_url: str, url: str | None, published: date | None) -> None:
+    """Print the article record (JSON) of one saved page or URL.
+
+    Example:
+
+        archive extract saved.html --url https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
+    """
+    from crawler.extract_page import extract_record, read_page
+
+    try:
+        page_url, body, headers = read_page(file_or_url, url)
+        record = extract_record(page_url, body, headers, published=published)
+    except ArchiveError as error:
+        fail(error)
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@db_option
+@format_option("table", "json")
+def stats(db_path: Path, output_format: str) -> None:
+    """Articles by outlet and by month, and the last crawls.
+
+    Example:
+
+        archive stats --db archive.db
+    """
+    from crawler.queries import archive_stats, open_readonly
+
+    try:
+        report = archive_stats(open_readonly(db_path))
+    except ArchiveError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for heading, rows in report.items():
+        click.echo(f"\n{heading.replace('_', ' ').capitalize()}:")
+        click.echo(tabulate(rows, headers="keys") if rows else "  (none)")

@@ -1,0 +1,159 @@
+"""End-to-end crawls of the 香港商報 mirror over HTTP on 127.0.0.1 into a real archive.db."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from crawler.mirror import MirrorServer
+from tests.helpers import HKCD_HOST, REPO, run_archive
+
+pytestmark = pytest.mark.e2e
+SINCE = "2024-08-01"
+
+
+def crawl(mirror: MirrorServer, db_path: Path, *args: str) -> dict:
+    result = run_archive(
+        "crawl", "--mirror", mirror.url, "--db", str(db_path), "--format", "json", *args
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)["sources"][0]
+
+
+def in_window(entry: dict) -> bool:
+    return entry["published"][:10] >= SINCE
+
+
+def test_crawl_archives_exactly_the_summit_coverage(
+    mirror: MirrorServer, db_path: Path, hkcd_expected: list[dict]
+) -> None:
+    summary = crawl(mirror, db_path)
+    db = sqlite_utils.Database(db_path)
+    stored = {row["url"] for row in db["articles"].rows}
+    summit = {e["url"] for e in hkcd_expected if e["summit"] and in_window(e)}
+    unrelated = [e for e in hkcd_expected if not e["summit"] and in_window(e)]
+    assert len(summit) >= 20
+    assert stored == summit
+    assert (summary["new"], summary["skipped"], summary["errors"]) == (
+        len(summit),
+        len(unrelated),
+        0,
+    )
+
+
+def test_stored_articles_carry_the_pages_fields(
+    mirror: MirrorServer, db_path: Path, hkcd_expected: list[dict]
+) -> None:
+    crawl(mirror, db_path)
+    db = sqlite_utils.Database(db_path)
+    for entry in (e for e in hkcd_expected if e["summit"] and in_window(e)):
+        row = next(db["articles"].rows_where("url = ?", [entry["url"]]))
+        reporters = [
+            r["name"]
+            for r in db["bylines"].rows_where(
+                "article_id = ? AND role = 'reporter'", [row["id"]], order_by="position"
+            )
+        ]
+        assert (row["title"], row["subtitle"], row["published"]) == (
+            entry["title"],
+            entry["subtitle"],
+            entry["published"],
+        ), entry["url"]
+        assert reporters == entry["reporters"], entry["url"]
+        assert json.loads(row["sections"]) == entry["sections"], entry["url"]
+        assert db["images"].count_where("article_id = ?", [row["id"]]) == entry["images"]
+
+
+def test_stored_urls_are_the_real_sites(mirror: MirrorServer, db_path: Path) -> None:
+    crawl(mirror, db_path)
+    db = sqlite_utils.Database(db_path)
+    urls = [row["url"] for row in db["article_urls"].rows]
+    srcs = [row["src"] for row in db["images"].rows]
+    assert urls and all(u.startswith(f"https://{HKCD_HOST}/hkcdweb/content/") for u in urls)
+    assert srcs and all(s.startswith(f"https://{HKCD_HOST}/") for s in srcs)
+
+
+def test_paging_stops_once_a_list_page_is_older_than_since(
+    mirror: MirrorServer, db_path: Path
+) -> None:
+    crawl(mirror, db_path)
+    requested = mirror.log.paths(HKCD_HOST)
+    assert "/hkcdweb/hongkongMacao.list_4.html" in requested
+    assert "/hkcdweb/hongkongMacao.list_5.html" not in requested
+    assert "/robots.txt" in requested
+    assert "/hkcdweb/php/getSearchResult.php" in requested
+
+
+def test_a_second_crawl_adds_no_rows(mirror: MirrorServer, db_path: Path) -> None:
+    first = crawl(mirror, db_path)
+    db = sqlite_utils.Database(db_path)
+    tables = ["articles", "article_urls", "bylines", "images"]
+    counts = {table: db[table].count for table in tables}
+    second = crawl(mirror, db_path)
+    assert {table: db[table].count for table in tables} == counts
+    assert (second["new"], second["updated"], second["unchanged"]) == (0, 0, first["new"])
+    crawls = list(db["crawls"].rows)
+    assert [c["status"] for c in crawls] == ["finished", "finished"]
+    assert crawls[1]["articles_unchanged"] == first["new"]
+
+
+def test_the_date_window_can_be_narrowed(
+    mirror: MirrorServer, db_path: Path, hkcd_expected: list[dict]
+) -> None:
+    crawl(mirror, db_path, "--since", "2024-08-29", "--until", "2024-08-31")
+    published = [row["published"][:10] for row in sqlite_utils.Database(db_path)["articles"].rows]
+    expected = [
+        e
+        for e in hkcd_expected
+        if e["summit"] and "2024-08-29" <= e["published"][:10] <= "2024-08-31"
+    ]
+    assert published and len(published) == len(expected)
+    assert all("2024-08-29" <= day <= "2024-08-31" for day in published)
+
+
+def test_scrapy_crawl_writes_into_the_same_archive(mirror: MirrorServer, db_path: Path) -> None:
+    handler = "crawler.mirror_handler.MirrorDownloadHandler"
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "hkcd",
+        "-a",
+        "since=2024-08-30",
+        "-a",
+        "until=2024-08-30",
+        "-s",
+        f"MIRROR_URL={mirror.url}",
+        "-s",
+        "DOWNLOAD_HANDLERS=" + json.dumps({"http": handler, "https": handler}),
+        "-s",
+        f"ARCHIVE_DB_PATH={db_path}",
+    ]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    titles = {row["title"] for row in sqlite_utils.Database(db_path)["articles"].rows}
+    assert {"港府循四大方向 發展新質生產力", "鄭雁雄：發展新質生產力關鍵是做起來"} <= titles
+
+
+def test_an_unreachable_source_fails_fast_with_one_line(db_path: Path) -> None:
+    started = time.monotonic()
+    result = run_archive("crawl", "--mirror", "http://127.0.0.1:9", "--db", str(db_path))
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    assert "hkcd: unreachable: connection refused" in result.stdout
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_demo_crawls_the_bundled_mirror(db_path: Path) -> None:
+    result = run_archive("demo", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "Try next:" in result.stdout
+    assert sqlite_utils.Database(db_path)["articles"].count >= 20
