@@ -195,8 +195,9 @@ def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
         "\nTry next:\n"
         f"  archive stats --db {db_path}\n"
         f'  sqlite3 {db_path} "SELECT published, outlet, title FROM articles ORDER BY published"\n'
-        f"  archive extract tests/mirror/www.hkcd.com.hk/hkcdweb/content/2024/08/30/"
-        "content_8652301.html"
+        "  archive extract tests/mirror/www.hkcd.com.hk/hkcdweb/content/2024/08/30/"
+        "content_8652301.html \\\n"
+        "      --url https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
     )
 
 
