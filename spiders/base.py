@@ -1,9 +1,12 @@
 """What every news spider shares: the campaign (keywords, date window), list-page paging that
 stops at the window's start, article items, the generic fallback and fetch-error accounting.
 
-A site's spider subclasses :class:`NewsSpider`, sets ``name``, ``outlet`` and ``hosts``, yields
-list and search requests from ``start``, and implements ``parse_article(response) -> RawArticle``
-with its own selectors (kept as constants at the top of its module).
+A site's spider subclasses :class:`NewsSpider`, sets ``name``, ``outlet``, ``hosts`` and
+``article_path`` (a regex its article URLs' paths match in full), yields list, feed and search
+requests from ``start``, and implements ``parse_article(response) -> RawArticle`` with its own
+selectors (kept as constants at the top of its module). The base class follows list pages
+(:meth:`follow_list`, paging until a whole page is older than the window) and RSS/Atom feeds
+(:meth:`parse_feed`).
 
 Spider arguments (``scrapy crawl hkcd -a since=2024-08-01 -a until=2024-09-30``): ``campaign``
 (a campaign file; default the ``ARCHIVE_CAMPAIGN`` setting), ``since`` and ``until`` (ISO dates,
@@ -13,11 +16,11 @@ overriding the campaign's window).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
@@ -27,6 +30,7 @@ from crawler.campaign import Campaign, load_campaign
 from crawler.extract import extract_generic, fill_missing
 from crawler.items import ArticleItem, RawArticle
 from crawler.middlewares import describe_error
+from crawler.normalise.dates import parse_date
 from crawler.signals import fetch_failed
 from crawler.store import utc_now
 
@@ -49,6 +53,12 @@ def date_in_url(url: str) -> date | None:
         return None
 
 
+def _day_of(text: str | None) -> date | None:
+    """The calendar day of a date text (RSS, ISO, 2024年8月30日 …), None when it has none."""
+    found = parse_date(text) if text else None
+    return date.fromisoformat(found[:10]) if found else None
+
+
 def parse_iso_date(value: str, name: str) -> date:
     """A spider argument given as an ISO date; a UsageError naming the argument otherwise."""
     try:
@@ -62,6 +72,7 @@ class NewsSpider(scrapy.Spider):
 
     outlet: ClassVar[str]
     hosts: ClassVar[tuple[str, ...]] = ()
+    article_path: ClassVar[re.Pattern[str]]
     campaign: Campaign
 
     def __init__(
@@ -88,6 +99,50 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     # discovery helpers
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether ``url`` is an article page of this site (by host and path)."""
+        parts = urlsplit(url)
+        return parts.hostname in self.hosts and self.article_path.fullmatch(parts.path) is not None
+
+    def follow_list(
+        self, response: Response, *, item_xpath: str, next_xpath: str, date_xpath: str = ""
+    ) -> Iterator[scrapy.Request]:
+        """A list page: requests for its article links in the window, then its next page.
+
+        ``item_xpath`` selects the list's items (links, or elements holding one); an item's day
+        is the date in its URL, else the date in the text ``date_xpath`` selects inside it.
+        The next page (``next_xpath``, an href) is followed while :meth:`should_page_on` allows.
+        """
+        days = []
+        for item in response.xpath(item_xpath):
+            href = item.xpath("./@href").get() or item.xpath(".//a/@href").get()
+            url = urldefrag(response.urljoin(href or "")).url
+            if not href or not self.is_article_url(url):
+                continue
+            day = date_in_url(url) or _day_of(item.xpath(date_xpath).get() if date_xpath else "")
+            days.append(day)
+            if self.wanted(url, day):
+                yield self.article_request(url)
+        next_page = response.xpath(next_xpath).get()
+        if next_page and self.should_page_on(days):
+            yield response.follow(next_page, callback=self.parse_list, errback=self.on_error)
+
+    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
+        """A list page of the site; spiders that page through lists implement it."""
+        raise NotImplementedError
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """An RSS or Atom feed: requests for its article links in the window."""
+        selector = response.selector
+        selector.remove_namespaces()
+        for entry in selector.xpath("//item | //entry"):
+            href = entry.xpath("./link/text() | ./link/@href | ./guid/text()").get("").strip()
+            url = urldefrag(response.urljoin(href)).url
+            stamp = entry.xpath("./pubDate/text() | ./published/text() | ./updated/text()").get()
+            day = date_in_url(url) or _day_of(stamp or "")
+            if self.is_article_url(url) and self.wanted(url, day):
+                yield self.article_request(url)
 
     def wanted(self, url: str, day: date | None = None) -> bool:
         """Whether an article link is worth fetching: within the window by its date."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag
 
 import scrapy
 from parsel import Selector
@@ -30,9 +30,9 @@ BASE_URL = "https://www.hkcd.com.hk"
 CHANNELS = ("hongkongMacao", "china", "technology", "finance")
 LIST_URL = BASE_URL + "/hkcdweb/{channel}.list.html"
 SEARCH_URL = BASE_URL + "/hkcdweb/php/getSearchResult.php"
-ARTICLE_PATH_REGEX = re.compile(r"/hkcdweb/content/\d{4}/\d\d/\d\d/content_\d+\.html")
 
 LIST_ITEM_XPATH = "//div[contains(@class,'list')]//a[.//h6] | //a[contains(@class,'newItem')]"
+LIST_DATE_XPATH = ".//span[contains(@class,'date')]/text()"
 NEXT_PAGE_XPATH = (
     "//div[contains(@class,'item') and contains(@class,'next')]//a/@href"
     " | //a[@rel='next']/@href"
@@ -58,6 +58,7 @@ class HkcdSpider(NewsSpider):
     name = "hkcd"
     outlet = "香港商報"
     hosts = ("www.hkcd.com.hk", "hkcd.com.hk", "www.hkcd.com", "hkcd.com")
+    article_path = re.compile(r"/hkcdweb/content/\d{4}/\d\d/\d\d/content_\d+\.html")
 
     def __init__(self, channels: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -79,18 +80,12 @@ class HkcdSpider(NewsSpider):
 
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         """A channel list page: its article links in the window, then the next page."""
-        days = []
-        for link in response.xpath(LIST_ITEM_XPATH):
-            url = urldefrag(response.urljoin(link.xpath("@href").get(""))).url
-            if not is_article_url(url):
-                continue
-            day = date_in_url(url)
-            days.append(day)
-            if self.wanted(url, day):
-                yield self.article_request(url)
-        next_page = response.xpath(NEXT_PAGE_XPATH).get()
-        if next_page and self.should_page_on(days):
-            yield response.follow(next_page, callback=self.parse_list, errback=self.on_error)
+        yield from self.follow_list(
+            response,
+            item_xpath=LIST_ITEM_XPATH,
+            next_xpath=NEXT_PAGE_XPATH,
+            date_xpath=LIST_DATE_XPATH,
+        )
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         """The search endpoint's answer: percent-encoded HTML, one link per matching article."""
@@ -99,7 +94,7 @@ class HkcdSpider(NewsSpider):
             text = unquote(text)
         for href in Selector(text=text).xpath(SEARCH_ITEM_XPATH + "/@href").getall():
             url = urldefrag(response.urljoin(href)).url
-            if is_article_url(url) and self.wanted(url):
+            if self.is_article_url(url) and self.wanted(url):
                 yield self.article_request(url)
 
     def parse_article(self, response: Response) -> RawArticle:
@@ -122,11 +117,6 @@ class HkcdSpider(NewsSpider):
             blocks=blocks,
             images=poster_images(response) + images,
         )
-
-
-def is_article_url(url: str) -> bool:
-    """Whether a URL is an hkcd article page."""
-    return ARTICLE_PATH_REGEX.fullmatch(urlsplit(url).path) is not None
 
 
 def poster_images(response: Response) -> list[RawImage]:

@@ -12,7 +12,7 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.campaign import Campaign
-from spiders.hkcd import HkcdSpider, is_article_url
+from spiders.hkcd import HkcdSpider
 
 MIRROR = Path(__file__).parent / "mirror" / "www.hkcd.com.hk"
 BASE = "https://www.hkcd.com.hk"
@@ -93,10 +93,11 @@ def test_search_answer_is_decoded_into_article_requests() -> None:
     [
         (BASE + FIRST, True),
         ("https://hkcd.com/hkcdweb/content/2024/08/30/content_8652301.html", True),
+        ("https://www.example.com/hkcdweb/content/2024/08/30/content_8652301.html", False),
         (BASE + "/hkcdweb/hongkongMacao.list.html", False),
         (BASE + "/hkcdweb/content/2024/08/30/content_8652301.html#comments", True),
     ],
-    ids=["www", "bare-host", "list", "fragment"],
+    ids=["www", "bare-host", "other-host", "list", "fragment"],
 )
 def test_article_urls_are_told_from_other_links(url: str, article: bool) -> None:
-    assert is_article_url(url) is article
+    assert spider().is_article_url(url) is article
