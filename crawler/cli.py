@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from scrapy.exceptions import UsageError
 from tabulate import tabulate
 
 from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
@@ -97,6 +98,13 @@ def fail(error: ArchiveError) -> None:
     help="Campaign file: sources, keywords, date window.",
 )
 @click.option("--source", "sources", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--url", "urls", multiple=True, help="Capture this page instead (repeatable).")
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Capture the pages listed in this file, one URL a line.",
+)
 @click.option("--since", type=DATE, help="Start of the date window (overrides the campaign).")
 @click.option("--until", type=DATE, help="End of the date window (overrides the campaign).")
 @click.option("--mirror", "mirror_url", metavar="URL", help="Answer every URL from a local mirror.")
@@ -109,6 +117,8 @@ def fail(error: ArchiveError) -> None:
 def crawl(
     campaign_path: Path,
     sources: tuple[str, ...],
+    urls: tuple[str, ...],
+    urls_file: str | None,
     since: date | None,
     until: date | None,
     mirror_url: str | None,
@@ -117,15 +127,29 @@ def crawl(
     db_path: Path,
     output_format: str,
 ) -> None:
-    """Crawl a campaign's sources into the archive.
+    """Crawl a campaign's sources into the archive, or capture listed pages.
+
+    With --url or --urls, only the listed pages are fetched (by the `generic` source, which
+    hands each page to its site's spider when there is one) and archived whatever the
+    campaign's keywords and dates say.
 
     Example:
 
         archive crawl --campaign campaigns/summit.toml --since 2024-08-01
     """
     from crawler.runner import run_crawl
+    from spiders.generic import read_urls
 
     overrides = {**parse_setting(settings), "ARCHIVE_DB_PATH": str(db_path)}
+    listed: dict[str, Any] = {}
+    if urls or urls_file:
+        if sources:
+            raise click.UsageError("Use just one of --source and --url/--urls")
+        try:
+            listed = {"urls": read_urls(list(urls), urls_file)}
+        except UsageError as error:
+            raise click.BadParameter(str(error), param_hint="--url/--urls") from error
+        sources = ("generic",)
     try:
         campaign = load_campaign(campaign_path)
         summaries = run_crawl(
@@ -135,6 +159,7 @@ def crawl(
             until=until,
             settings=overrides,
             mirror_url=mirror_url,
+            spider_args=listed,
             verbose=verbose,
         )
     except ArchiveError as error:

@@ -13,14 +13,34 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from datetime import date
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.items import Block, RawArticle, RawImage
+from crawler.normalise.dates import find_published
 
 logger = logging.getLogger(__name__)
 
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+    "PubDate",
+    "publish_date",
+    "dc.date",
+    "DC.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
+URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 BLOCK_TAGS = {"p", "div", "section", "blockquote", "li", "figure", "table"} | HEADING_TAGS
@@ -31,10 +51,43 @@ SENTENCE_END_REGEX = re.compile(r"[。！？!?…」』”\"）)：:]\s*$")
 # seen in the mirror pages (two clauses of about 12 characters) with room to spare.
 HEADING_MAX_CHARS = 30
 CAPTION_MAX_CHARS = 200
+# Text blocks for the density score: paragraphs, and divs or tds with no block inside them.
+TEXT_BLOCK_XPATH = (
+    "//body//p | //body//div[not(.//p or .//div or .//table or .//ul)]"
+    " | //body//td[not(.//p or .//div or .//table)]"
+)
+NOISE_REGEX = (
+    "nav|menu|footer|sidebar|side-bar|related|recommend|hot|comment|share|breadcrumb|copyright"
+)
+EXSLT = {"re": "http://exslt.org/regular-expressions"}
+TEXT_BLOCKS = etree.XPath(TEXT_BLOCK_XPATH)
+NOISE_ANCESTORS = etree.XPath(
+    "ancestor::*[self::nav or self::header or self::footer or self::aside or self::form"
+    f" or re:test(@class, '{NOISE_REGEX}', 'i') or re:test(@id, '{NOISE_REGEX}', 'i')]",
+    namespaces=EXSLT,
+)
+# Shorter blocks are menus, bylines and captions rather than article text.
+MIN_BLOCK_CHARS = 10
+DATE_TEXT_XPATH = (
+    "//body//*[re:test(@class, 'date|time|info|meta|pub|source', 'i') and not(*[*])] | //time"
+)
+DATE_TEXT_MAX_CHARS = 80
+TITLE_SUFFIX_REGEX = re.compile(r"\s*(?:[-|_–—|｜]|::)\s*(?P<site>[^-|_–—|｜]{2,30})$")
 SKIPPED_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "template")
 VISIBLE_TEXT_XPATH = ".//text()[not({})]".format(
     " or ".join(f"ancestor::{tag}" for tag in SKIPPED_TAGS)
 )
+
+
+def date_in_url(url: str) -> date | None:
+    """The date a news URL carries in its path (/2024/08/30/, /2024-08/30/, /20240830/)."""
+    match = URL_DATE_REGEX.search(urlsplit(url).path)
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
 
 
 def node_text(node: Selector) -> str:
@@ -150,13 +203,48 @@ def _names(value: object) -> list[str]:
 
 
 def densest_container(selector: Selector) -> Selector | None:
-    """The element whose direct paragraph children hold the most text."""
-    best, best_score = None, 0
-    for parent in selector.xpath("//body//*[p]"):
-        score = sum(len(node_text(p)) for p in parent.xpath("./p"))
-        if score > best_score:
-            best, best_score = parent, score
-    return best
+    """The element that holds the article's text, as text-density extractors find it.
+
+    Every text block (a paragraph, or a div with no block inside) scores its length less its
+    link text; the score goes to its parent and half of it to its grandparent, and the best
+    scored element wins. Blocks inside navigation, sidebars, comments and footers don't count.
+    """
+    scores: dict[Any, float] = {}
+    for block in TEXT_BLOCKS(selector.root):
+        if NOISE_ANCESTORS(block):
+            continue
+        text = " ".join(block.text_content().split())
+        if len(text) < MIN_BLOCK_CHARS:
+            continue
+        links = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+        score = len(text) - links
+        parent = block.getparent()
+        if parent is None or score <= 0:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + score
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    return Selector(root=best)
+
+
+def visible_dates(selector: Selector) -> list[str]:
+    """Short texts that pages put dates in (date, time, info and meta lines), in page order."""
+    texts = [node_text(node) for node in selector.xpath(DATE_TEXT_XPATH)]
+    return [text for text in texts if 0 < len(text) <= DATE_TEXT_MAX_CHARS]
+
+
+def clean_title(title: str | None, site_name: str | None = None) -> str | None:
+    """A <title> without the site name the page appends (標題 - 香港商報, 標題_大公網)."""
+    if not title:
+        return None
+    match = TITLE_SUFFIX_REGEX.search(title)
+    if match and (site_name is None or site_name in match.group("site")):
+        return title[: match.start()].strip() or title.strip()
+    return title.strip()
 
 
 def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> RawArticle:
@@ -175,26 +263,32 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         raw = extract_generic(Selector(text=html), "https://example.org/a.html")
     """
     ld = json_ld_article(selector)
+    publisher = ld.get("publisher")
+    site_name = (
+        _text_value(publisher.get("name")) if isinstance(publisher, dict) else None
+    ) or _meta(selector, "og:site_name", "application-name")
     title = (
         _text_value(ld.get("headline"))
         or _meta(selector, "og:title", "twitter:title")
         or node_text(selector.xpath("(//h1)[1]"))
-        or node_text(selector.xpath("//title"))
-        or None
+        or clean_title(node_text(selector.xpath("//title")), site_name)
     )
-    publisher = ld.get("publisher")
-    site_name = _text_value(publisher.get("name")) if isinstance(publisher, dict) else None
+    seen_published, seen_updated = find_published(visible_dates(selector))
+    url_day = date_in_url(url)
     container = densest_container(selector)
     blocks, images = extract_blocks(container, url) if container is not None else ([], [])
     return RawArticle(
         url=url,
-        outlet=outlet or site_name or _meta(selector, "og:site_name") or "",
-        title=title,
+        outlet=outlet or site_name or "",
+        title=title or None,
         published=_text_value(ld.get("datePublished"))
-        or _meta(selector, "article:published_time", "pubdate", "publishdate", "datePublished")
-        or selector.xpath("//time/@datetime").get(),
+        or _meta(selector, *PUBLISHED_META)
+        or selector.xpath("//time/@datetime").get()
+        or seen_published
+        or (url_day.isoformat() if url_day else None),
         updated=_text_value(ld.get("dateModified"))
-        or _meta(selector, "article:modified_time", "dateModified"),
+        or _meta(selector, *UPDATED_META)
+        or seen_updated,
         authors=_names(ld.get("author")) or [a for a in [_meta(selector, "author")] if a],
         blocks=blocks,
         images=images,
@@ -205,8 +299,15 @@ def _text_value(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def fill_missing(raw: RawArticle, generic: RawArticle) -> RawArticle:
-    """Complete a spider's RawArticle with what the generic extractor found and it did not."""
+def complete(raw: RawArticle, selector: Selector) -> RawArticle:
+    """Fill what a spider's selectors missed (title, date, body) from the generic extractor.
+
+    The generic extractor runs only when something is missing, so pages a spider reads whole
+    cost nothing more.
+    """
+    if raw.title and raw.published and raw.blocks:
+        return raw
+    generic = extract_generic(selector, raw.url, raw.outlet)
     raw.title = raw.title or generic.title
     raw.published = raw.published or generic.published
     raw.updated = raw.updated or generic.updated

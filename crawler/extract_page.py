@@ -10,15 +10,13 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
-from scrapy.spiderloader import SpiderLoader
 
 from crawler.errors import ArchiveError
 from crawler.extract import extract_generic
 from crawler.normalise import normalise_article
-from crawler.runner import project_settings
+from crawler.runner import project_settings, site_spider_for
 
 FETCH_TIMEOUT = 20
 CANONICAL_XPATH = "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
@@ -54,16 +52,6 @@ def canonical_url(body: bytes) -> str | None:
     return found if found and found.startswith(("http://", "https://")) else None
 
 
-def spider_for_host(host: str | None) -> type | None:
-    """The spider class whose ``hosts`` include ``host``."""
-    loader = SpiderLoader.from_settings(project_settings())
-    for name in loader.list():
-        spider_class = loader.load(name)
-        if host and host in getattr(spider_class, "hosts", ()):
-            return spider_class
-    return None
-
-
 def extract_record(
     url: str, body: bytes, headers: dict[str, Any], *, published: date | None = None
 ) -> dict[str, Any]:
@@ -79,7 +67,7 @@ def extract_record(
         The article record of docs/ARCHITECTURE.md.
     """
     response = HtmlResponse(url=url, body=body, headers=headers)
-    spider_class = spider_for_host(urlsplit(url).hostname)
+    spider_class = site_spider_for(url)
     if spider_class is not None:
         raw = spider_class().extract(response)
     else:

@@ -57,12 +57,14 @@ class ArticleItem:
     """What travels through the item pipelines: the page as printed, then its record.
 
     The spider fills ``raw`` and the fetch facts; NormalisePipeline fills ``record``.
+    ``listed`` marks a page an archivist listed by hand, archived whatever the campaign says.
     """
 
     raw: RawArticle
     http_status: int
     fetched_at: str
     record: dict | None = None
+    listed: bool = False
 
     def __repr__(self) -> str:
         """Short enough for a log line: Scrapy logs items whole."""

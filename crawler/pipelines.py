@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
 class NormalisePipeline:
     """Turns the raw page fields into the article record of docs/ARCHITECTURE.md."""
 
@@ -35,7 +36,10 @@ class NormalisePipeline:
 
 
 class CampaignFilterPipeline:
-    """Drops articles that carry none of the campaign's keywords or lie outside its dates."""
+    """Drops articles that carry none of the campaign's keywords or lie outside its dates.
+
+    Pages an archivist listed by hand (``archive crawl --url``) pass unchecked.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -48,6 +52,8 @@ class CampaignFilterPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         record = item.record
         assert record is not None
+        if item.listed:
+            return item
         campaign = self.crawler.spider.campaign
         if not campaign.matches([record["title"], record["subtitle"], record["body"]]):
             self._skip("no_keyword", record)

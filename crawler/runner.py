@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
@@ -48,9 +49,15 @@ def mirror_overrides(mirror_url: str) -> dict[str, Any]:
     return {"MIRROR_URL": mirror_url, "DOWNLOAD_HANDLERS": handlers, **MIRROR_SETTINGS}
 
 
-def spider_names(settings: Settings) -> list[str]:
-    """The names of the spiders in the project."""
-    return sorted(SpiderLoader.from_settings(settings).list())
+def site_spider_for(url: str, settings: Settings | None = None) -> type | None:
+    """The spider class whose ``hosts`` include the host of ``url`` (None for other sites)."""
+    host = urlsplit(url).hostname
+    loader = SpiderLoader.from_settings(settings or project_settings())
+    for name in loader.list():
+        spider_class = loader.load(name)
+        if host and host in getattr(spider_class, "hosts", ()):
+            return spider_class
+    return None
 
 
 def run_crawl(
@@ -61,12 +68,14 @@ def run_crawl(
     until: date | None = None,
     settings: Mapping[str, Any] | None = None,
     mirror_url: str | None = None,
+    spider_args: Mapping[str, Any] | None = None,
     verbose: bool = False,
 ) -> list[Summary]:
     """Crawl the campaign's sources (or ``sources``) and return a summary per source.
 
     Blocks until every spider has finished. Raises :class:`UnknownSource` before crawling when
-    a source has no spider. Logs progress on stderr; Scrapy's own log only when ``verbose``.
+    a source has no spider. ``spider_args`` go to every spider besides the campaign and window.
+    Logs progress on stderr; Scrapy's own log only when ``verbose``.
     """
     overrides = dict(settings or {})
     if mirror_url:
@@ -85,6 +94,7 @@ def run_crawl(
         "campaign": campaign,
         "since": since and since.isoformat(),
         "until": until and until.isoformat(),
+        **(spider_args or {}),
     }
     crawlers: list[Crawler] = []
     for name in chosen:

@@ -27,7 +27,7 @@ from scrapy.exceptions import UsageError
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.campaign import Campaign, load_campaign
-from crawler.extract import extract_generic, fill_missing
+from crawler.extract import complete, date_in_url
 from crawler.items import ArticleItem, RawArticle
 from crawler.middlewares import describe_error
 from crawler.normalise.dates import parse_date
@@ -38,19 +38,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
-
-URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")
-
-
-def date_in_url(url: str) -> date | None:
-    """The date a news URL carries in its path (/2024/08/30/, /2024-08/30/, /20240830/)."""
-    match = URL_DATE_REGEX.search(urlsplit(url).path)
-    if not match:
-        return None
-    try:
-        return date(*map(int, match.groups()))
-    except ValueError:
-        return None
 
 
 def _day_of(text: str | None) -> date | None:
@@ -172,8 +159,7 @@ class NewsSpider(scrapy.Spider):
 
     def extract(self, response: Response) -> RawArticle:
         """The site's extraction, with what its selectors missed filled by the generic one."""
-        generic = extract_generic(response.selector, response.url, self.outlet)
-        return fill_missing(self.parse_article(response), generic)
+        return complete(self.parse_article(response), response.selector)
 
     def parse_article_page(self, response: Response) -> ArticleItem:
         """Extract an article page and wrap it as an item for the pipelines."""
