@@ -119,3 +119,32 @@ def test_demo_crawls_the_bundled_mirror(db_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Try next:" in result.stdout
     assert sqlite_utils.Database(db_path)["articles"].count >= 20
+
+
+def test_listed_urls_are_captured_whatever_the_campaign_says(
+    mirror: MirrorServer, db_path: Path, tmp_path: Path
+) -> None:
+    summit = f"https://{HKCD_HOST}/hkcdweb/content/2024/08/30/content_8652301.html"
+    unrelated = f"https://{HKCD_HOST}/hkcdweb/content/2024/07/10/content_8628345.html"
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"# found by hand\n{unrelated}\n", encoding="utf-8")
+    summary = crawl(mirror, db_path, "--url", summit, "--urls", str(listing))
+    rows = {row["url"]: row for row in sqlite_utils.Database(db_path)["articles"].rows}
+    assert set(rows) == {summit, unrelated}
+    assert rows[unrelated]["outlet"] == "香港商報"
+    assert (summary["source"], summary["new"]) == ("generic", 2)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--url", "ftp://example.org/a.html"], "not an http(s) URL: 'ftp://example.org/a.html'"),
+        (["--url", "https://a.example/x", "--source", "hkcd"], "Use just one of --source and"),
+    ],
+    ids=["not-http", "with-source"],
+)
+def test_bad_listed_urls_are_refused(db_path: Path, args: list[str], message: str) -> None:
+    result = run_archive("crawl", "--db", str(db_path), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not db_path.exists()
