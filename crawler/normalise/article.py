@@ -1,0 +1,260 @@
+"""The whole normalisation of one article: a RawArticle in, the article record out.
+
+This is the one entry point spiders and ``archive extract`` call; it combines the other
+modules of the package (none of which imports this one):
+
+- dates: published/updated from the page's date texts (else the body's first date, or a
+  press release's closing date line), and the relative dates of the body;
+- bylines: the body's opening byline (kept in the text as printed), credit lines such as
+  責任編輯：… and （記者 張三） (taken out of the text), and ``raw.authors``;
+- captions: each image's caption split from its credit; caption paragraphs that a spider left
+  in the body are moved to the images;
+- text: whitespace, boilerplate, promotion blocks and broken paragraphs;
+- script: the script of title and body, and the content hash of the body folded to one script.
+
+Reads no settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from crawler.items import Block, RawArticle
+from crawler.normalise.bylines import (
+    canonical_outlet,
+    is_person_name,
+    parse_byline,
+    split_trailing_byline,
+)
+from crawler.normalise.captions import has_credit, split_caption
+from crawler.normalise.dates import find_dates, find_published, parse_date, resolve_relative_dates
+from crawler.normalise.names import split_names
+from crawler.normalise.script import detect_script, to_simplified
+from crawler.normalise.text import clean_blocks, collapse_whitespace, is_boilerplate
+
+SOURCE_LINE_REGEX = re.compile(
+    r"^[\s【\[(（]*(?:來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"
+    r"[\s)）】\]]*$",
+    re.IGNORECASE,
+)
+AUTHOR_LABEL_REGEX = re.compile(r"^\s*(?:作者|Author|By)\s*[:：]?\s*", re.IGNORECASE)
+# A caption left in the body is short; longer paragraphs that end with a credit are text.
+CAPTION_MAX_CHARS = 120
+# A press release's closing line (2024年8月29日（星期四）香港時間12時35分) is at most this long.
+DATE_LINE_MAX_CHARS = 40
+
+
+def _published_day(published: str | None) -> dt.date | None:
+    """The calendar day (Hong Kong time) of an ISO publication date."""
+    return dt.date.fromisoformat(published[:10]) if published else None
+
+
+def _source_of(line: str | None) -> str | None:
+    """The canonical outlet named by a source line (來源：香港商報), or None."""
+    match = SOURCE_LINE_REGEX.match(line or "")
+    return canonical_outlet(match.group("source")) if match else None
+
+
+def _is_date_line(text: str) -> bool:
+    """Whether a short block is only a date (and time), like a press release's last line."""
+    if len(text) > DATE_LINE_MAX_CHARS:
+        return False
+    dates = find_dates(text)
+    return bool(dates) and len(re.sub(r"[\s()（）]", "", text)) - (dates[0][1] - dates[0][0]) <= 8
+
+
+def _closing_date(blocks: list[Block]) -> tuple[str | None, int] | None:
+    """A press release's closing date lines (2024年8月29日（星期四） / 香港時間12時35分):
+    (the date and time they give, the index of the first of them), or None."""
+    for index in range(max(1, len(blocks) - 3), len(blocks)):
+        if _is_date_line(blocks[index].text):
+            tail = " ".join(block.text for block in blocks[index:])
+            if len(tail) <= 2 * DATE_LINE_MAX_CHARS:
+                return parse_date(tail), index
+    return None
+
+
+def _add(bylines: list[dict], found: list[dict]) -> None:
+    """Add bylines once per (role, name); a bare author already credited in a role is skipped."""
+    for entry in found:
+        if any(b["name"] == entry["name"] and (b["role"] == entry["role"] or
+               entry["role"] == "author") for b in bylines):
+            continue
+        bylines.append(entry)
+
+
+def _author_bylines(authors: list[str], outlet: str | None, published: dt.date | None) -> list:
+    """Bylines from the page's author fields; an outlet's name there is not a person."""
+    found: list[dict] = []
+    for author in authors:
+        text = collapse_whitespace(author)
+        parsed = parse_byline(text, page_outlet=outlet, published=published)
+        if parsed and parsed["bylines"]:
+            found.extend(b for b in parsed["bylines"] if b["role"] != "agency")
+            continue
+        bare = AUTHOR_LABEL_REGEX.sub("", text)
+        for name in split_names(bare):
+            if is_person_name(name) and canonical_outlet(name) != outlet:
+                found.append({"role": "author", "name": name, "outlet": outlet})
+    return found
+
+
+def _image_records(raw: RawArticle) -> tuple[list[dict], list[dict]]:
+    """One record per image, caption split from its credit; QR codes (掃碼睇片) are left out.
+
+    Returns the records and, among them, those whose page printed no caption (only an alt
+    text at most), which a caption paragraph of the body may fill.
+    """
+    images: list[dict] = []
+    uncaptioned: list[dict] = []
+    for image in raw.images:
+        caption_raw = image.caption if image.caption is not None else image.alt
+        if caption_raw and is_boilerplate(caption_raw):
+            continue
+        record = {"src": image.src, "caption": None, "source": None, "photographer": None,
+                  "caption_raw": caption_raw}
+        if caption_raw and caption_raw.strip():
+            record.update(_caption_record(collapse_whitespace(caption_raw)))
+            record["caption_raw"] = caption_raw
+        images.append(record)
+        if not (image.caption and image.caption.strip()):
+            uncaptioned.append(record)
+    return images, uncaptioned
+
+
+def _caption_record(text: str) -> dict:
+    """The image fields of a caption: text, source, photographer and the caption as printed."""
+    parts = split_caption(text)
+    return {"caption": parts["caption"] or None, "source": parts["source"],
+            "photographer": parts["photographer"], "caption_raw": text}
+
+
+@dataclass
+class _Blocks:
+    """The body's blocks sorted out: text to keep, credit lines, the source line."""
+
+    kept: list[Block] = field(default_factory=list)
+    trailing: list[dict] = field(default_factory=list)
+    source_line: str | None = None
+
+
+def _split_blocks(blocks: list[Block], raw: RawArticle, images: list[dict],
+                  uncaptioned: list[dict], outlet: str | None, day: dt.date | None) -> _Blocks:
+    """Take source lines, captions and credit lines out of the body's blocks.
+
+    A caption paragraph goes to the next image that has no caption of its own, or becomes an
+    image with no ``src``; a credit line (責任編輯：…, （記者 張三）) after the first block
+    becomes bylines.
+    """
+    parts = _Blocks(source_line=collapse_whitespace(raw.source_line) if raw.source_line else None)
+    captions = {collapse_whitespace(image.caption or "") for image in raw.images} - {""}
+    for index, block in enumerate(blocks):
+        text = block.text
+        if parts.source_line is None and SOURCE_LINE_REGEX.match(text):
+            parts.source_line = text
+        elif text in captions:
+            continue
+        elif index > 0 and len(text) <= CAPTION_MAX_CHARS and has_credit(text):
+            if uncaptioned:
+                uncaptioned.pop(0).update(_caption_record(text))
+            else:
+                images.append({"src": None, **_caption_record(text)})
+        else:
+            credit = parse_byline(text, page_outlet=outlet, published=day) if index else None
+            if credit and credit["end"] >= len(text) and credit["bylines"]:
+                parts.trailing.extend(credit["bylines"])
+            else:
+                parts.kept.append(block)
+    return parts
+
+
+def _head_bylines(blocks: list[Block], outlet: str | None,
+                  day: dt.date | None) -> tuple[list[dict], dict, int]:
+    """Bylines and dateline of the body's opening block(s), and where the byline prefix ends
+    in the joined body."""
+    bylines: list[dict] = []
+    dateline = {"place": None, "date": None}
+    offset = 0
+    for block in blocks[:2]:
+        head = parse_byline(block.text, page_outlet=outlet, published=day)
+        if head is None:
+            break
+        _add(bylines, head["bylines"])
+        if dateline["place"] is None and dateline["date"] is None:
+            dateline = head["dateline"]
+        if head["end"] < len(block.text):
+            return bylines, dateline, offset + head["end"]
+        offset += len(block.text) + 2
+    return bylines, dateline, offset
+
+
+def normalise_article(raw: RawArticle) -> dict:
+    """Turn a spider's RawArticle into the article record of docs/ARCHITECTURE.md.
+
+    Args:
+        raw: the page's fields as printed.
+
+    Returns:
+        A dict with exactly the keys url, canonical_url, outlet, title, subtitle, published,
+        updated, bylines, dateline, body, sections, images, mentioned_dates, script,
+        source_line, original_outlet and content_hash.
+
+    Example: for the seed's first article (published "2024-08-30"), outlet 香港商報, bylines
+    ``[{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]`` and mentioned_dates
+    ``[{"text": "昨日", "date": "2024-08-29"}, ...]``.
+    """
+    outlet = canonical_outlet(raw.outlet) if raw.outlet else None
+    published, updated = find_published([raw.published or ""])
+    if raw.updated:
+        printed_published, printed_updated = find_published([raw.updated])
+        updated = printed_updated or printed_published
+    blocks = [Block(b.kind, collapse_whitespace(b.text)) for b in raw.blocks]
+    blocks = [b for b in blocks if b.text]
+    closing = _closing_date(blocks)
+    if closing:
+        published = published or closing[0]
+        blocks = blocks[: closing[1]]
+    if published is None:
+        published = parse_date(" ".join(block.text for block in blocks))
+    day = _published_day(published)
+
+    images, uncaptioned = _image_records(raw)
+    parts = _split_blocks(blocks, raw, images, uncaptioned, outlet, day)
+    body_blocks = clean_blocks(parts.kept)
+    if body_blocks and body_blocks[-1].kind == "paragraph":
+        _, tail = split_trailing_byline(body_blocks[-1].text, page_outlet=outlet, published=day)
+        if tail:
+            parts.trailing.extend(tail["bylines"])
+
+    bylines, dateline, prefix_end = _head_bylines(body_blocks, outlet, day)
+    _add(bylines, _author_bylines(raw.authors, outlet, day))
+    _add(bylines, parts.trailing)
+    published = published or dateline["date"]
+    day = _published_day(published)
+
+    body = "\n\n".join(block.text for block in body_blocks)
+    source_line = parts.source_line
+    original = _source_of(source_line)
+    return {
+        "url": raw.url,
+        "canonical_url": raw.url,
+        "outlet": outlet,
+        "title": collapse_whitespace(raw.title) or None if raw.title else None,
+        "subtitle": collapse_whitespace(raw.subtitle) or None if raw.subtitle else None,
+        "published": published,
+        "updated": updated,
+        "bylines": bylines,
+        "dateline": dateline,
+        "body": body,
+        "sections": [block.text for block in body_blocks if block.kind == "heading"],
+        "images": images,
+        "mentioned_dates": resolve_relative_dates(body[prefix_end:], day) if day else [],
+        "script": detect_script(" ".join(filter(None, [raw.title, body]))),
+        "source_line": source_line,
+        "original_outlet": original if original != outlet else None,
+        "content_hash": "sha256:" + hashlib.sha256(
+            re.sub(r"\s+", "", to_simplified(body)).encode("utf-8")).hexdigest(),
+    }

@@ -1,0 +1,491 @@
+"""Bylines and datelines of the Hong Kong, mainland and Taiwan press.
+
+:func:`parse_byline` reads the byline printed at the start of a text (or a credit line that is
+all of a text) with a small grammar, all of whose parts are optional but at least one present:
+
+    head    = 【OUTLET (PLACE DATE) 訊】 | OUTLET 訊 | OUTLET PLACE DATE 電
+            | (OUTLET 記者 NAME PLACE DATE 電)
+    roles   = role (SEP role)*          # 記者甲 通訊員乙 / 文：記者 甲 ／ 圖：乙
+    role    = LABEL ：NAMES | (OUTLET|本報)? TITLE NAMES (PLACE)? (報道|攝)?
+    via     = ／據 OUTLET 報導
+    english = By NAME (and NAME)* in PLACE | Xinhua | Updated: … | HONG KONG, Aug. 29 (Xinhua) --
+
+OUTLET is any outlet in :mod:`crawler.normalise.outlets` or a word ending in 報/社/網/台/新聞;
+PLACE is any word between an agency and its date, or a gazetteer place where it runs into a
+name (:mod:`crawler.normalise.places`); NAMES are split by :mod:`crawler.normalise.names`.
+Roles: reporter, photographer, editor, translator, agency, author, correspondent.
+
+Reads no settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+
+from crawler.normalise.dates import MONTHS, resolve_day, to_ascii_digits
+from crawler.normalise.names import NAME_CHARS, is_plausible_name, split_names
+from crawler.normalise.outlets import (
+    LATIN_OUTLET_PATTERN,
+    OUTLET_PATTERN,
+    OUTLET_SUFFIXES,
+    canonical_outlet,
+    is_known_outlet,
+)
+from crawler.normalise.places import PLACE_PATTERN, is_place, split_place_suffix
+
+__all__ = ["canonical_outlet", "parse_byline", "split_trailing_byline"]
+
+_SUFFIX = "|".join(OUTLET_SUFFIXES)
+_HAN = r"\u4e00-\u9fff"
+_GENERIC_OUTLET = rf"[{_HAN}A-Za-z0-9.]{{1,10}}?(?:{_SUFFIX})"
+_OWN = r"本報|本报|本網|本网|本台|本刊"
+_OUTLET = rf"(?:{_OWN}|{OUTLET_PATTERN}|{_GENERIC_OUTLET})"
+_DATE = r"(?:(?P<month>1[0-2]|0?[1-9])\s*月\s*)?(?P<day>3[01]|[12]\d|0?[1-9])\s*日"
+_KIND = r"專電|专电|快訊|快讯|專訊|专讯|訊|讯|消息|電|电|報道|报道|報導|报导"
+_OPEN = r"[【\[〔(《]"
+_CLOSE = r"[】\]〕)》]"
+
+# 新華社香港8月29日電, (中央社記者黃名璽台北3日電), 本報北京8月29日電, 中新網8月29日電.
+AGENCY_DATELINE_REGEX = re.compile(
+    rf"(?P<open>{_OPEN})?\s*(?P<outlet>{_OUTLET})"
+    rf"(?:(?P<title>記者|记者|特派記者|特派记者|特派員|特派员)\s*)?"
+    rf"(?P<place>[^\d\s()\[\]【】,:。;]{{0,16}}?)\s*{_DATE}\s*"
+    rf"(?P<kind>綜合外電報導|综合外电报道|綜合報導|综合报道|外電報導|專電|专电|電|电|訊|讯|消息|報道|报道|報導)"
+    rf"\s*(?P<close>{_CLOSE})?"
+)
+# 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
+OUTLET_MARKER_REGEX = re.compile(
+    rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
+    rf"(?P<place>{PLACE_PATTERN})?\s*(?:{_DATE})?\s*(?P<kind>{_KIND})\s*{_CLOSE}"
+)
+# 【橙新聞】: a known outlet alone in brackets.
+OUTLET_ALONE_REGEX = re.compile(rf"[【\[〔]\s*(?P<outlet>{OUTLET_PATTERN})\s*[】\]〕]")
+# 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
+PLAIN_OUTLET_REGEX = re.compile(
+    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
+    rf"|(?P<known>{OUTLET_PATTERN})\s*(?:報道|报道|報導|报导)(?=[\s:,(（]|$)"
+)
+_REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
+VIA_REGEX = re.compile(
+    rf"\s*[/|,]?\s*(?:據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
+    rf"|(?P<generic>{_GENERIC_OUTLET})》?\s*(?:{_REPORTED}))"
+)
+COMPILED_REGEX = re.compile(
+    r"\s*(?:綜合|综合)(?P<sources>(?:[^\s,:。]{2,12}?[、及和與与])*[^\s,:。]{2,12}?)?"
+    r"(?:報道|报道|報導|报导|消息)"
+)
+ENGLISH_ROLE_REGEX = re.compile(
+    r"\s*[;(]?\s*(?P<label>(?:Additional\s+)?Reporting|Writing|Editing|Photos?|Translated|"
+    r"Compiled)\s+by\s+(?P<names>[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3})*)\s*[;)]?"
+)
+ENGLISH_ROLES = {"reporting": "reporter", "additional reporting": "reporter",
+                 "writing": "author", "editing": "editor", "photo": "photographer",
+                 "photos": "photographer", "translated": "translator", "compiled": "author"}
+LIST_SEPARATOR_REGEX = re.compile(r"[、及和與与]")
+
+ROLE_LABELS = {
+    "reporter": ("文字記者", "文字记者", "記者", "记者", "文字", "撰文", "撰稿", "採寫", "采写",
+                 "採訪", "采访", "實習記者", "实习记者", "特約記者", "特约记者", "文", "Text",
+                 "Reporter", "Reporting"),
+    "photographer": ("攝影記者", "摄影记者", "攝影", "摄影", "攝像", "摄像", "圖片", "图片", "圖",
+                     "图", "攝", "摄", "Photo", "Photos", "Photographer"),
+    "editor": ("責任編輯", "责任编辑", "值班編輯", "值班编辑", "責編", "责编", "編輯", "编辑",
+               "主編", "主编", "編審", "编审", "審校", "审校", "校對", "校对", "核稿", "監製",
+               "监制", "統籌", "统筹",
+               "Editor", "Edited by"),
+    "translator": ("譯者", "译者", "翻譯", "翻译", "編譯", "编译", "譯", "译", "Translator",
+                   "Translated by"),
+    "author": ("作者", "Author"),
+    "correspondent": ("通訊員", "通讯员"),
+}
+LABEL_ROLES = {label: role for role, labels in ROLE_LABELS.items() for label in labels}
+BOTH_LABELS = ("文/圖", "文/图", "圖/文", "图/文", "文、圖", "文、图", "圖文", "图文", "文圖",
+               "文图", "文/攝", "文/摄", "文、攝", "文、摄", "文及圖", "文及图")
+_LABEL = "|".join(re.escape(label) for label in sorted(
+    (*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True))
+ROLE_LABEL_REGEX = re.compile(
+    rf"(?P<label>{_LABEL})\s*[:/]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
+    re.IGNORECASE,
+)
+_TITLE = (
+    r"(?:駐[\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
+    r"全媒體|全媒体|融媒體|融媒体|視頻|视频|攝影|摄影|文字)?(?:記者|记者)"
+    r"|通訊員|通讯员|特派員|特派员"
+)
+ROLE_TITLE_REGEX = re.compile(
+    rf"(?P<org>{_OWN}|{OUTLET_PATTERN})?\s*(?P<title>{_TITLE})"
+    r"(?!會|会|招待|證|证|節|节|協會|协会|站|們|们|團|团|群|席|室|處|处|部)\s*:?\s*"
+)
+_STOP = (
+    r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
+    r"採寫|采写|編譯|编译|翻譯|翻译|實習|实习|特約|特约|見習|见习|本報|本报|據|据|綜合|综合|連線|连线|"
+    r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
+    r"日期|來源|来源|核稿|校對|校对|審校|审校|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
+)
+NAME_RUN_REGEX = re.compile(
+    rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z]))+"
+)
+REPORT_VERB_REGEX = re.compile(
+    r"(?:\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
+    r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/])|電|电))+"
+)
+PHOTO_VERB_REGEX = re.compile(r"攝|摄")
+# Words that start a sentence after 記者 (記者了解到, 記者發現), never part of a name.
+NOT_NAME_REGEX = re.compile(
+    r"了解|獲悉|获悉|發現|发现|注意|看到|得知|查詢|查询|致電|致电|表示|指出|從|从|在|於|對|对|到|"
+    r"昨|已|也|又|還|还|並|并|是|將|将|會|会|就|這|这|那"
+)
+CLOSE_REGEX = re.compile(rf"\s*{_CLOSE}")
+ROC_CODE_REGEX = re.compile(r"\s*(?P<roc>1\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)")
+ROLE_SEPARATOR_REGEX = re.compile(r"[\s/|;,、]*")
+BULLET_REGEX = re.compile(r"[\s■●◆▲★]*")
+
+_ENGLISH_NAME = r"[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3}"
+BY_REGEX = re.compile(
+    rf"By\s+(?P<names>{_ENGLISH_NAME}(?:\s*(?:,|and|&)\s*{_ENGLISH_NAME})*)"
+    r"(?:\s+in\s+(?P<place>[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*)*))?"
+    rf"(?:\s*[|,]\s*(?P<outlet>{LATIN_OUTLET_PATTERN}))?"
+    r"(?:\s*\|\s*(?:Updated|Published)\s*:?\s*\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?"
+)
+ENGLISH_AGENCY_LINE_REGEX = re.compile(
+    rf"(?P<outlet>{LATIN_OUTLET_PATTERN})\s*\|\s*(?:Updated|Published)\s*:?\s*"
+    r"(?:\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)?"
+)
+ENGLISH_DATELINE_REGEX = re.compile(
+    r"(?P<place>[A-Z][A-Za-z .'\-]+),\s*(?P<mon>[A-Z][a-z]{2,8})\.?\s*(?P<day>\d{1,2})\s*"
+    rf"\((?P<outlet>{LATIN_OUTLET_PATTERN})\)\s*(?:--|—|-)?"
+)
+
+
+def _date_of(month: str | None, day: str | None, published: dt.date | None) -> str | None:
+    """ISO date of a dateline's 8月29日 or 3日: the last such day up to the day after publication
+    (a dispatch is filed before it is printed; the day after allows for time zones)."""
+    if not day or published is None:
+        return None
+    if month is None:
+        date = resolve_day(int(day), published + dt.timedelta(days=1))
+        return date.isoformat() if date else None
+    for year in (published.year, published.year - 1):
+        try:
+            date = dt.date(year, int(month), int(day))
+        except ValueError:
+            return None
+        if date <= published + dt.timedelta(days=1):
+            return date.isoformat()
+    return None
+
+
+class _Result:
+    """The byline being read: outlet, people, dateline and via."""
+
+    def __init__(self, page_outlet: str | None, published: dt.date | None) -> None:
+        self.page_outlet = canonical_outlet(page_outlet) if page_outlet else None
+        self.published = published
+        self.outlet: str | None = None
+        self.printed: str | None = None
+        self.bylines: list[dict] = []
+        self.place: str | None = None
+        self.date: str | None = None
+        self.via: str | None = None
+
+    def set_outlet(self, printed: str) -> None:
+        """Record the byline's outlet (本報 means the page's own)."""
+        if self.outlet is not None:
+            return
+        self.printed = printed
+        self.outlet = self.page_outlet if printed.startswith("本") else canonical_outlet(printed)
+
+    def add(self, role: str, name: str, outlet: str | None = None) -> None:
+        """Add one person (or agency) once; an outlet's name in a person's place is the outlet."""
+        if role != "agency" and is_known_outlet(name):
+            self.set_outlet(name)
+            return
+        entry = {"role": role, "name": name, "outlet": outlet or self.outlet or self.page_outlet}
+        if entry not in self.bylines:
+            self.bylines.append(entry)
+
+    def as_dict(self, end: int) -> dict:
+        """The result in the shape documented by :func:`parse_byline`."""
+        return {
+            "outlet": self.outlet or (self.page_outlet if self.bylines else None),
+            "outlet_as_printed": self.printed,
+            "bylines": self.bylines,
+            "dateline": {"place": self.place, "date": self.date},
+            "via": self.via,
+            "end": end,
+        }
+
+
+def _generic_outlet_ok(name: str) -> bool:
+    """Whether a bracketed word is an outlet: known, 本報, or ending like one (not 綜合)."""
+    name = name.strip()
+    if name.startswith("本") or is_known_outlet(name):
+        return True
+    return name.endswith(OUTLET_SUFFIXES) and not name.startswith(("綜合", "综合", "專題", "专题"))
+
+
+def _split_name_place(run: str) -> tuple[list[str], str | None]:
+    """Split 黃名璽台北 or 黃名璽、鄭鴻達台北 into names and the place printed against them."""
+    head, _, last = run.rpartition("、")
+    rest, place = split_place_suffix(last)
+    if place is None and re.fullmatch(f"[{_HAN}]{{4,7}}", last):
+        rest, place = (last[:3], last[3:]) if len(last) >= 5 else (last[:2], last[2:])
+    names = split_names(f"{head}、{rest}" if head else rest, min_han=1)
+    return names, place
+
+
+def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
+    """Read a list of names at ``pos``: (names, place printed before 報道, end)."""
+    match = NAME_RUN_REGEX.match(folded, pos)
+    if not match:
+        return [], None, pos
+    run = match.group().rstrip(" 、,&")
+    end = pos + len(run)
+    place = None
+    if REPORT_VERB_REGEX.match(folded, end):
+        head, space, last = run.rpartition(" ")
+        if space and is_place(last):
+            run, place = head, last
+        else:
+            rest, place = split_place_suffix(last)
+            if place is not None:
+                run = f"{head}{space}{rest}".strip()
+    names = []
+    for token in split_names(run, min_han=1):
+        if NOT_NAME_REGEX.search(token) and not is_known_outlet(token):
+            return [], None, pos
+        if re.fullmatch(f"[{_HAN}]{{5,}}", token):
+            token, token_place = split_place_suffix(token)
+            place = place or token_place
+            if len(token) > 4:
+                return [], None, pos
+        names.append(token)
+    return names, place, end
+
+
+def _read_role(folded: str, pos: int, result: _Result) -> int:
+    """Read one role item (記者 甲 報道, 文：記者 甲, 責任編輯：乙 1130222); ``pos`` if none."""
+    label = ROLE_LABEL_REGEX.match(folded, pos)
+    title = None if label else ROLE_TITLE_REGEX.match(folded, pos)
+    if not (label or title):
+        return pos
+    cursor = (label or title).end()
+    org = None
+    if label:
+        text = label.group("label") or label.group("spaced")
+        roles = (["reporter", "photographer"] if text in BOTH_LABELS
+                 else [LABEL_ROLES.get(text) or LABEL_ROLES[text.title()]])
+        inner = ROLE_TITLE_REGEX.match(folded, cursor)
+        if inner:
+            org, cursor = inner.group("org"), inner.end()
+    else:
+        org = title.group("org")
+        title_text = title.group("title")
+        roles = ["photographer" if title_text.startswith(("攝影", "摄影")) else
+                 "correspondent" if title_text in ("通訊員", "通讯员") else "reporter"]
+    names, place, cursor = _read_names(folded, cursor)
+    if not names:
+        return pos
+    verb = REPORT_VERB_REGEX.match(folded, cursor)
+    if verb:
+        cursor = verb.end()
+        if PHOTO_VERB_REGEX.search(verb.group()):
+            roles = ["photographer"]
+    elif folded[cursor : cursor + 1] in (",", "。", ";"):
+        return pos
+    if org and (not org.startswith("本") or result.outlet is None):
+        result.set_outlet(org)
+    outlet = canonical_outlet(org) if org and not org.startswith("本") else None
+    for name in names:
+        for role in roles:
+            result.add(role, name, outlet)
+    if place and result.place is None:
+        result.place = place
+    return cursor
+
+
+def _read_roles(folded: str, pos: int, result: _Result) -> int:
+    """Read role items, bare or in brackets, from ``pos``; return the end (``pos`` if none).
+
+    A bracket counts only when it closes right after its roles: (記者 張三), (譯者：甲/核稿：乙).
+    """
+    while True:
+        start = ROLE_SEPARATOR_REGEX.match(folded, pos).end()
+        if folded[start : start + 1] in ("(", "[", "【", "〔"):
+            saved = (list(result.bylines), result.place, result.date)
+            inner = _read_roles(folded, start + 1, result)
+            close = CLOSE_REGEX.match(folded, inner) if inner > start + 1 else None
+            if not close:
+                result.bylines, result.place, result.date = saved
+                return pos
+            cursor = close.end()
+        else:
+            cursor = _read_role(folded, start, result)
+            if cursor == start:
+                return pos
+        roc = ROC_CODE_REGEX.match(folded, cursor)
+        if roc and any(b["role"] in ("editor", "translator") for b in result.bylines):
+            cursor = roc.end()
+            result.date = result.date or _roc_date(roc.group("roc"))
+        pos = cursor
+
+
+def _roc_date(code: str) -> str | None:
+    """A Taiwan date code (民國 year + MMDD, 1130222) as an ISO date."""
+    try:
+        return dt.date(int(code[:3]) + 1911, int(code[3:5]), int(code[5:7])).isoformat()
+    except ValueError:
+        return None
+
+
+def _read_head(folded: str, pos: int, result: _Result) -> int:
+    """Read an outlet marker or agency dateline at ``pos``; return the end (``pos`` if none)."""
+    dateline = AGENCY_DATELINE_REGEX.match(folded, pos)
+    if dateline and bool(dateline.group("open")) == bool(dateline.group("close")):
+        outlet = dateline.group("outlet")
+        if _generic_outlet_ok(outlet):
+            result.set_outlet(outlet)
+            place = dateline.group("place").strip() or None
+            if dateline.group("title") and place:
+                names, place = _split_name_place(place)
+                for name in names:
+                    result.add("reporter", name)
+            result.place = place
+            result.date = _date_of(dateline.group("month"), dateline.group("day"), result.published)
+            return dateline.end()
+    marker = OUTLET_MARKER_REGEX.match(folded, pos)
+    if marker and _generic_outlet_ok(marker.group("outlet")):
+        result.set_outlet(marker.group("outlet").strip())
+        result.place = marker.group("place")
+        result.date = _date_of(marker.group("month"), marker.group("day"), result.published)
+        return marker.end()
+    alone = OUTLET_ALONE_REGEX.match(folded, pos)
+    if alone:
+        result.set_outlet(alone.group("outlet"))
+        return alone.end()
+    plain = PLAIN_OUTLET_REGEX.match(folded, pos)
+    if plain and plain.group("known") and folded[plain.end() : plain.end() + 1] == ",":
+        _add_sources(plain.group("known"), result)
+        return plain.end()
+    if plain and _generic_outlet_ok(plain.group("outlet") or plain.group("known")):
+        result.set_outlet(plain.group("outlet") or plain.group("known"))
+        return plain.end()
+    return pos
+
+
+def _add_sources(sources: str, result: _Result) -> None:
+    """Record the agencies of 綜合新華社、中新社報道 as the byline's via."""
+    agencies = [canonical_outlet(name) for name in LIST_SEPARATOR_REGEX.split(sources)
+                if name and _generic_outlet_ok(name)]
+    for agency in agencies:
+        result.add("agency", agency, agency)
+    if agencies:
+        result.via = "、".join(agencies)
+
+
+def _read_english_roles(folded: str, pos: int, result: _Result) -> int:
+    """Read "Reporting by A; Editing by B" credits (Reuters style) from ``pos``."""
+    while match := ENGLISH_ROLE_REGEX.match(folded, pos):
+        role = ENGLISH_ROLES[re.sub(r"\s+", " ", match.group("label")).lower()]
+        for name in split_names(match.group("names")):
+            result.add(role, name)
+        pos = match.end()
+    return pos
+
+
+def _parse_english(folded: str, pos: int, result: _Result) -> int:
+    """Read an English byline or dateline at ``pos``; return the end (``pos`` if none)."""
+    roles = _read_english_roles(folded, pos, result)
+    if roles > pos:
+        return roles
+    agency = ENGLISH_AGENCY_LINE_REGEX.match(folded, pos)
+    if agency:
+        result.set_outlet(agency.group("outlet"))
+        return agency.end()
+    dateline = ENGLISH_DATELINE_REGEX.match(folded, pos)
+    if dateline and dateline.group("mon").lower() in MONTHS:
+        result.set_outlet(dateline.group("outlet"))
+        result.place = dateline.group("place").strip()
+        month = str(MONTHS[dateline.group("mon").lower()])
+        result.date = _date_of(month, dateline.group("day"), result.published)
+        return dateline.end()
+    by = BY_REGEX.match(folded, pos)
+    if by:
+        if by.group("outlet"):
+            result.set_outlet(by.group("outlet"))
+        names = split_names(by.group("names"))
+        for name in filter(is_known_outlet, names):
+            result.set_outlet(name)
+        for name in itertools.filterfalse(is_known_outlet, names):
+            result.add("reporter", name)
+        result.place = by.group("place")
+        return by.end()
+    return pos
+
+
+def parse_byline(
+    text: str, *, page_outlet: str | None = None, published: dt.date | None = None
+) -> dict | None:
+    """Parse the byline or dateline printed at the start of ``text``.
+
+    Args:
+        text: a paragraph or credit line, as printed.
+        page_outlet: the outlet of the page, for 本報訊 and 本報記者.
+        published: the publication day, for the year of 8月29日電 and the month of 3日電.
+
+    Returns:
+        None when ``text`` opens with no byline, else ``{"outlet", "outlet_as_printed",
+        "bylines": [{"role", "name", "outlet"}], "dateline": {"place", "date"}, "via",
+        "end"}``, ``end`` being the index in ``text`` where the article text begins.
+
+    Example: ``parse_byline("【香港商報訊】記者王丹丹報道：昨日…")`` gives outlet 香港商報,
+    bylines ``[{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]`` and end 16.
+    """
+    folded = to_ascii_digits(text or "")
+    result = _Result(page_outlet, published)
+    start = BULLET_REGEX.match(folded).end()
+    pos = _parse_english(folded, start, result)
+    if pos == start:
+        pos = _read_head(folded, start, result)
+        compiled = COMPILED_REGEX.match(folded, pos)
+        if compiled:
+            pos = compiled.end()
+            _add_sources(compiled.group("sources") or "", result)
+        pos = _read_roles(folded, pos, result)
+        via = VIA_REGEX.match(folded, pos)
+        if via and _generic_outlet_ok(via.group("via") or via.group("generic")):
+            result.via = canonical_outlet(via.group("via") or via.group("generic"))
+            result.add("agency", result.via, result.via)
+            pos = via.end()
+            pos = _read_roles(folded, pos, result)
+    if pos == start:
+        return None
+    pos = re.match(r"[\s:,]*", folded[pos:]).end() + pos
+    return result.as_dict(pos)
+
+
+def split_trailing_byline(
+    text: str, *, page_outlet: str | None = None, published: dt.date | None = None
+) -> tuple[str, dict | None]:
+    """Split a credit printed at the end of a paragraph: "……。（記者 張三）", "責任編輯：李嘉欣".
+
+    Returns:
+        (the text before the credit, the parsed credit) or (text, None) when there is none.
+    """
+    folded = to_ascii_digits(text)
+    candidates = [m.start() for m in re.finditer(rf"{_OPEN}|(?<=[。！？!?」\s])", folded)]
+    for start in candidates:
+        if len(folded) - start > 60:
+            continue
+        parsed = parse_byline(text[start:], page_outlet=page_outlet, published=published)
+        if parsed and parsed["end"] >= len(text) - start and parsed["bylines"]:
+            return text[:start].rstrip(), parsed
+    return text, None
+
+
+def is_person_name(text: str) -> bool:
+    """Whether an author field holds a person's name rather than an outlet's."""
+    return not is_known_outlet(text) and is_plausible_name(re.sub(r"\s+", "", text))

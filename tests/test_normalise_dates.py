@@ -1,0 +1,200 @@
+"""Absolute, labelled and relative dates as the Hong Kong and mainland press print them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crawler.normalise.dates import find_published, parse_date, resolve_relative_dates
+
+PARSE_CASES = [
+    ("2024-08-30", None, "2024-08-30"),
+    ("2024/8/30", None, "2024-08-30"),
+    ("2024.08.30", None, "2024-08-30"),
+    ("2024年8月30日", None, "2024-08-30"),
+    ("２０２４年８月３０日", None, "2024-08-30"),
+    ("2024 年 8 月 30 日", None, "2024-08-30"),
+    ("二〇二四年八月三十日", None, "2024-08-30"),
+    ("二○二四年十二月一日", None, "2024-12-01"),
+    ("民國113年2月22日", None, "2024-02-22"),
+    ("8月30日", date(2024, 1, 5), "2024-08-30"),
+    ("8月30日", None, None),
+    ("2024-08-30 10:15", None, "2024-08-30T10:15:00+08:00"),
+    ("2024-08-30 04:21:37", None, "2024-08-30T04:21:37+08:00"),
+    ("2024/08/30 10:15", None, "2024-08-30T10:15:00+08:00"),
+    ("2024年8月30日 10:15", None, "2024-08-30T10:15:00+08:00"),
+    ("2024年8月30日10時15分", None, "2024-08-30T10:15:00+08:00"),
+    ("2024年8月30日 上午10時", None, "2024-08-30T10:00:00+08:00"),
+    ("2024年8月30日下午3時", None, "2024-08-30T15:00:00+08:00"),
+    ("2024年8月30日下午3時半", None, "2024-08-30T15:30:00+08:00"),
+    ("2024年8月30日 晚上8時", None, "2024-08-30T20:00:00+08:00"),
+    ("2024年8月29日（星期四）香港時間12時35分", None, "2024-08-29T12:35:00+08:00"),
+    ("2024年8月30日 星期五 10:15", None, "2024-08-30T10:15:00+08:00"),
+    ("Friday, 30 August 2024", None, "2024-08-30"),
+    ("8月30日 下午3時", date(2024, 8, 31), "2024-08-30T15:00:00+08:00"),
+    ("16:46 2024-09-25", None, "2024-09-25T16:46:00+08:00"),
+    ("發佈時間：2024-09-25 16:46 HKT", None, "2024-09-25T16:46:00+08:00"),
+    ("Sat Oct 03 07:23:11 HKT 2026", None, "2026-10-03T07:23:11+08:00"),
+    ("Wed Jun 25 19:29:33 HKT 2025", None, "2025-06-25T19:29:33+08:00"),
+    ("2024-08-30T10:15:00+08:00", None, "2024-08-30T10:15:00+08:00"),
+    ("2024-08-30T02:15:00Z", None, "2024-08-30T10:15:00+08:00"),
+    ("2024-08-30T02:15:00+00:00", None, "2024-08-30T10:15:00+08:00"),
+    ("2024-08-29T22:15:00-04:00", None, "2024-08-30T10:15:00+08:00"),
+    ("30 Aug 2024", None, "2024-08-30"),
+    ("30 August 2024 10:15", None, "2024-08-30T10:15:00+08:00"),
+    ("Aug 30, 2024", None, "2024-08-30"),
+    ("August 30, 2024 10:15 PM", None, "2024-08-30T22:15:00+08:00"),
+    ("Published: 8:00am, 30 Aug 2024", None, "2024-08-30T08:00:00+08:00"),
+    ("Published: 3:15pm, 30 Aug 2024", None, "2024-08-30T15:15:00+08:00"),
+    ("Xinhua | Updated: 2024-08-30 09:12", None, "2024-08-30T09:12:00+08:00"),
+    ("2024-02-30", None, None),
+    ("沒有日期的文字", None, None),
+]
+PARSE_IDS = [
+    "iso-date", "slashes", "dots", "cjk", "cjk-fullwidth", "cjk-spaced", "cjk-numerals",
+    "cjk-numerals-circle-zero", "roc-year", "month-day-with-reference", "month-day-alone",
+    "iso-minutes", "iso-seconds", "slashes-time", "cjk-clock", "cjk-shi-fen", "cjk-morning",
+    "cjk-afternoon", "cjk-half-past", "cjk-evening", "press-release-line",
+    "weekday-unbracketed", "english-weekday", "month-day-time",
+    "time-first", "label-hkt", "java-date", "java-date-2025", "iso-hk-offset", "iso-zulu",
+    "iso-utc-offset", "iso-new-york", "english-dmy", "english-dmy-time", "english-mdy",
+    "english-mdy-pm", "english-time-before-date", "english-pm-before-date", "english-updated",
+    "impossible-date", "no-date",
+]
+
+
+@pytest.mark.parametrize(("text", "reference", "expected"), PARSE_CASES, ids=PARSE_IDS)
+def test_parse_date(text, reference, expected):
+    assert parse_date(text, reference=reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["發佈時間：2024-09-25 09:10 更新時間：2024-09-25 16:46"],
+         ("2024-09-25T09:10:00+08:00", "2024-09-25T16:46:00+08:00")),
+        (["發佈時間：09:10 2024-09-25", "更新時間：16:46 2024-09-25"],
+         ("2024-09-25T09:10:00+08:00", "2024-09-25T16:46:00+08:00")),
+        (["发布时间：2024-08-30 10:15:00"], ("2024-08-30T10:15:00+08:00", None)),
+        (["發布日期：2024年8月30日"], ("2024-08-30", None)),
+        (["最後更新：2024年8月30日 下午3時"], (None, "2024-08-30T15:00:00+08:00")),
+        (["更新时间：2024-08-30 15:00"], (None, "2024-08-30T15:00:00+08:00")),
+        (["Xinhua | Updated: 2024-08-30 09:12"], (None, "2024-08-30T09:12:00+08:00")),
+        (["2024-08-30 04:21:37"], ("2024-08-30T04:21:37+08:00", None)),
+        (["作者：香港商報", "2024-08-30 04:21:37"], ("2024-08-30T04:21:37+08:00", None)),
+        (["出版：2024/08/29 12:00 最後更新：2024/08/29 13:15"],
+         ("2024-08-29T12:00:00+08:00", "2024-08-29T13:15:00+08:00")),
+        (["Published: 30 Aug 2024", "Last updated: 31 Aug 2024"], ("2024-08-30", "2024-08-31")),
+        ([], (None, None)),
+    ],
+    ids=["both-in-one", "time-first-two-texts", "hans-published", "cjk-date", "last-updated",
+         "hans-updated", "updated-only", "unlabelled", "unlabelled-after-author",
+         "hk01-chuban", "english", "nothing"],
+)
+def test_find_published(texts, expected):
+    assert find_published(texts) == expected
+
+
+AUG30 = date(2024, 8, 30)  # a Friday
+RELATIVE_CASES = [
+    ("【香港商報訊】記者王丹丹報道：昨日，論壇舉行。", AUG30, [("昨日", "2024-08-29")]),
+    ("論壇昨天在港舉行", AUG30, [("昨天", "2024-08-29")]),
+    ("高峰論壇昨舉行。", AUG30, [("昨", "2024-08-29")]),
+    ("李家超昨表示", AUG30, [("昨", "2024-08-29")]),
+    ("論壇今日開幕", AUG30, [("今日", "2024-08-30")]),
+    ("论坛今天开幕", AUG30, [("今天", "2024-08-30")]),
+    ("孫東今出席活動", AUG30, [("今", "2024-08-30")]),
+    ("新措施今起實施", AUG30, [("今", "2024-08-30")]),
+    ("今早天文台表示", AUG30, [("今早", "2024-08-30")]),
+    ("今晨發生交通意外", AUG30, [("今晨", "2024-08-30")]),
+    ("昨晚舉行晚宴", AUG30, [("昨晚", "2024-08-29")]),
+    ("昨午召開會議", AUG30, [("昨午", "2024-08-29")]),
+    ("昨中午舉行", AUG30, [("昨中午", "2024-08-29")]),
+    ("噚日個論壇好多人", AUG30, [("噚日", "2024-08-29")]),
+    ("琴日開會", AUG30, [("琴日", "2024-08-29")]),
+    ("今朝落大雨", AUG30, [("今朝", "2024-08-30")]),
+    ("論壇前日舉行", AUG30, [("前日", "2024-08-28")]),
+    ("论坛前天举行", AUG30, [("前天", "2024-08-28")]),
+    ("論壇明日舉行", AUG30, [("明日", "2024-08-31")]),
+    ("论坛明天举行", AUG30, [("明天", "2024-08-31")]),
+    ("昨（23日）舉行", AUG30, [("昨（23日）", "2024-08-23")]),
+    ("昨(29日)舉行", AUG30, [("昨(29日)", "2024-08-29")]),
+    ("今日(20日)公布", AUG30, [("今日(20日)", "2024-08-20")]),
+    ("昨日（8月29日）舉行", AUG30, [("昨日（8月29日）", "2024-08-29")]),
+    ("論壇於25日舉行", AUG30, [("25日", "2024-08-25")]),
+    ("論壇於31日舉行", AUG30, [("31日", "2024-07-31")]),
+    ("２５日公布", AUG30, [("２５日", "2024-08-25")]),
+    ("本月3日", AUG30, [("本月3日", "2024-08-03")]),
+    ("本月28日前報名", date(2024, 9, 10), [("本月28日", "2024-09-28")]),
+    ("上月29日舉行的論壇", date(2024, 9, 4), [("上月29日", "2024-08-29")]),
+    ("上周五", AUG30, [("上周五", "2024-08-23")]),
+    ("上週一", AUG30, [("上週一", "2024-08-19")]),
+    ("上星期三", AUG30, [("上星期三", "2024-08-21")]),
+    ("下周四（29日）舉行", date(2024, 8, 23), [("下周四（29日）", "2024-08-29")]),
+    ("本周四舉行", date(2024, 8, 26), [("本周四", "2024-08-29")]),
+    ("周三公布", AUG30, [("周三", "2024-08-28")]),
+    ("星期二公布", AUG30, [("星期二", "2024-08-27")]),
+    ("週五舉行", AUG30, [("週五", "2024-08-30")]),
+    ("星期日", AUG30, [("星期日", "2024-08-25")]),
+    ("昨日是元旦", date(2025, 1, 2), [("昨日", "2025-01-01")]),
+    ("昨日", date(2025, 1, 1), [("昨日", "2024-12-31")]),
+    ("31日公布", date(2025, 1, 2), [("31日", "2024-12-31")]),
+    ("昨（31日）", date(2024, 9, 1), [("昨（31日）", "2024-08-31")]),
+    ("周日", date(2024, 3, 1), [("周日", "2024-02-25")]),
+    ("昨日，論壇舉行；今日，嘉賓參觀", AUG30, [("昨日", "2024-08-29"), ("今日", "2024-08-30")]),
+    ("本月29日（下周四）在港舉行", date(2024, 8, 20), [("本月29日", "2024-08-29")]),
+    ("8月29日（星期四）", AUG30, []),
+    ("2024年8月25日", AUG30, []),
+    ("一個多月前，三中全會召開", AUG30, []),
+    ("日前舉行", AUG30, []),
+    ("近日公布", AUG30, []),
+    ("早前宣布", AUG30, []),
+    ("今年今次今屆", AUG30, []),
+    ("至今如今", AUG30, []),
+    ("目前日本經濟", AUG30, []),
+    ("前天文台台長", AUG30, []),
+    ("上星期一群香港年輕人", AUG30, []),
+    ("每周一開放", AUG30, []),
+    ("一連3日", AUG30, []),
+    ("第3日賽事", AUG30, []),
+    ("3日內完成", AUG30, []),
+    ("明日大嶼願景", AUG30, []),
+    ("時至今日", AUG30, []),
+    ("總統賴清德昨（29）日出席", AUG30, [("昨（29）日", "2024-08-29")]),
+    ("今(30)日將舉行", AUG30, [("今(30)日", "2024-08-30")]),
+    ("李家超今日（八月二十九日）致辭", date(2024, 8, 29), [("今日（八月二十九日）", "2024-08-29")]),
+    ("明日（三十日）", date(2024, 8, 29), [("明日（三十日）", "2024-08-30")]),
+    ("中秋節明日（17日）來臨", date(2024, 9, 16), [("明日（17日）", "2024-09-17")]),
+    ("奧運會今晚（香港時間明日凌晨）開幕", date(2024, 7, 26),
+     [("今晚", "2024-07-26"), ("明日", "2024-07-27")]),
+    ("The forum was held yesterday.", AUG30, [("yesterday", "2024-08-29")]),
+    ("李家超周四（29日）表示", AUG30, [("周四（29日）", "2024-08-29")]),
+    ("28日晚上舉行", AUG30, [("28日", "2024-08-28")]),
+    ("明年1月1日起實施", AUG30, []),
+    ("29日前報名", AUG30, []),
+]
+RELATIVE_IDS = [
+    "zuori-seed", "zuotian", "zuo-alone", "zuo-biaoshi", "jinri", "jintian-hans", "jin-alone",
+    "jin-qi", "jinzao", "jinchen", "zuowan", "zuowu", "zuozhongwu", "cantonese-cam-yat",
+    "cantonese-kam-yat", "cantonese-gam-ziu", "qianri", "qiantian-hans", "mingri",
+    "mingtian-hans", "zuo-bracket-day", "zuo-ascii-bracket", "jinri-ascii-bracket",
+    "zuori-bracket-month-day", "day-alone", "day-alone-previous-month", "day-alone-fullwidth",
+    "this-month", "this-month-future", "last-month", "last-week-friday", "last-week-monday-trad",
+    "last-week-xingqi", "next-week-bracket", "this-week", "zhou-most-recent", "xingqi",
+    "zhou-trad-same-day", "xingqiri", "new-year", "across-year", "day-across-year",
+    "bracket-across-month", "sunday-leap-year", "two-mentions", "weekday-note-after-date",
+    "absolute-with-weekday", "absolute", "vague-month-ago", "vague-riqian", "vague-jinri",
+    "vague-zaoqian", "not-jin-words", "zhijin-rujin", "japan", "former-observatory",
+    "a-group-last-week", "every-monday", "duration", "ordinal-day", "within-days",
+    "lantau-tomorrow", "nowadays", "taiwan-zuo-day", "taiwan-jin-day-ascii",
+    "press-release-cjk-numerals", "cjk-numeral-day", "tomorrow-bracket-after-festival",
+    "tonight-and-tomorrow-in-bracket", "english-yesterday", "weekday-bracket-day",
+    "day-evening", "absolute-next-year", "day-before-deadline",
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), RELATIVE_CASES, ids=RELATIVE_IDS)
+def test_resolve_relative_dates(text, published, expected):
+    found = resolve_relative_dates(text, published)
+    assert [(item["text"], item["date"]) for item in found] == expected
