@@ -13,9 +13,8 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from parsel import Selector
@@ -40,13 +39,14 @@ PUBLISHED_META = (
     "parsely-pub-date",
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
-URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
 HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 BLOCK_TAGS = {"p", "div", "section", "blockquote", "li", "figure", "table"} | HEADING_TAGS
 CAPTION_CLASS_REGEX = re.compile(r"caption|imgtxt|img-txt|pic-?txt|desc|figcaption", re.I)
 CENTRED_REGEX = re.compile(r"text-align\s*:\s*center", re.I)
-SENTENCE_END_REGEX = re.compile(r"[。！？!?…」』”\"）)：:]\s*$")
+# A sentence ends in its own punctuation, or in a closing quote or bracket right after it:
+# 「最後一公里」 at the end of a heading closes a phrase, not a sentence.
+SENTENCE_END_REGEX = re.compile(r"(?:[。！？!?…：:]|[。！？!?…][」』”\"）)])\s*$")
 # An in-body heading is short and bold; 30 characters covers the longest newspaper subheads
 # seen in the mirror pages (two clauses of about 12 characters) with room to spare.
 HEADING_MAX_CHARS = 30
@@ -77,17 +77,6 @@ SKIPPED_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "sele
 VISIBLE_TEXT_XPATH = ".//text()[not({})]".format(
     " or ".join(f"ancestor::{tag}" for tag in SKIPPED_TAGS)
 )
-
-
-def date_in_url(url: str) -> date | None:
-    """The date a news URL carries in its path (/2024/08/30/, /2024-08/30/, /20240830/)."""
-    match = URL_DATE_REGEX.search(urlsplit(url).path)
-    if not match:
-        return None
-    try:
-        return date(*map(int, match.groups()))
-    except ValueError:
-        return None
 
 
 def node_text(node: Selector) -> str:
@@ -274,7 +263,6 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         or clean_title(node_text(selector.xpath("//title")), site_name)
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
-    url_day = date_in_url(url)
     container = densest_container(selector)
     blocks, images = extract_blocks(container, url) if container is not None else ([], [])
     return RawArticle(
@@ -284,8 +272,7 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         published=_text_value(ld.get("datePublished"))
         or _meta(selector, *PUBLISHED_META)
         or selector.xpath("//time/@datetime").get()
-        or seen_published
-        or (url_day.isoformat() if url_day else None),
+        or seen_published,
         updated=_text_value(ld.get("dateModified"))
         or _meta(selector, *UPDATED_META)
         or seen_updated,

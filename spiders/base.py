@@ -27,10 +27,10 @@ from scrapy.exceptions import UsageError
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.campaign import Campaign, load_campaign
-from crawler.extract import complete, date_in_url
+from crawler.extract import complete
 from crawler.items import ArticleItem, RawArticle
 from crawler.middlewares import describe_error
-from crawler.normalise.dates import parse_date
+from crawler.normalise.dates import date_in_url, parse_date
 from crawler.signals import fetch_failed
 from crawler.store import utc_now
 
@@ -93,17 +93,24 @@ class NewsSpider(scrapy.Spider):
         return parts.hostname in self.hosts and self.article_path.fullmatch(parts.path) is not None
 
     def follow_list(
-        self, response: Response, *, item_xpath: str, next_xpath: str, date_xpath: str = ""
+        self,
+        response: Response,
+        *,
+        item_xpath: str,
+        next_xpath: str,
+        date_xpath: str = "",
+        href_xpath: str = "./@href | .//a/@href",
     ) -> Iterator[scrapy.Request]:
         """A list page: requests for its article links in the window, then its next page.
 
-        ``item_xpath`` selects the list's items (links, or elements holding one); an item's day
-        is the date in its URL, else the date in the text ``date_xpath`` selects inside it.
-        The next page (``next_xpath``, an href) is followed while :meth:`should_page_on` allows.
+        ``item_xpath`` selects the list's items; ``href_xpath`` their link (an anchor's href by
+        default; ``./@data-href`` for cards that keep it in an attribute). An item's day is the
+        date in its URL, else the date in the text ``date_xpath`` selects inside it. The next
+        page (``next_xpath``, an href) is followed while :meth:`should_page_on` allows.
         """
         days = []
         for item in response.xpath(item_xpath):
-            href = item.xpath("./@href").get() or item.xpath(".//a/@href").get()
+            href = (item.xpath(href_xpath).get() or "").strip()
             url = urldefrag(response.urljoin(href or "")).url
             if not href or not self.is_article_url(url):
                 continue

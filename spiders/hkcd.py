@@ -22,8 +22,9 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.extract import date_in_url, extract_blocks, node_text
+from crawler.extract import extract_blocks, node_text
 from crawler.items import RawArticle, RawImage
+from crawler.normalise.dates import date_in_url
 from spiders.base import NewsSpider
 
 BASE_URL = "https://www.hkcd.com.hk"

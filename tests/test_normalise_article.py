@@ -219,3 +219,19 @@ def test_authors_field_names_people_not_outlets():
         {"role": "reporter", "name": "林雪兒", "outlet": "香港商報"},
         {"role": "author", "name": "何文軒", "outlet": "香港商報"},
     ]
+
+
+def test_reporter_credit_closing_a_short_paragraph_is_a_byline_not_a_caption():
+    raw = RawArticle(
+        url="https://www.dotdotnews.com/a/202409/02/AP66d56dbae6cd032eb0b20e67.html",
+        outlet="點新聞",
+        published="2024-09-02",
+        blocks=[
+            Block("paragraph", "【點新聞報道】科技+新質生產力高峰論壇的討論持續發酵。"),
+            Block("paragraph", "有社團表示，期望加強對中小企業的支援。（點新聞記者 林浩賢）"),
+        ],
+    )
+    record = normalise_article(raw)
+    assert {"role": "reporter", "name": "林浩賢", "outlet": "點新聞"} in record["bylines"]
+    assert record["images"] == []
+    assert record["body"].endswith("中小企業的支援。（點新聞記者 林浩賢）")

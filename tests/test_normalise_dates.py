@@ -86,11 +86,15 @@ def test_parse_date(text, reference, expected):
         (["出版：2024/08/29 12:00 最後更新：2024/08/29 13:15"],
          ("2024-08-29T12:00:00+08:00", "2024-08-29T13:15:00+08:00")),
         (["Published: 30 Aug 2024", "Last updated: 31 Aug 2024"], ("2024-08-30", "2024-08-31")),
+        (["2024年8月29日（星期四） 香港時間12時35分"], ("2024-08-29T12:35:00+08:00", None)),
+        (["2024年8月29日（星期四）\n香港時間12時35分"], ("2024-08-29T12:35:00+08:00", None)),
+        (["時間：2024-08-29 12:35"], ("2024-08-29T12:35:00+08:00", None)),
         ([], (None, None)),
     ],
     ids=["both-in-one", "time-first-two-texts", "hans-published", "cjk-date", "last-updated",
          "hans-updated", "updated-only", "unlabelled", "unlabelled-after-author",
-         "hk01-chuban", "english", "nothing"],
+         "hk01-chuban", "english", "press-release-closing", "press-release-two-lines",
+         "bare-time-label", "nothing"],
 )
 def test_find_published(texts, expected):
     assert find_published(texts) == expected

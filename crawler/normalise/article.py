@@ -3,8 +3,9 @@
 This is the one entry point spiders and ``archive extract`` call; it combines the other
 modules of the package (none of which imports this one):
 
-- dates: published/updated from the page's date texts (else the body's first date, or a
-  press release's closing date line), and the relative dates of the body;
+- dates: published/updated from the page's date texts (else a press release's closing date
+  line, the date in the URL, the body's first date, or the dateline's), and the relative
+  dates of the body;
 - bylines: the body's opening byline (kept in the text as printed), credit lines such as
   責任編輯：… and （記者 張三） (taken out of the text), and ``raw.authors``;
 - captions: each image's caption split from its credit; caption paragraphs that a spider left
@@ -30,7 +31,13 @@ from crawler.normalise.bylines import (
     split_trailing_byline,
 )
 from crawler.normalise.captions import has_credit, split_caption
-from crawler.normalise.dates import find_dates, find_published, parse_date, resolve_relative_dates
+from crawler.normalise.dates import (
+    date_in_url,
+    find_dates,
+    find_published,
+    parse_date,
+    resolve_relative_dates,
+)
 from crawler.normalise.names import split_names
 from crawler.normalise.script import detect_script, to_simplified
 from crawler.normalise.text import clean_blocks, collapse_whitespace, is_boilerplate
@@ -80,8 +87,10 @@ def _closing_date(blocks: list[Block]) -> tuple[str | None, int] | None:
 def _add(bylines: list[dict], found: list[dict]) -> None:
     """Add bylines once per (role, name); a bare author already credited in a role is skipped."""
     for entry in found:
-        if any(b["name"] == entry["name"] and (b["role"] == entry["role"] or
-               entry["role"] == "author") for b in bylines):
+        if any(
+            b["name"] == entry["name"] and (b["role"] == entry["role"] or entry["role"] == "author")
+            for b in bylines
+        ):
             continue
         bylines.append(entry)
 
@@ -114,8 +123,13 @@ def _image_records(raw: RawArticle) -> tuple[list[dict], list[dict]]:
         caption_raw = image.caption if image.caption is not None else image.alt
         if caption_raw and is_boilerplate(caption_raw):
             continue
-        record = {"src": image.src, "caption": None, "source": None, "photographer": None,
-                  "caption_raw": caption_raw}
+        record = {
+            "src": image.src,
+            "caption": None,
+            "source": None,
+            "photographer": None,
+            "caption_raw": caption_raw,
+        }
         if caption_raw and caption_raw.strip():
             record.update(_caption_record(collapse_whitespace(caption_raw)))
             record["caption_raw"] = caption_raw
@@ -128,8 +142,12 @@ def _image_records(raw: RawArticle) -> tuple[list[dict], list[dict]]:
 def _caption_record(text: str) -> dict:
     """The image fields of a caption: text, source, photographer and the caption as printed."""
     parts = split_caption(text)
-    return {"caption": parts["caption"] or None, "source": parts["source"],
-            "photographer": parts["photographer"], "caption_raw": text}
+    return {
+        "caption": parts["caption"] or None,
+        "source": parts["source"],
+        "photographer": parts["photographer"],
+        "caption_raw": text,
+    }
 
 
 @dataclass
@@ -141,8 +159,14 @@ class _Blocks:
     source_line: str | None = None
 
 
-def _split_blocks(blocks: list[Block], raw: RawArticle, images: list[dict],
-                  uncaptioned: list[dict], outlet: str | None, day: dt.date | None) -> _Blocks:
+def _split_blocks(
+    blocks: list[Block],
+    raw: RawArticle,
+    images: list[dict],
+    uncaptioned: list[dict],
+    outlet: str | None,
+    day: dt.date | None,
+) -> _Blocks:
     """Take source lines, captions and credit lines out of the body's blocks.
 
     A caption paragraph goes to the next image that has no caption of its own, or becomes an
@@ -157,7 +181,7 @@ def _split_blocks(blocks: list[Block], raw: RawArticle, images: list[dict],
             parts.source_line = text
         elif text in captions:
             continue
-        elif index > 0 and len(text) <= CAPTION_MAX_CHARS and has_credit(text):
+        elif index > 0 and _is_caption(text, outlet, day):
             if uncaptioned:
                 uncaptioned.pop(0).update(_caption_record(text))
             else:
@@ -171,8 +195,17 @@ def _split_blocks(blocks: list[Block], raw: RawArticle, images: list[dict],
     return parts
 
 
-def _head_bylines(blocks: list[Block], outlet: str | None,
-                  day: dt.date | None) -> tuple[list[dict], dict, int]:
+def _is_caption(text: str, outlet: str | None, day: dt.date | None) -> bool:
+    """A short paragraph ending with a photo credit, not with a reporter's (點新聞記者 林浩賢)."""
+    if len(text) > CAPTION_MAX_CHARS or not has_credit(text):
+        return False
+    _, tail = split_trailing_byline(text, page_outlet=outlet, published=day)
+    return not (tail and any(b["role"] == "reporter" for b in tail["bylines"]))
+
+
+def _head_bylines(
+    blocks: list[Block], outlet: str | None, day: dt.date | None
+) -> tuple[list[dict], dict, int]:
     """Bylines and dateline of the body's opening block(s), and where the byline prefix ends
     in the joined body."""
     bylines: list[dict] = []
@@ -217,6 +250,9 @@ def normalise_article(raw: RawArticle) -> dict:
     if closing:
         published = published or closing[0]
         blocks = blocks[: closing[1]]
+    url_day = date_in_url(raw.url)
+    if published is None and url_day:
+        published = url_day.isoformat()
     if published is None:
         published = parse_date(" ".join(block.text for block in blocks))
     day = _published_day(published)
@@ -255,6 +291,6 @@ def normalise_article(raw: RawArticle) -> dict:
         "script": detect_script(" ".join(filter(None, [raw.title, body]))),
         "source_line": source_line,
         "original_outlet": original if original != outlet else None,
-        "content_hash": "sha256:" + hashlib.sha256(
-            re.sub(r"\s+", "", to_simplified(body)).encode("utf-8")).hexdigest(),
+        "content_hash": "sha256:"
+        + hashlib.sha256(re.sub(r"\s+", "", to_simplified(body)).encode("utf-8")).hexdigest(),
     }

@@ -32,17 +32,40 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
     )
     for name in names
 }
-CJK_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3,
-              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CJK_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 _MONTH_NAME = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _TZ = (
@@ -58,14 +81,20 @@ _CJK_CLOCK = (
 )
 # A time after a date: "10:15", "10:15 PM", "上午10時15分", "香港時間12時35分", "下午3:30".
 _TIME = (
-    r"(?:(?P<cap2>上午|下午|中午|晚上|凌晨|早上|清晨|傍晚)?\s*" + _CLOCK + _AMPM + r"|" + _CJK_CLOCK
+    r"(?:(?P<cap2>上午|下午|中午|晚上|凌晨|早上|清晨|傍晚)?\s*"
+    + _CLOCK
+    + _AMPM
+    + r"|"
+    + _CJK_CLOCK
     + r")"
 )
 _WEEKDAY_NOTE = r"(?:\s*[（(]?\s*(?:星期|週|周|禮拜|礼拜)[一二三四五六日天]\s*[）)]?)?"
 _AFTER_DATE = (
     _WEEKDAY_NOTE
     + r"(?:(?:[\sT|,，]|&nbsp;)*(?:香港時間|香港时间|北京時間|北京时间|HKT)?\s*"
-    + _TIME + _TZ + r")?"
+    + _TIME
+    + _TZ
+    + r")?"
 )
 
 ISO_DATE_REGEX = re.compile(
@@ -85,8 +114,13 @@ TIME_FIRST_REGEX = re.compile(
     r"(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + _TZ
 )
 ENGLISH_DMY_REGEX = re.compile(
-    r"(?<![\dA-Za-z])(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+" + _MONTH_NAME
-    + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)(?:,?\s+" + _CLOCK + _AMPM + _TZ + r")?",
+    r"(?<![\dA-Za-z])(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+"
+    + _MONTH_NAME
+    + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)(?:,?\s+"
+    + _CLOCK
+    + _AMPM
+    + _TZ
+    + r")?",
     re.IGNORECASE,
 )
 ENGLISH_MDY_REGEX = re.compile(
@@ -97,8 +131,13 @@ ENGLISH_MDY_REGEX = re.compile(
     re.IGNORECASE,
 )
 ENGLISH_TIME_FIRST_REGEX = re.compile(
-    r"(?<![\d:])" + _CLOCK + _AMPM + r",?\s+(?P<d>3[01]|[12]\d|0?[1-9])\s+" + _MONTH_NAME
-    + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)" + _TZ,
+    r"(?<![\d:])"
+    + _CLOCK
+    + _AMPM
+    + r",?\s+(?P<d>3[01]|[12]\d|0?[1-9])\s+"
+    + _MONTH_NAME
+    + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)"
+    + _TZ,
     re.IGNORECASE,
 )
 MONTH_DAY_REGEX = re.compile(
@@ -109,14 +148,21 @@ PUBLISHED_LABEL_REGEX = re.compile(
     r"Last\s+updated|Last\s+modified|Updated(?:\s+on)?|Modified)"
     r"|(?P<pub>發佈時間|發布時間|发布时间|發佈日期|發布日期|发布日期|發佈於|發布於|发布于|"
     r"發表時間|发表时间|發表日期|发表日期|刊發時間|刊发时间|刊出日期|出版日期|出版時間|出版时间|"
-    r"見報日期|见报日期|發稿時間|发稿时间|出版|時間|时间|日期|Published(?:\s+on)?|Posted(?:\s+on)?|"
+    r"見報日期|见报日期|發稿時間|发稿时间|出版|"
+    # a bare 時間 labels a date, but 香港時間12時35分 is a clock reading after one
+    r"(?<!香港)(?<!北京)(?<!當地)(?<!当地)(?:時間|时间)|日期|Published(?:\s+on)?|Posted(?:\s+on)?|"
     r"Publish\s+(?:time|date)|Date)",
     re.IGNORECASE,
 )
 
 DATE_REGEXES = (
-    ISO_DATE_REGEX, CJK_DATE_REGEX, CJK_NUMERAL_DATE_REGEX, TIME_FIRST_REGEX,
-    ENGLISH_DMY_REGEX, ENGLISH_MDY_REGEX, ENGLISH_TIME_FIRST_REGEX,
+    ISO_DATE_REGEX,
+    CJK_DATE_REGEX,
+    CJK_NUMERAL_DATE_REGEX,
+    TIME_FIRST_REGEX,
+    ENGLISH_DMY_REGEX,
+    ENGLISH_MDY_REGEX,
+    ENGLISH_TIME_FIRST_REGEX,
 )
 
 
@@ -288,21 +334,87 @@ def find_published(texts: list[str]) -> tuple[str | None, str | None]:
 RELATIVE_WORDS = {
     -3: ("大前日", "大前天"),
     -2: ("前日", "前天", "前晚"),
-    -1: ("昨日", "昨天", "昨晚", "昨晨", "昨早", "昨中午", "昨午", "昨夜", "昨宵", "噚日", "尋日",
-         "寻日", "琴日", "擒日", "噚晚", "尋晚", "琴晚", "yesterday", "last night"),
-    0: ("今日", "今天", "今早", "今晨", "今朝", "今午", "今晚", "今夜", "今宵", "today", "tonight",
-        "this morning", "this afternoon", "this evening"),
-    1: ("明日", "明天", "明早", "明晚", "明晨", "聽日", "听日", "聽朝", "听朝", "聽晚", "听晚",
-        "tomorrow"),
+    -1: (
+        "昨日",
+        "昨天",
+        "昨晚",
+        "昨晨",
+        "昨早",
+        "昨中午",
+        "昨午",
+        "昨夜",
+        "昨宵",
+        "噚日",
+        "尋日",
+        "寻日",
+        "琴日",
+        "擒日",
+        "噚晚",
+        "尋晚",
+        "琴晚",
+        "yesterday",
+        "last night",
+    ),
+    0: (
+        "今日",
+        "今天",
+        "今早",
+        "今晨",
+        "今朝",
+        "今午",
+        "今晚",
+        "今夜",
+        "今宵",
+        "today",
+        "tonight",
+        "this morning",
+        "this afternoon",
+        "this evening",
+    ),
+    1: (
+        "明日",
+        "明天",
+        "明早",
+        "明晚",
+        "明晨",
+        "聽日",
+        "听日",
+        "聽朝",
+        "听朝",
+        "聽晚",
+        "听晚",
+        "tomorrow",
+    ),
     2: ("後日", "后日", "後天", "后天"),
     3: ("大後日", "大后日", "大後天", "大后天"),
 }
 WORD_OFFSETS = {word: offset for offset, words in RELATIVE_WORDS.items() for word in words}
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-WEEK_PREFIXES = {"上上": -2, "上": -1, "本": 0, "今個": 0, "今个": 0, "呢個": 0, "呢个": 0,
-                 "這個": 0, "这个": 0, "這": 0, "这": 0, "下": 1, "下下": 2}
-MONTH_PREFIXES = {"本月": 0, "今月": 0, "上月": -1, "上個月": -1, "上个月": -1, "下月": 1,
-                  "下個月": 1, "下个月": 1}
+WEEK_PREFIXES = {
+    "上上": -2,
+    "上": -1,
+    "本": 0,
+    "今個": 0,
+    "今个": 0,
+    "呢個": 0,
+    "呢个": 0,
+    "這個": 0,
+    "这个": 0,
+    "這": 0,
+    "这": 0,
+    "下": 1,
+    "下下": 2,
+}
+MONTH_PREFIXES = {
+    "本月": 0,
+    "今月": 0,
+    "上月": -1,
+    "上個月": -1,
+    "上个月": -1,
+    "下月": 1,
+    "下個月": 1,
+    "下个月": 1,
+}
 
 # A date in brackets after a relative word, in Arabic or Chinese numerals: （23日）, (8月29日),
 # （八月二十九日） as the government's press releases print it.
@@ -313,11 +425,18 @@ _BRACKET = (
 )
 RELATIVE_REGEX = re.compile(
     r"(?P<tw>[昨今明前])\s*[（(]\s*(?P<twd>3[01]|[12]\d|0?[1-9])\s*[）)]\s*日"
-    r"|(?P<word>" + "|".join(sorted(WORD_OFFSETS, key=len, reverse=True)) + r"|(?P<bare>[昨今]))"
+    r"|(?P<word>"
+    + "|".join(sorted(WORD_OFFSETS, key=len, reverse=True))
+    + r"|(?P<bare>[昨今]))"
     + _BRACKET.format("b")
-    + r"|(?P<wprefix>" + "|".join(sorted(WEEK_PREFIXES, key=len, reverse=True)) + r")?"
-    r"(?:個|个)?(?:星期|禮拜|礼拜|週|周)(?P<wday>[一二三四五六日天])" + _BRACKET.format("w")
-    + r"|(?P<mprefix>" + "|".join(sorted(MONTH_PREFIXES, key=len, reverse=True)) + r")\s*"
+    + r"|(?P<wprefix>"
+    + "|".join(sorted(WEEK_PREFIXES, key=len, reverse=True))
+    + r")?"
+    r"(?:個|个)?(?:星期|禮拜|礼拜|週|周)(?P<wday>[一二三四五六日天])"
+    + _BRACKET.format("w")
+    + r"|(?P<mprefix>"
+    + "|".join(sorted(MONTH_PREFIXES, key=len, reverse=True))
+    + r")\s*"
     r"(?P<mday>3[01]|[12]\d|0?[1-9])\s*[日號号]"
     r"|(?<![\d.:/\-A-Za-z])(?P<day>3[01]|[12]\d|0?[1-9])\s*日",
     re.IGNORECASE,
@@ -325,24 +444,63 @@ RELATIVE_REGEX = re.compile(
 # Characters before a relative word that make it part of another word: 目前日本, 時至今日,
 # 香港的明天 (a figure of speech), 至今, 每周一.
 NOT_BEFORE_FORMER = set("目提之此以年月日空史從从當当眼事戰战會会賽赛面生先早較较門门跟臨临節节的")
-NOT_BEFORE_WORD = {"前日": NOT_BEFORE_FORMER, "前天": NOT_BEFORE_FORMER, "前晚": NOT_BEFORE_FORMER,
-                   "今日": set("至時时的"), "今天": set("至的"), "明天": set("的"),
-                   "明日": set("的"), "昨天": set("的"), "昨日": set("的")}
+NOT_BEFORE_WORD = {
+    "前日": NOT_BEFORE_FORMER,
+    "前天": NOT_BEFORE_FORMER,
+    "前晚": NOT_BEFORE_FORMER,
+    "今日": set("至時时的"),
+    "今天": set("至的"),
+    "明天": set("的"),
+    "明日": set("的"),
+    "昨天": set("的"),
+    "昨日": set("的"),
+}
 NOT_BEFORE_BARE = set("至如現现當当古迄而從从自距于於今昨是")
 # 今 alone means "today" only before a verb or time word: 今舉行, 今起, 今上午 (not 今年, 今次).
 BARE_TODAY_NEXT = set(
     "起舉举將将在於于出公發发宣召開开抵訪访赴到啟啓启再正會会與与表指稱称率亦也已仍續续進进迎"
     "來来離离展落截提向接簽签晤見见主齊齐同為为由上下午晚早晨（(再辦办聯联"
 )
-NOT_AFTER_WORD = {"前日": "本", "前天": "文氣气然下台堂", "後天": "性的因努培形習习失缺獲获",
-                  "后天": "性的因努培形習习失缺獲获", "今日": "頭头美", "明日": "大之世",
-                  "明天": "之"}
+NOT_AFTER_WORD = {
+    "前日": "本",
+    "前天": "文氣气然下台堂",
+    "後天": "性的因努培形習习失缺獲获",
+    "后天": "性的因努培形習习失缺獲获",
+    "今日": "頭头美",
+    "明日": "大之世",
+    "明天": "之",
+}
 # 上星期一群年輕人 is "last week, a group of young people", not "last Monday".
 NOT_AFTER_MONDAY = set("群個个些批名位次項项直度起同道連连系眾众般切致定邊边方年眼行家")
 NOT_BEFORE_WEEKDAY = set("每逢隔一二兩两三四五六七八九十幾几數数多個个")
 NOT_BEFORE_DAY = set("第連连首每近頭头逾約约共多月年號号")
-NOT_AFTER_DAY = ("內", "内", "間", "间", "遊", "游", "以", "來", "来", "後", "后", "前", "平均",
-                 "之", "左右", "夜", "行", "團", "团", "制", "假", "期", "工作", "計", "计")
+NOT_AFTER_DAY = (
+    "內",
+    "内",
+    "間",
+    "间",
+    "遊",
+    "游",
+    "以",
+    "來",
+    "来",
+    "後",
+    "后",
+    "前",
+    "平均",
+    "之",
+    "左右",
+    "夜",
+    "行",
+    "團",
+    "团",
+    "制",
+    "假",
+    "期",
+    "工作",
+    "計",
+    "计",
+)
 
 
 def _number(text: str) -> int:
@@ -433,8 +591,9 @@ def _weekday_date(match: re.Match[str], text: str, published: dt.date) -> dt.dat
 def _day_date(match: re.Match[str], text: str, published: dt.date) -> dt.date | None:
     """The date of 本月3日, 上月28日 or 25日 alone, or None for 3日內, 第3日, 8月25日."""
     if match.group("mprefix"):
-        year, month = _shift_month(published.year, published.month,
-                                   MONTH_PREFIXES[match.group("mprefix")])
+        year, month = _shift_month(
+            published.year, published.month, MONTH_PREFIXES[match.group("mprefix")]
+        )
         try:
             return dt.date(year, month, int(match.group("mday")))
         except ValueError:
@@ -483,3 +642,17 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
         if date is not None:
             found.append({"text": text[match.start() : match.end()], "date": date.isoformat()})
     return found
+
+
+URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")
+
+
+def date_in_url(url: str) -> dt.date | None:
+    """The date a news URL carries in its path (/2024/08/30/, /2024-08/30/, /20240830/)."""
+    match = URL_DATE_REGEX.search(url.split("?", 1)[0].split("#", 1)[0])
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
