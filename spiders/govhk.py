@@ -183,9 +183,9 @@ class GovhkSpider(NewsSpider):
     def parse_press_release(self, response: Response) -> RawArticle:
         """An info.gov.hk press release: #PRHeadline, the #pressrelease lines, the photos.
 
-        ``published`` is the date and time printed after the closing 完: the page furniture
-        has none, and the generic fallback would give only the URL's day. The closing lines
-        stay the last blocks as printed; the normaliser takes them out of the body.
+        ``published`` is the date and time printed after the closing 完, not a date of the
+        page furniture. The closing lines stay the last blocks as printed; the normaliser takes
+        them out of the body.
         """
         body = response.xpath(PRESS_BODY_XPATH)[:1]
         blocks = press_release_blocks(body, response.url) if body else []
@@ -243,8 +243,8 @@ def press_release_blocks(body: Selector, base_url: str) -> list[Block]:
 def closing_published(blocks: list[Block]) -> str | None:
     """The publication time printed after a release's closing 完, as ISO.
 
-    The lines (2024年8月29日（星期四） / 香港時間12時35分) are read with ``parse_date``: the
-    normaliser's ``find_published`` keeps only the day of that form.
+    Read here rather than left to the normaliser's fallback, so that no date in the page
+    furniture can stand in for it.
     """
     tail = blocks[-(CLOSING_LINES_MAX + 1) :]
     for index, block in enumerate(tail):
