@@ -17,20 +17,18 @@ from crawler.mirror import MirrorServer
 from tests.helpers import HKCD_HOST, REPO, run_archive
 
 pytestmark = pytest.mark.e2e
-SINCE = "2024-08-01"
+OUTLETS = ("香港商報", "中聯辦網站", "文匯報", "大公報", "點新聞", "政府新聞網", "政府新聞公報")
 
 
 def crawl(mirror: MirrorServer, db_path: Path, *args: str) -> dict:
+    """Crawl the mirror (the hkcd source unless ``args`` list URLs) and return its summary."""
+    source = () if "--url" in args else ("--source", "hkcd")
     result = run_archive(
-        "crawl", "--mirror", mirror.url, "--db", str(db_path), "--format", "json", *args
+        "crawl", "--mirror", mirror.url, "--db", str(db_path), "--format", "json", *source, *args
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return json.loads(result.stdout)["sources"][0]
-
-
-def in_window(entry: dict) -> bool:
-    return entry["published"][:10] >= SINCE
 
 
 def test_stored_urls_are_the_real_sites(mirror: MirrorServer, db_path: Path) -> None:
@@ -114,11 +112,25 @@ def test_an_unreachable_source_fails_fast_with_one_line(db_path: Path) -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_demo_crawls_the_bundled_mirror(db_path: Path) -> None:
+def test_demo_archives_the_summit_from_every_outlet(db_path: Path) -> None:
     result = run_archive("demo", "--db", str(db_path))
     assert result.returncode == 0, result.stderr
     assert "Try next:" in result.stdout
-    assert sqlite_utils.Database(db_path)["articles"].count >= 20
+    db = sqlite_utils.Database(db_path)
+    outlets = {row["outlet"] for row in db.query("SELECT DISTINCT outlet FROM articles")}
+    assert outlets >= set(OUTLETS)
+    assert db["articles"].count >= 60
+    stats = run_archive("stats", "--db", str(db_path)).stdout
+    assert all(outlet in stats for outlet in outlets)
+
+
+def test_a_second_demo_adds_no_rows(db_path: Path) -> None:
+    run_archive("demo", "--db", str(db_path))
+    count = sqlite_utils.Database(db_path)["articles"].count
+    second = run_archive("demo", "--db", str(db_path))
+    assert second.returncode == 0, second.stderr
+    assert sqlite_utils.Database(db_path)["articles"].count == count
+    assert "0 new, 0 updated" in second.stdout
 
 
 def test_listed_urls_are_captured_whatever_the_campaign_says(
