@@ -16,7 +16,7 @@ SUMMIT = Campaign(name="summit", sources=["hkcd"], keywords=["新質生產力", 
 def test_the_summit_campaign_loads() -> None:
     campaign = load_campaign(Path(__file__).parents[1] / "campaigns" / "summit.toml")
     assert campaign.name == "summit"
-    assert campaign.sources == ["hkcd"]
+    assert campaign.sources == ["hkcd", "locpg", "wenweipo", "takungpao", "dotdotnews", "govhk"]
     assert {"新質生產力", "新质生产力", "高峰論壇", "高峰论坛"} <= set(campaign.keywords)
     assert campaign.since == date(2024, 8, 1)
 
