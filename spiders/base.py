@@ -5,7 +5,7 @@ A site's spider subclasses :class:`NewsSpider`, sets ``name``, ``outlet``, ``hos
 ``article_path`` (a regex its article URLs' paths match in full), yields list, feed and search
 requests from ``start``, and implements ``parse_article(response) -> RawArticle`` with its own
 selectors (kept as constants at the top of its module). The base class follows list pages
-(:meth:`follow_list`, paging until a whole page is older than the window) and RSS/Atom feeds
+(:meth:`parse_list`, paging until a whole page is older than the window) and RSS/Atom feeds
 (:meth:`parse_feed`).
 
 Spider arguments (``scrapy crawl hkcd -a since=2024-08-01 -a until=2024-09-30``): ``campaign``
@@ -16,7 +16,7 @@ overriding the campaign's window).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -60,6 +60,12 @@ class NewsSpider(scrapy.Spider):
     outlet: ClassVar[str]
     hosts: ClassVar[tuple[str, ...]] = ()
     article_path: ClassVar[re.Pattern[str]]
+    # Sites whose hosts lay out article paths differently map each host to its own pattern.
+    article_paths: ClassVar[Mapping[str, re.Pattern[str]]] = {}
+    list_item_xpath: ClassVar[str] = ""
+    list_href_xpath: ClassVar[str] = "./@href | .//a/@href"
+    list_date_xpath: ClassVar[str] = ""
+    list_next_xpath: ClassVar[str] = ""
     campaign: Campaign
 
     def __init__(
@@ -90,41 +96,37 @@ class NewsSpider(scrapy.Spider):
     def is_article_url(self, url: str) -> bool:
         """Whether ``url`` is an article page of this site (by host and path)."""
         parts = urlsplit(url)
-        return parts.hostname in self.hosts and self.article_path.fullmatch(parts.path) is not None
+        if parts.hostname in self.article_paths:
+            pattern = self.article_paths[parts.hostname]
+        elif parts.hostname in self.hosts:
+            pattern = self.article_path
+        else:
+            return False
+        return pattern.fullmatch(parts.path) is not None
 
-    def follow_list(
-        self,
-        response: Response,
-        *,
-        item_xpath: str,
-        next_xpath: str,
-        date_xpath: str = "",
-        href_xpath: str = "./@href | .//a/@href",
-    ) -> Iterator[scrapy.Request]:
+    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         """A list page: requests for its article links in the window, then its next page.
 
-        ``item_xpath`` selects the list's items; ``href_xpath`` their link (an anchor's href by
-        default; ``./@data-href`` for cards that keep it in an attribute). An item's day is the
-        date in its URL, else the date in the text ``date_xpath`` selects inside it. The next
-        page (``next_xpath``, an href) is followed while :meth:`should_page_on` allows.
+        The site's list layout is four class attributes: ``list_item_xpath`` selects the items;
+        ``list_href_xpath`` their link (an anchor's href by default; ``./@data-href`` for cards
+        that keep it in an attribute); an item's day is the date in its URL, else the date text
+        ``list_date_xpath`` selects inside it; ``list_next_xpath`` selects the next page's href,
+        followed while :meth:`should_page_on` allows.
         """
         days = []
-        for item in response.xpath(item_xpath):
-            href = (item.xpath(href_xpath).get() or "").strip()
-            url = urldefrag(response.urljoin(href or "")).url
+        for item in response.xpath(self.list_item_xpath):
+            href = (item.xpath(self.list_href_xpath).get() or "").strip()
+            url = urldefrag(response.urljoin(href)).url
             if not href or not self.is_article_url(url):
                 continue
-            day = date_in_url(url) or _day_of(item.xpath(date_xpath).get() if date_xpath else "")
+            date_text = item.xpath(self.list_date_xpath).get() if self.list_date_xpath else ""
+            day = date_in_url(url) or _day_of(date_text)
             days.append(day)
             if self.wanted(url, day):
                 yield self.article_request(url)
-        next_page = response.xpath(next_xpath).get()
+        next_page = response.xpath(self.list_next_xpath).get() if self.list_next_xpath else None
         if next_page and self.should_page_on(days):
             yield response.follow(next_page, callback=self.parse_list, errback=self.on_error)
-
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """A list page of the site; spiders that page through lists implement it."""
-        raise NotImplementedError
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """An RSS or Atom feed: requests for its article links in the window."""

@@ -14,7 +14,6 @@ spiders.base.NewsSpider (``campaign``, ``since``, ``until``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -50,6 +49,9 @@ class DotdotnewsSpider(NewsSpider):
     outlet = "點新聞"
     hosts = ("www.dotdotnews.com", "dotdotnews.com")
     article_path = re.compile(r"/a/\d{6}/\d\d/AP[0-9a-f]{24}\.html")
+    list_item_xpath = LIST_ITEM_XPATH
+    list_href_xpath = "./@data-href"
+    list_next_xpath = NEXT_PAGE_XPATH
 
     def __init__(self, channels: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -60,15 +62,6 @@ class DotdotnewsSpider(NewsSpider):
             yield scrapy.Request(
                 LIST_URL.format(channel=channel), callback=self.parse_list, errback=self.on_error
             )
-
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """A list page: its items' data-href links in the window, then the next page."""
-        yield from self.follow_list(
-            response,
-            item_xpath=LIST_ITEM_XPATH,
-            next_xpath=NEXT_PAGE_XPATH,
-            href_xpath="./@data-href",
-        )
 
     def parse_article(self, response: Response) -> RawArticle:
         """An article page: og:title, JSON-LD date and author, the rich-text body."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -96,9 +97,15 @@ class GovhkSpider(NewsSpider):
     name = "govhk"
     outlet = NEWS_OUTLET
     hosts = NEWS_HOSTS + PRESS_HOSTS
-    article_path = re.compile(
-        f"{NEWS_ARTICLE_PATH_REGEX.pattern}|{PRESS_ARTICLE_PATH_REGEX.pattern}"
+    article_paths = MappingProxyType(
+        {
+            **dict.fromkeys(NEWS_HOSTS, NEWS_ARTICLE_PATH_REGEX),
+            **dict.fromkeys(PRESS_HOSTS, PRESS_ARTICLE_PATH_REGEX),
+        }
     )
+    list_item_xpath = LIST_ITEM_XPATH
+    list_date_xpath = LIST_DATE_XPATH
+    list_next_xpath = NEXT_PAGE_XPATH
 
     def __init__(
         self, categories: str | None = None, index_days: str | int | None = None, **kwargs: Any
@@ -127,24 +134,6 @@ class GovhkSpider(NewsSpider):
                 callback=self.parse_daily_index,
                 errback=self.on_index_error,
             )
-
-    def is_article_url(self, url: str) -> bool:
-        """Whether ``url`` is an article: a news.gov.hk story or an info.gov.hk press release."""
-        parts = urlsplit(url)
-        if parts.hostname in NEWS_HOSTS:
-            return NEWS_ARTICLE_PATH_REGEX.fullmatch(parts.path) is not None
-        if parts.hostname in PRESS_HOSTS:
-            return PRESS_ARTICLE_PATH_REGEX.fullmatch(parts.path) is not None
-        return False
-
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """A news.gov.hk category list page: its stories in the window, then the next page."""
-        yield from self.follow_list(
-            response,
-            item_xpath=LIST_ITEM_XPATH,
-            next_xpath=NEXT_PAGE_XPATH,
-            date_xpath=LIST_DATE_XPATH,
-        )
 
     def parse_daily_index(self, response: Response) -> Iterator[scrapy.Request]:
         """An info.gov.hk daily index: that day's press releases."""

@@ -60,6 +60,9 @@ class HkcdSpider(NewsSpider):
     outlet = "香港商報"
     hosts = ("www.hkcd.com.hk", "hkcd.com.hk", "www.hkcd.com", "hkcd.com")
     article_path = re.compile(r"/hkcdweb/content/\d{4}/\d\d/\d\d/content_\d+\.html")
+    list_item_xpath = LIST_ITEM_XPATH
+    list_date_xpath = LIST_DATE_XPATH
+    list_next_xpath = NEXT_PAGE_XPATH
 
     def __init__(self, channels: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -78,15 +81,6 @@ class HkcdSpider(NewsSpider):
                 errback=self.on_error,
                 dont_filter=True,
             )
-
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """A channel list page: its article links in the window, then the next page."""
-        yield from self.follow_list(
-            response,
-            item_xpath=LIST_ITEM_XPATH,
-            next_xpath=NEXT_PAGE_XPATH,
-            date_xpath=LIST_DATE_XPATH,
-        )
 
     def parse_search(self, response: Response) -> Iterator[scrapy.Request]:
         """The search endpoint's answer: percent-encoded HTML, one link per matching article."""

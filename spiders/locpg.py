@@ -20,7 +20,6 @@ spiders.base.NewsSpider (``campaign``, ``since``, ``until``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -80,6 +79,9 @@ class LocpgSpider(NewsSpider):
     article_path = re.compile(
         r"/\d{8}/[0-9a-f]{32}/c\.html|(?:/[a-z]+)?/\d{4}-\d\d/\d\d/c_\d+\.htm"
     )
+    list_item_xpath = LIST_ITEM_XPATH
+    list_date_xpath = LIST_DATE_XPATH
+    list_next_xpath = NEXT_PAGE_XPATH
 
     def __init__(self, lists: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -88,15 +90,6 @@ class LocpgSpider(NewsSpider):
     async def start(self) -> Any:
         for url in self.lists:
             yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error)
-
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """A list page: its article links in the window, then the next page."""
-        yield from self.follow_list(
-            response,
-            item_xpath=LIST_ITEM_XPATH,
-            next_xpath=NEXT_PAGE_XPATH,
-            date_xpath=LIST_DATE_XPATH,
-        )
 
     def parse_article(self, response: Response) -> RawArticle:
         """An article page of either layout: title, 来源 line, date, body, editor."""

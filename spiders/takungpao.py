@@ -28,7 +28,7 @@ Spider arguments: those of spiders.base.NewsSpider (``campaign``, ``since``, ``u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,29 +87,19 @@ class TakungpaoSpider(NewsSpider):
     name = "takungpao"
     outlet = "大公報"
     hosts = TKP_HOSTS + TKWW_HOSTS
-    article_path = re.compile(f"{TKP_ARTICLE_PATH_REGEX.pattern}|{TKWW_ARTICLE_PATH_REGEX.pattern}")
+    article_paths = MappingProxyType(
+        {
+            **dict.fromkeys(TKP_HOSTS, TKP_ARTICLE_PATH_REGEX),
+            **dict.fromkeys(TKWW_HOSTS, TKWW_ARTICLE_PATH_REGEX),
+        }
+    )
+    list_item_xpath = LIST_ITEM_XPATH
+    list_date_xpath = LIST_DATE_XPATH
+    list_next_xpath = NEXT_PAGE_XPATH
 
     async def start(self) -> Any:
         for url in LIST_URLS:
             yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error)
-
-    def is_article_url(self, url: str) -> bool:
-        """Whether ``url`` is an article page: each host family has its own path scheme."""
-        parts = urlsplit(url)
-        if parts.hostname in TKWW_HOSTS:
-            return TKWW_ARTICLE_PATH_REGEX.fullmatch(parts.path) is not None
-        if parts.hostname in TKP_HOSTS:
-            return TKP_ARTICLE_PATH_REGEX.fullmatch(parts.path) is not None
-        return False
-
-    def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
-        """A section list of either site: its article links in the window, then the next page."""
-        yield from self.follow_list(
-            response,
-            item_xpath=LIST_ITEM_XPATH,
-            next_xpath=NEXT_PAGE_XPATH,
-            date_xpath=LIST_DATE_XPATH,
-        )
 
     def parse_article(self, response: Response) -> RawArticle:
         """An article page of takungpao.com.hk or tkww.hk."""

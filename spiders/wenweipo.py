@@ -71,6 +71,9 @@ class WenweipoSpider(NewsSpider):
     outlet = "文匯報"
     hosts = ("www.wenweipo.com", "wenweipo.com", EDITION_HOST)
     article_path = re.compile(r"/a/\d{6}/\d\d/AP[0-9a-f]{24}\.html")
+    list_item_xpath = LIST_ITEM_XPATH
+    list_date_xpath = LIST_DATE_XPATH
+    list_next_xpath = NEXT_PAGE_XPATH
 
     def __init__(self, channels: str | None = None, editions: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -95,12 +98,7 @@ class WenweipoSpider(NewsSpider):
     def parse_list(self, response: Response) -> Iterator[scrapy.Request]:
         """A channel or paper-index page: its articles in the window, the next page, and the
         PDF editions it links to for days in the window."""
-        yield from self.follow_list(
-            response,
-            item_xpath=LIST_ITEM_XPATH,
-            next_xpath=NEXT_PAGE_XPATH,
-            date_xpath=LIST_DATE_XPATH,
-        )
+        yield from super().parse_list(response)
         for href in response.xpath(EDITION_LINK_XPATH).getall():
             url = urldefrag(response.urljoin(href)).url
             if is_edition_url(url) and self.campaign.in_window(date_in_url(url)):
