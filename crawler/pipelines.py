@@ -3,8 +3,9 @@
 - NormalisePipeline (crawler.normalise): page fields as printed -> the article record.
 - CampaignFilterPipeline (crawler.campaign): drops articles outside the campaign's keywords or
   date window, counting them under ``archive/skipped/<reason>``.
-- StorePipeline (crawler.store): writes the record, counts ``archive/new|updated|unchanged``,
-  keeps the crawls row of the run and the fetch_errors rows. Reads ``ARCHIVE_DB_PATH``.
+- StorePipeline (crawler.store): writes the record, counts
+  ``archive/new|updated|unchanged|duplicate``, keeps the crawls row of the run and the
+  fetch_errors rows. Reads ``ARCHIVE_DB_PATH`` and ``DEDUP_MIN_SIMILARITY``.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ class StorePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.archive = Archive.open(crawler.settings.get("ARCHIVE_DB_PATH"))
+        self.archive = Archive.open(
+            crawler.settings.get("ARCHIVE_DB_PATH"),
+            min_similarity=crawler.settings.getfloat("DEDUP_MIN_SIMILARITY"),
+        )
         self.crawl_id: int | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.record_fetch_error, signal=fetch_failed)
@@ -123,6 +127,7 @@ class StorePipeline:
             "articles_new": stats.get_value("archive/new", 0),
             "articles_updated": stats.get_value("archive/updated", 0),
             "articles_unchanged": stats.get_value("archive/unchanged", 0),
+            "articles_duplicate": stats.get_value("archive/duplicate", 0),
             "skipped": stats.get_value("archive/skipped", 0),
             "errors": stats.get_value("archive/fetch_error", 0),
         }

@@ -33,6 +33,7 @@ class Summary:
     new: int
     updated: int
     unchanged: int
+    duplicate: int
     skipped: int
     errors: int
     seconds: float
@@ -49,7 +50,8 @@ class Summary:
         return (
             f"{self.source}: {self.pages} pages in {self.seconds:.1f}s "
             f"({self.pages_per_second:.1f} pages/s); articles {self.new} new, "
-            f"{self.updated} updated, {self.unchanged} unchanged, {self.skipped} skipped; "
+            f"{self.updated} updated, {self.unchanged} unchanged, {self.duplicate} duplicate, "
+            f"{self.skipped} skipped; "
             f"{self.errors} errors ({self.reason})"
         )
 
@@ -66,6 +68,7 @@ def summarise(source: str, stats: dict[str, Any], seconds: float | None = None) 
         new=stats.get("archive/new", 0),
         updated=stats.get("archive/updated", 0),
         unchanged=stats.get("archive/unchanged", 0),
+        duplicate=stats.get("archive/duplicate", 0),
         skipped=stats.get("archive/skipped", 0),
         errors=stats.get("archive/fetch_error", 0),
         seconds=seconds,

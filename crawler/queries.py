@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler.errors import NotAnArchive
+from crawler.urls import canonicalise_url
 
 BY_OUTLET_SQL = """
 SELECT outlet, count(*) AS articles, min(published) AS first, max(published) AS last
@@ -52,3 +54,103 @@ def archive_stats(db: sqlite_utils.Database, crawls: int = 10) -> dict[str, list
 
 def _rows(db: sqlite_utils.Database, sql: str, params: list[Any] | None = None) -> list[dict]:
     return [dict(row) for row in db.query(sql, params or [])]
+
+
+def stored_record(db: sqlite_utils.Database, article_id: str) -> dict[str, Any]:
+    """The article record (docs/ARCHITECTURE.md) of a stored article."""
+    row = db["articles"].get(article_id)
+    bylines = db["bylines"].rows_where("article_id = ?", [article_id], order_by="position")
+    images = db["images"].rows_where("article_id = ?", [article_id], order_by="position")
+    return {
+        "url": row["url"],
+        "canonical_url": row["canonical_url"],
+        "outlet": row["outlet"],
+        "title": row["title"],
+        "subtitle": row["subtitle"],
+        "published": row["published"],
+        "updated": row["updated"],
+        "bylines": [{k: b[k] for k in ("role", "name", "outlet")} for b in bylines],
+        "dateline": {"place": row["dateline_place"], "date": row["dateline_date"]},
+        "body": row["body"],
+        "sections": json.loads(row["sections"] or "[]"),
+        "images": [
+            {k: i[k] for k in ("src", "caption", "source", "photographer", "caption_raw")}
+            for i in images
+        ],
+        "mentioned_dates": json.loads(row["mentioned_dates"] or "[]"),
+        "script": row["script"],
+        "source_line": row["source_line"],
+        "original_outlet": row["original_outlet"],
+        "content_hash": row["content_hash"],
+    }
+
+
+HISTORY_ARTICLE_SQL = """
+SELECT a.* FROM articles a WHERE a.canonical_url = ?1 OR a.url = ?2
+UNION ALL
+SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?2
+LIMIT 1
+"""
+
+
+def article_history(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
+    """An article's versions, oldest first, and the URLs it was seen at (None if not archived)."""
+    found = list(db.query(HISTORY_ARTICLE_SQL, [canonicalise_url(url), url]))
+    if not found:
+        return None
+    article = found[0]
+    versions = [
+        {
+            "version": number,
+            "first_seen": r["first_seen"],
+            "last_seen": r["last_seen"],
+            "title": r["title"],
+            "content_hash": r["content_hash"],
+            "paragraphs_added": r["paragraphs_added"],
+            "paragraphs_removed": r["paragraphs_removed"],
+            "paragraphs_changed": r["paragraphs_changed"],
+        }
+        for number, r in enumerate(
+            db["revisions"].rows_where("article_id = ?", [article["id"]], order_by="id"), 1
+        )
+    ]
+    versions.append(
+        {
+            "version": len(versions) + 1,
+            "first_seen": article["version_first_seen"] or article["first_seen"],
+            "last_seen": article["last_seen"],
+            "title": article["title"],
+            "content_hash": article["content_hash"],
+            "current": True,
+        }
+    )
+    urls = _rows(db, URLS_SQL, [article["id"]])
+    return {"id": article["id"], "title": article["title"], "versions": versions, "urls": urls}
+
+
+URLS_SQL = """
+SELECT url, outlet, first_seen, last_seen, http_status, source_line
+FROM article_urls WHERE article_id = ? ORDER BY first_seen, url
+"""
+CLUSTERS_SQL = """
+SELECT c.id AS cluster, c.size, o.id AS original_id, o.outlet AS original_outlet,
+       o.title AS original_title, o.published AS original_published
+FROM clusters c JOIN articles o ON o.id = c.original_id
+WHERE EXISTS (
+    SELECT 1 FROM articles m WHERE m.cluster_id = c.id AND m.id != c.original_id
+    AND m.similarity >= ?
+)
+ORDER BY o.published, c.id
+"""
+MEMBERS_SQL = """
+SELECT id, outlet, title, published, url, source_line, similarity
+FROM articles WHERE cluster_id = ? ORDER BY similarity DESC, published, id
+"""
+
+
+def duplicate_clusters(db: sqlite_utils.Database, min_similarity: float = 0.0) -> list[dict]:
+    """Clusters with a member at least ``min_similarity`` like the original, with members."""
+    clusters = _rows(db, CLUSTERS_SQL, [min_similarity])
+    for cluster in clusters:
+        cluster["members"] = _rows(db, MEMBERS_SQL, [cluster["cluster"]])
+    return clusters

@@ -6,6 +6,8 @@ in at spider priority. Settings of our own components carry the component's pref
 - ``ARCHIVE_DB_PATH``: the SQLite archive to write (default ``archive.db``, or ``$ARCHIVE_DB``).
 - ``ARCHIVE_CAMPAIGN``: the campaign file a spider reads its keywords and date window from when
   none is given (default ``campaigns/summit.toml``).
+- ``DEDUP_MIN_SIMILARITY``: the estimated Jaccard similarity of their texts from which two
+  articles are near-duplicates, put in one cluster (default 0.5; see crawler/dedup.py).
 - ``MIRROR_URL``: answer the real sites' URLs from a local mirror server (tests, demo).
 - ``PROGRESS_INTERVAL``: seconds between progress lines (default 10).
 - ``UNREACHABLE_AFTER``: connection failures, with no page fetched, after which a source is
@@ -60,6 +62,7 @@ EXTENSIONS = {
 
 ARCHIVE_DB_PATH = os.environ.get("ARCHIVE_DB", "archive.db")
 ARCHIVE_CAMPAIGN = "campaigns/summit.toml"
+DEDUP_MIN_SIMILARITY = 0.5
 MIRROR_URL = None
 PROGRESS_INTERVAL = 10.0
 UNREACHABLE_AFTER = 3

@@ -130,9 +130,12 @@ def test_crawl_rows_record_start_and_finish(archive: Archive) -> None:
 
 
 def test_reopening_applies_no_migration_twice(db_path: Path) -> None:
-    Archive.open(db_path).close()
+    first = Archive.open(db_path)
+    applied = [row["name"] for row in first.db["_sqlite_migrations"].rows]
+    first.close()
     archive = Archive.open(db_path)
-    assert archive.db["_sqlite_migrations"].count == 1
+    assert [row["name"] for row in archive.db["_sqlite_migrations"].rows] == applied
+    assert applied[0] == "m001_initial"
     archive.close()
 
 
@@ -142,3 +145,35 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NotAnArchive, match="is not an archive database"):
         Archive.open(path)
     assert path.read_text().startswith("these are not")
+
+
+def test_a_second_address_of_the_same_page_is_a_duplicate(archive: Archive) -> None:
+    save(archive, RECORD)
+    other = "https://www.hkcd.com/newsTopic_content.php?id=8652301"
+    outcome = save(archive, {**RECORD, "url": other, "canonical_url": other})
+    assert outcome == "duplicate"
+    assert archive.db["articles"].count == 1
+    assert {row["url"] for row in archive.db["article_urls"].rows} == {URL, other}
+
+
+def test_a_reprint_by_another_outlet_is_its_own_article_in_a_cluster(archive: Archive) -> None:
+    body = "\n\n".join(
+        f"第{n}段：特區政府正從四個方向加快發展新質生產力，推動科技創新和產業升級。"
+        for n in range(8)
+    )
+    save(archive, {**RECORD, "body": body})
+    reprint_url = "https://www.locpg.hk/jsdt/2024-08/30/c_1130081276.htm"
+    reprint = {
+        **RECORD,
+        "url": reprint_url,
+        "canonical_url": reprint_url,
+        "outlet": "中聯辦網站",
+        "original_outlet": "香港商報",
+        "source_line": "来源：香港商报",
+        "body": body,
+    }
+    assert save(archive, reprint) == "new"
+    rows = {row["outlet"]: row for row in archive.db["articles"].rows}
+    assert rows["香港商報"]["cluster_id"] == rows["中聯辦網站"]["cluster_id"] is not None
+    cluster = archive.db["clusters"].get(rows["香港商報"]["cluster_id"])
+    assert (cluster["original_id"], cluster["size"]) == (rows["香港商報"]["id"], 2)

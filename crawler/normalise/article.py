@@ -41,6 +41,7 @@ from crawler.normalise.dates import (
 from crawler.normalise.names import split_names
 from crawler.normalise.script import detect_script, to_simplified
 from crawler.normalise.text import clean_blocks, collapse_whitespace, is_boilerplate
+from crawler.urls import canonicalise_url
 
 SOURCE_LINE_REGEX = re.compile(
     r"^[\s【\[(（]*(?:來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"
@@ -276,7 +277,7 @@ def normalise_article(raw: RawArticle) -> dict:
     original = _source_of(source_line)
     return {
         "url": raw.url,
-        "canonical_url": raw.url,
+        "canonical_url": canonicalise_url(raw.url),
         "outlet": outlet,
         "title": collapse_whitespace(raw.title) or None if raw.title else None,
         "subtitle": collapse_whitespace(raw.subtitle) or None if raw.subtitle else None,

@@ -1,9 +1,10 @@
-"""The archive database: schema, migrations and every write (the only module that writes SQL).
+"""The archive database: every write (the store package is the only code that writes SQL).
 
-Built on sqlite-utils. The schema is a list of migrations (``sqlite_utils.migrations``), applied
+Built on sqlite-utils. The schema is a list of migrations (crawler/store/schema.py), applied
 when an archive is opened for writing; the database runs in WAL mode so that readers (Datasette,
 ``archive search``) never block a crawl. Each article is saved in one transaction together with
-its URLs, bylines and images, so an interrupted crawl never leaves half an article behind.
+its URLs, bylines, images, earlier version and place in the near-duplicate index
+(crawler/store/clusters.py), so an interrupted crawl never leaves half an article behind.
 
 Example::
 
@@ -24,128 +25,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
+from crawler.dedup import DEFAULT_MIN_SIMILARITY, diff_summary
 from crawler.errors import NotAnArchive
+from crawler.queries import stored_record
+from crawler.store.clusters import index_article
+from crawler.store.schema import MIGRATIONS
 
-Outcome = Literal["new", "updated", "unchanged"]
-
-MIGRATIONS = Migrations("archive")
-FTS_COLUMNS = ["title", "subtitle", "body", "captions"]
-# The trigram tokenizer matches any run of three or more characters, Chinese included, and
-# folds Latin case; two-character Chinese words need the search module of issue 6.
-FTS_TOKENIZER = "trigram"
+# Readers and a crawl share the archive (WAL); a writer waits this long for a lock.
 BUSY_TIMEOUT_MS = 30_000
 
-
-@MIGRATIONS()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    """Articles, the URLs they were seen at, bylines, images, crawls and fetch errors."""
-    db["crawls"].create(
-        {
-            "id": int,
-            "source": str,
-            "campaign": str,
-            "since": str,
-            "until": str,
-            "started": str,
-            "finished": str,
-            "status": str,
-            "pages": int,
-            "articles_new": int,
-            "articles_updated": int,
-            "articles_unchanged": int,
-            "skipped": int,
-            "errors": int,
-            "settings": str,
-        },
-        pk="id",
-    )
-    db["articles"].create(
-        {
-            "id": str,
-            "url": str,
-            "canonical_url": str,
-            "outlet": str,
-            "original_outlet": str,
-            "title": str,
-            "subtitle": str,
-            "published": str,
-            "updated": str,
-            "dateline_place": str,
-            "dateline_date": str,
-            "body": str,
-            "sections": str,
-            "mentioned_dates": str,
-            "captions": str,
-            "script": str,
-            "source_line": str,
-            "content_hash": str,
-            "record_hash": str,
-            "first_seen": str,
-            "last_seen": str,
-            "crawl_id": int,
-        },
-        pk="id",
-        foreign_keys=[("crawl_id", "crawls", "id")],
-        not_null={"url", "canonical_url", "outlet", "content_hash", "first_seen", "last_seen"},
-    )
-    db["article_urls"].create(
-        {
-            "url": str,
-            "article_id": str,
-            "outlet": str,
-            "first_seen": str,
-            "last_seen": str,
-            "http_status": int,
-            "source_line": str,
-            "crawl_id": int,
-        },
-        pk="url",
-        foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id")],
-        not_null={"article_id"},
-    )
-    db["bylines"].create(
-        {"id": int, "article_id": str, "position": int, "role": str, "name": str, "outlet": str},
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["images"].create(
-        {
-            "id": int,
-            "article_id": str,
-            "position": int,
-            "src": str,
-            "caption": str,
-            "caption_raw": str,
-            "source": str,
-            "photographer": str,
-        },
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["fetch_errors"].create(
-        {
-            "id": int,
-            "crawl_id": int,
-            "url": str,
-            "reason": str,
-            "http_status": int,
-            "time": str,
-        },
-        pk="id",
-        foreign_keys=[("crawl_id", "crawls", "id")],
-    )
-    db["articles"].create_index(["canonical_url"], unique=True)
-    db["articles"].create_index(["outlet", "published"])
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["content_hash"])
-    db["article_urls"].create_index(["article_id"])
-    db["bylines"].create_index(["article_id"])
-    db["bylines"].create_index(["name"])
-    db["images"].create_index(["article_id"])
-    db["fetch_errors"].create_index(["crawl_id"])
-    db["articles"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZER, create_triggers=True)
+Outcome = Literal["new", "updated", "unchanged", "duplicate"]
+FIND_ARTICLE_SQL = """
+SELECT * FROM articles WHERE canonical_url = ?1
+UNION ALL
+SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?2
+LIMIT 1
+"""
 
 
 def utc_now() -> str:
@@ -162,13 +58,16 @@ class Archive:
     """An archive database opened for writing.
 
     :param db: an open sqlite-utils Database; use :meth:`Archive.open` to open a file.
+    :param min_similarity: the estimated Jaccard similarity from which two articles are
+        near-duplicates (see crawler/dedup.py).
     """
 
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: sqlite_utils.Database, min_similarity: float = DEFAULT_MIN_SIMILARITY):
         self.db = db
+        self.min_similarity = min_similarity
 
     @classmethod
-    def open(cls, path: str | Path) -> Archive:
+    def open(cls, path: str | Path, min_similarity: float = DEFAULT_MIN_SIMILARITY) -> Archive:
         """Open (or create) the archive at ``path`` and bring its schema up to date.
 
         Raises :class:`NotAnArchive` when the file is not an SQLite database.
@@ -181,7 +80,7 @@ class Archive:
             MIGRATIONS.apply(db)
         except sqlite3.DatabaseError as error:
             raise NotAnArchive(f"{path} is not an archive database: {error}") from error
-        return cls(db)
+        return cls(db, min_similarity)
 
     def close(self) -> None:
         """Close the connection."""
@@ -240,40 +139,91 @@ class Archive:
         http_status: int,
         fetched_at: str,
     ) -> Outcome:
-        """Store one article record; return whether it was new, updated or unchanged.
+        """Store one article record; say whether it was new, updated, unchanged or a duplicate.
 
-        A page already archived under the same canonical URL with the same content only has
-        its last-seen times moved; a changed page replaces the stored fields, bylines and
-        images. Everything happens in one transaction.
+        - A page already archived (by canonical URL, or by a URL it was seen at) whose record
+          is the same only has its last-seen times moved; a changed one keeps its old version
+          in ``revisions`` and is updated, bylines, images and similarity index included.
+        - A new page whose text is the same as an article of the same outlet (a second address
+          of one page) is that article's ``duplicate``: only its URL is added.
+        - Any other page is a new article, put in the cluster of its near-duplicates (reprints
+          by other outlets, copies in the other script, trimmed copies).
+
+        Everything happens in one transaction.
         """
         with self.db.atomic():
-            existing = self._find_article(record["canonical_url"])
+            existing = self._find_article(record)
             if existing is None:
-                outcome: Outcome = "new"
-                key = article_id(record["canonical_url"])
-                self._write_article(
-                    key, record, crawl_id, first_seen=fetched_at, last_seen=fetched_at
-                )
+                twin = self._find_twin(record)
+                outcome: Outcome = "duplicate" if twin else "new"
+                key = twin["id"] if twin else article_id(record["canonical_url"])
+                if twin:
+                    self._touch(key, fetched_at, crawl_id)
+                else:
+                    self._write_article(
+                        key, record, crawl_id, first_seen=fetched_at, seen_at=fetched_at
+                    )
+                    self._write_children(key, record)
+                    index_article(self.db, key, record["body"], self.min_similarity, fetched_at)
             elif existing["record_hash"] != record_hash(record):
                 outcome = "updated"
                 key = existing["id"]
+                self._keep_revision(existing, record, fetched_at)
                 self._write_article(
-                    key, record, crawl_id, first_seen=existing["first_seen"], last_seen=fetched_at
+                    key, record, crawl_id, first_seen=existing["first_seen"], seen_at=fetched_at
                 )
                 self.db.execute("DELETE FROM bylines WHERE article_id = ?", [key])
                 self.db.execute("DELETE FROM images WHERE article_id = ?", [key])
+                self._write_children(key, record)
+                if existing["content_hash"] != record["content_hash"]:
+                    index_article(self.db, key, record["body"], self.min_similarity, fetched_at)
             else:
                 outcome = "unchanged"
                 key = existing["id"]
-                self.db["articles"].update(key, {"last_seen": fetched_at, "crawl_id": crawl_id})
-            if outcome != "unchanged":
-                self._write_children(key, record)
+                self._touch(key, fetched_at, crawl_id)
             self._write_url(key, record, crawl_id, http_status, fetched_at)
         return outcome
 
-    def _find_article(self, canonical_url: str) -> dict[str, Any] | None:
-        rows = self.db["articles"].rows_where("canonical_url = ?", [canonical_url], limit=1)
+    def _find_article(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The article stored under the record's canonical URL, or seen at its URL."""
+        found = self.db.query(FIND_ARTICLE_SQL, [record["canonical_url"], record["url"]])
+        return next(iter(found), None)
+
+    def _find_twin(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
+        """An article of the same outlet with the same text (script folded), if any."""
+        if not record.get("body"):
+            return None
+        rows = self.db["articles"].rows_where(
+            "content_hash = ? AND outlet = ?", [record["content_hash"], record["outlet"]], limit=1
+        )
         return next(iter(rows), None)
+
+    def _touch(self, key: str, fetched_at: str, crawl_id: int | None) -> None:
+        self.db["articles"].update(key, {"last_seen": fetched_at, "crawl_id": crawl_id})
+
+    def _keep_revision(
+        self, existing: Mapping[str, Any], record: Mapping[str, Any], replaced_at: str
+    ) -> None:
+        """Keep the stored version of an article in revisions before it is replaced."""
+        changes = diff_summary(existing["body"] or "", record.get("body") or "")
+        self.db["revisions"].insert(
+            {
+                "article_id": existing["id"],
+                "first_seen": existing["version_first_seen"] or existing["first_seen"],
+                "last_seen": existing["last_seen"],
+                "replaced_at": replaced_at,
+                "content_hash": existing["content_hash"],
+                "record_hash": existing["record_hash"],
+                "title": existing["title"],
+                "body": existing["body"],
+                "record": json.dumps(
+                    stored_record(self.db, existing["id"]), ensure_ascii=False, sort_keys=True
+                ),
+                "paragraphs_added": changes["added"],
+                "paragraphs_removed": changes["removed"],
+                "paragraphs_changed": changes["changed"],
+            }
+        )
 
     def _write_article(
         self,
@@ -282,14 +232,16 @@ class Archive:
         crawl_id: int | None,
         *,
         first_seen: str,
-        last_seen: str,
+        seen_at: str,
     ) -> None:
+        """Write the article's row: a version first seen at ``seen_at``."""
         row = {
             "id": key,
             **_article_row(record),
             "record_hash": record_hash(record),
             "first_seen": first_seen,
-            "last_seen": last_seen,
+            "last_seen": seen_at,
+            "version_first_seen": seen_at,
             "crawl_id": crawl_id,
         }
         self.db["articles"].upsert(row, pk="id")

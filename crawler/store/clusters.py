@@ -1,0 +1,131 @@
+"""Clusters of near-duplicate articles in the archive: the persistent MinHash LSH index and the
+cluster rows (writes, so part of the store; the hashing itself is crawler/dedup.py).
+
+An article's signature is kept in ``minhashes`` and its bands in ``lsh_buckets`` (indexed on
+band and bucket), so finding the candidates of a new article is one indexed query however large
+the archive, and tomorrow's crawl still finds today's reprint. A cluster row names its original
+(crawler.dedup.choose_original); each member carries ``cluster_id`` and its ``similarity`` to the
+original.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+
+from crawler import dedup
+
+# Fewer distinct shingles than this (a caption-length text) say too little to compare.
+MIN_SHINGLES = 20
+
+
+def index_article(
+    db: sqlite_utils.Database, article_id: str, body: str, min_similarity: float, now: str
+) -> int | None:
+    """(Re)index an article's text and put it in the cluster of its near-duplicates.
+
+    Returns the article's cluster id (None when it has no near-duplicate). Runs inside the
+    caller's transaction.
+    """
+    remove_article(db, article_id, now)
+    if len(dedup.shingle_hashes(body)) < MIN_SHINGLES:
+        return None
+    sig = dedup.signature(body)
+    keys = dedup.band_keys(sig)
+    matches = dedup.best_matches(sig, _candidates(db, keys, article_id), min_similarity)
+    db["minhashes"].insert({"article_id": article_id, "signature": dedup.to_blob(sig)})
+    db["lsh_buckets"].insert_all(
+        {"band": band, "bucket": bucket, "article_id": article_id} for band, bucket in keys
+    )
+    if not matches:
+        return None
+    return _join(db, article_id, [key for key, _ in matches], now)
+
+
+def remove_article(db: sqlite_utils.Database, article_id: str, now: str) -> None:
+    """Take an article out of the index and its cluster (before reindexing a changed text)."""
+    db.execute("DELETE FROM lsh_buckets WHERE article_id = ?", [article_id])
+    db.execute("DELETE FROM minhashes WHERE article_id = ?", [article_id])
+    row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row and row[0] is not None:
+        db.execute(
+            "UPDATE articles SET cluster_id = NULL, similarity = NULL WHERE id = ?", [article_id]
+        )
+        refresh_cluster(db, row[0], now)
+
+
+def _candidates(
+    db: sqlite_utils.Database, keys: list[tuple[int, int]], article_id: str
+) -> list[tuple[str, np.ndarray]]:
+    pairs = ", ".join("(?, ?)" for _ in keys)
+    sql = f"""
+        SELECT article_id, signature FROM minhashes WHERE article_id IN (
+            SELECT DISTINCT article_id FROM lsh_buckets
+            WHERE (band, bucket) IN (VALUES {pairs}) AND article_id != ?
+        )
+    """
+    params = [value for key in keys for value in key] + [article_id]
+    return [(key, dedup.from_blob(blob)) for key, blob in db.execute(sql, params).fetchall()]
+
+
+def _join(db: sqlite_utils.Database, article_id: str, matched: list[str], now: str) -> int:
+    """Put the article and its matches in one cluster, merging their clusters if need be."""
+    placeholders = ", ".join("?" for _ in matched)
+    existing = sorted(
+        {
+            row[0]
+            for row in db.execute(
+                f"SELECT cluster_id FROM articles WHERE id IN ({placeholders})"
+                " AND cluster_id IS NOT NULL",
+                matched,
+            ).fetchall()
+        }
+    )
+    if existing:
+        cluster_id = existing[0]
+        for other in existing[1:]:
+            db.execute(
+                "UPDATE articles SET cluster_id = ? WHERE cluster_id = ?", [cluster_id, other]
+            )
+            db.execute("DELETE FROM clusters WHERE id = ?", [other])
+    else:
+        table = db["clusters"].insert({"created": now, "updated": now, "size": 0})
+        cluster_id = int(table.last_pk)
+    members = [article_id, *matched]
+    db.execute(
+        f"UPDATE articles SET cluster_id = ? WHERE id IN ({', '.join('?' for _ in members)})",
+        [cluster_id, *members],
+    )
+    refresh_cluster(db, cluster_id, now)
+    return cluster_id
+
+
+def refresh_cluster(db: sqlite_utils.Database, cluster_id: int, now: str) -> None:
+    """Choose the cluster's original and each member's similarity to it; drop a lone member."""
+    members = _members(db, cluster_id)
+    if len(members) < 2:
+        db.execute(
+            "UPDATE articles SET cluster_id = NULL, similarity = NULL WHERE cluster_id = ?",
+            [cluster_id],
+        )
+        db.execute("DELETE FROM clusters WHERE id = ?", [cluster_id])
+        return
+    original = dedup.choose_original(members)
+    reference = dedup.from_blob(original["signature"])
+    for member in members:
+        score = dedup.similarity(dedup.from_blob(member["signature"]), reference)
+        db.execute("UPDATE articles SET similarity = ? WHERE id = ?", [score, member["id"]])
+    db["clusters"].update(
+        cluster_id, {"original_id": original["id"], "size": len(members), "updated": now}
+    )
+
+
+def _members(db: sqlite_utils.Database, cluster_id: int) -> list[dict[str, Any]]:
+    sql = """
+        SELECT a.id, a.outlet, a.original_outlet, a.published, a.first_seen, m.signature
+        FROM articles a JOIN minhashes m ON m.article_id = a.id
+        WHERE a.cluster_id = ?
+    """
+    return [dict(row) for row in db.query(sql, [cluster_id])]

@@ -1,0 +1,175 @@
+"""The archive's schema, as sqlite-utils migrations applied in order when an archive is opened.
+
+A schema change is a new migration at the end of this module, never an edit of an old one:
+archives made by earlier versions are brought up to date by the migrations they lack.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("archive")
+FTS_COLUMNS = ["title", "subtitle", "body", "captions"]
+# The trigram tokenizer matches any run of three or more characters, Chinese included, and
+# folds Latin case; two-character Chinese words need the search module of issue 6.
+FTS_TOKENIZER = "trigram"
+
+
+@MIGRATIONS()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Articles, the URLs they were seen at, bylines, images, crawls and fetch errors."""
+    db["crawls"].create(
+        {
+            "id": int,
+            "source": str,
+            "campaign": str,
+            "since": str,
+            "until": str,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "pages": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "skipped": int,
+            "errors": int,
+            "settings": str,
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": str,
+            "url": str,
+            "canonical_url": str,
+            "outlet": str,
+            "original_outlet": str,
+            "title": str,
+            "subtitle": str,
+            "published": str,
+            "updated": str,
+            "dateline_place": str,
+            "dateline_date": str,
+            "body": str,
+            "sections": str,
+            "mentioned_dates": str,
+            "captions": str,
+            "script": str,
+            "source_line": str,
+            "content_hash": str,
+            "record_hash": str,
+            "first_seen": str,
+            "last_seen": str,
+            "crawl_id": int,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        not_null={"url", "canonical_url", "outlet", "content_hash", "first_seen", "last_seen"},
+    )
+    db["article_urls"].create(
+        {
+            "url": str,
+            "article_id": str,
+            "outlet": str,
+            "first_seen": str,
+            "last_seen": str,
+            "http_status": int,
+            "source_line": str,
+            "crawl_id": int,
+        },
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id")],
+        not_null={"article_id"},
+    )
+    db["bylines"].create(
+        {"id": int, "article_id": str, "position": int, "role": str, "name": str, "outlet": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["images"].create(
+        {
+            "id": int,
+            "article_id": str,
+            "position": int,
+            "src": str,
+            "caption": str,
+            "caption_raw": str,
+            "source": str,
+            "photographer": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["fetch_errors"].create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "url": str,
+            "reason": str,
+            "http_status": int,
+            "time": str,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+    )
+    db["articles"].create_index(["canonical_url"], unique=True)
+    db["articles"].create_index(["outlet", "published"])
+    db["articles"].create_index(["published"])
+    db["articles"].create_index(["content_hash"])
+    db["article_urls"].create_index(["article_id"])
+    db["bylines"].create_index(["article_id"])
+    db["bylines"].create_index(["name"])
+    db["images"].create_index(["article_id"])
+    db["fetch_errors"].create_index(["crawl_id"])
+    db["articles"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZER, create_triggers=True)
+
+
+@MIGRATIONS()
+def m002_dedup_and_revisions(db: sqlite_utils.Database) -> None:
+    """Clusters of near-duplicates with their MinHash index, and earlier versions of articles."""
+    db["clusters"].create(
+        {"id": int, "original_id": str, "size": int, "created": str, "updated": str},
+        pk="id",
+        foreign_keys=[("original_id", "articles", "id")],
+    )
+    # ALTER TABLE keeps the FTS triggers on articles, which a table transform would drop.
+    db.execute("ALTER TABLE articles ADD COLUMN cluster_id INTEGER REFERENCES clusters(id)")
+    articles = db["articles"]
+    articles.add_column("similarity", float)
+    articles.add_column("version_first_seen", str)
+    articles.create_index(["cluster_id"])
+    db.execute("UPDATE articles SET version_first_seen = first_seen")
+    db["minhashes"].create(
+        {"article_id": str, "signature": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["lsh_buckets"].create(
+        {"band": int, "bucket": int, "article_id": str},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["lsh_buckets"].create_index(["band", "bucket"])
+    db["lsh_buckets"].create_index(["article_id"])
+    db["revisions"].create(
+        {
+            "id": int,
+            "article_id": str,
+            "first_seen": str,
+            "last_seen": str,
+            "replaced_at": str,
+            "content_hash": str,
+            "record_hash": str,
+            "title": str,
+            "body": str,
+            "record": str,
+            "paragraphs_added": int,
+            "paragraphs_removed": int,
+            "paragraphs_changed": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["revisions"].create_index(["article_id"])
+    db["crawls"].add_column("articles_duplicate", int)
