@@ -81,31 +81,119 @@ ENGLISH_ROLE_REGEX = re.compile(
     r"Compiled)\s+by\s+(?P<names>[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3}"
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3})*)\s*[;)]?"
 )
-ENGLISH_ROLES = {"reporting": "reporter", "additional reporting": "reporter",
-                 "writing": "author", "editing": "editor", "photo": "photographer",
-                 "photos": "photographer", "translated": "translator", "compiled": "author"}
+ENGLISH_ROLES = {
+    "reporting": "reporter",
+    "additional reporting": "reporter",
+    "writing": "author",
+    "editing": "editor",
+    "photo": "photographer",
+    "photos": "photographer",
+    "translated": "translator",
+    "compiled": "author",
+}
 LIST_SEPARATOR_REGEX = re.compile(r"[、及和與与]")
 
 ROLE_LABELS = {
-    "reporter": ("文字記者", "文字记者", "記者", "记者", "文字", "撰文", "撰稿", "採寫", "采写",
-                 "採訪", "采访", "實習記者", "实习记者", "特約記者", "特约记者", "文", "Text",
-                 "Reporter", "Reporting"),
-    "photographer": ("攝影記者", "摄影记者", "攝影", "摄影", "攝像", "摄像", "圖片", "图片", "圖",
-                     "图", "攝", "摄", "Photo", "Photos", "Photographer"),
-    "editor": ("責任編輯", "责任编辑", "值班編輯", "值班编辑", "責編", "责编", "編輯", "编辑",
-               "主編", "主编", "編審", "编审", "審校", "审校", "校對", "校对", "核稿", "監製",
-               "监制", "統籌", "统筹",
-               "Editor", "Edited by"),
-    "translator": ("譯者", "译者", "翻譯", "翻译", "編譯", "编译", "譯", "译", "Translator",
-                   "Translated by"),
+    "reporter": (
+        "文字記者",
+        "文字记者",
+        "記者",
+        "记者",
+        "文字",
+        "撰文",
+        "撰稿",
+        "採寫",
+        "采写",
+        "採訪",
+        "采访",
+        "實習記者",
+        "实习记者",
+        "特約記者",
+        "特约记者",
+        "文",
+        "Text",
+        "Reporter",
+        "Reporting",
+    ),
+    "photographer": (
+        "攝影記者",
+        "摄影记者",
+        "攝影",
+        "摄影",
+        "攝像",
+        "摄像",
+        "圖片",
+        "图片",
+        "圖",
+        "图",
+        "攝",
+        "摄",
+        "Photo",
+        "Photos",
+        "Photographer",
+    ),
+    "editor": (
+        "責任編輯",
+        "责任编辑",
+        "值班編輯",
+        "值班编辑",
+        "責編",
+        "责编",
+        "編輯",
+        "编辑",
+        "主編",
+        "主编",
+        "編審",
+        "编审",
+        "審校",
+        "审校",
+        "校對",
+        "校对",
+        "核稿",
+        "監製",
+        "监制",
+        "統籌",
+        "统筹",
+        "Editor",
+        "Edited by",
+    ),
+    "translator": (
+        "譯者",
+        "译者",
+        "翻譯",
+        "翻译",
+        "編譯",
+        "编译",
+        "譯",
+        "译",
+        "Translator",
+        "Translated by",
+    ),
     "author": ("作者", "Author"),
     "correspondent": ("通訊員", "通讯员"),
 }
 LABEL_ROLES = {label: role for role, labels in ROLE_LABELS.items() for label in labels}
-BOTH_LABELS = ("文/圖", "文/图", "圖/文", "图/文", "文、圖", "文、图", "圖文", "图文", "文圖",
-               "文图", "文/攝", "文/摄", "文、攝", "文、摄", "文及圖", "文及图")
-_LABEL = "|".join(re.escape(label) for label in sorted(
-    (*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True))
+BOTH_LABELS = (
+    "文/圖",
+    "文/图",
+    "圖/文",
+    "图/文",
+    "文、圖",
+    "文、图",
+    "圖文",
+    "图文",
+    "文圖",
+    "文图",
+    "文/攝",
+    "文/摄",
+    "文、攝",
+    "文、摄",
+    "文及圖",
+    "文及图",
+)
+_LABEL = "|".join(
+    re.escape(label) for label in sorted((*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True)
+)
 ROLE_LABEL_REGEX = re.compile(
     rf"(?P<label>{_LABEL})\s*[:/]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
     re.IGNORECASE,
@@ -276,16 +364,24 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
     org = None
     if label:
         text = label.group("label") or label.group("spaced")
-        roles = (["reporter", "photographer"] if text in BOTH_LABELS
-                 else [LABEL_ROLES.get(text) or LABEL_ROLES[text.title()]])
+        roles = (
+            ["reporter", "photographer"]
+            if text in BOTH_LABELS
+            else [LABEL_ROLES.get(text) or LABEL_ROLES[text.title()]]
+        )
         inner = ROLE_TITLE_REGEX.match(folded, cursor)
         if inner:
             org, cursor = inner.group("org"), inner.end()
     else:
         org = title.group("org")
         title_text = title.group("title")
-        roles = ["photographer" if title_text.startswith(("攝影", "摄影")) else
-                 "correspondent" if title_text in ("通訊員", "通讯员") else "reporter"]
+        roles = [
+            "photographer"
+            if title_text.startswith(("攝影", "摄影"))
+            else "correspondent"
+            if title_text in ("通訊員", "通讯员")
+            else "reporter"
+        ]
     names, place, cursor = _read_names(folded, cursor)
     if not names:
         return pos
@@ -378,8 +474,11 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
 
 def _add_sources(sources: str, result: _Result) -> None:
     """Record the agencies of 綜合新華社、中新社報道 as the byline's via."""
-    agencies = [canonical_outlet(name) for name in LIST_SEPARATOR_REGEX.split(sources)
-                if name and _generic_outlet_ok(name)]
+    agencies = [
+        canonical_outlet(name)
+        for name in LIST_SEPARATOR_REGEX.split(sources)
+        if name and _generic_outlet_ok(name)
+    ]
     for agency in agencies:
         result.add("agency", agency, agency)
     if agencies:

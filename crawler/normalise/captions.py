@@ -29,9 +29,7 @@ _TITLE = (
     r"(?:首席|高級|高级|資深|资深|特約|特约|實習|实习|見習|见习|駐[^\s記记]{1,3})?"
     r"(?:攝影記者|摄影记者|攝影師|摄影师|記者|记者|通訊員|通讯员)"
 )
-_WHO = (
-    rf"(?:(?!記者|记者|通訊員|通讯员|攝|摄)[{NAME_CHARS}A-Za-z0-9.&'\- \u3000]){{1,30}}?"
-)
+_WHO = rf"(?:(?!記者|记者|通訊員|通讯员|攝|摄)[{NAME_CHARS}A-Za-z0-9.&'\- \u3000]){{1,30}}?"
 _STANDALONE = (
     r"資料圖片|资料图片|資料相片|资料照片|檔案圖片|档案图片|視頻截圖|视频截图|影片截圖|片段截圖|"
     r"網上圖片|网上图片|網絡圖片|网络图片|網圖|网图|互聯網圖片|互联网图片|截圖|截图|"
@@ -109,8 +107,12 @@ def _is_organisation(who: str) -> bool:
     """Whether a credited name is an organisation (or a kind of source) rather than a person."""
     joined = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", who)
     single_latin_word = not HAN_REGEX.search(who) and len(who.split()) < 2
-    return (is_known_outlet(who) or bool(ORG_SUFFIX_REGEX.search(who)) or single_latin_word
-            or not is_plausible_name(joined))
+    return (
+        is_known_outlet(who)
+        or bool(ORG_SUFFIX_REGEX.search(who))
+        or single_latin_word
+        or not is_plausible_name(joined)
+    )
 
 
 def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
@@ -176,7 +178,8 @@ def _is_valid(match: re.Match[str], *, bracketed: bool = True) -> bool:
             return False
     if groups.get("title") is not None and groups.get("twho") is None:
         return bool(groups.get("org")) and match.group().rstrip(")）]］〕】 ").endswith(
-            ("攝", "摄"))
+            ("攝", "摄")
+        )
     return True
 
 

@@ -103,8 +103,12 @@ def _is_fragment(block: Block) -> bool:
 def _is_latin_fragment(block: Block, following: Block) -> bool:
     """Whether an English paragraph stops mid-sentence before one that starts in lower case."""
     text = block.text.rstrip()
-    return (block.kind == "paragraph" and text[-1:].isascii() and text[-1:].isalnum()
-            and following.text[:1].islower())
+    return (
+        block.kind == "paragraph"
+        and text[-1:].isascii()
+        and text[-1:].isalnum()
+        and following.text[:1].islower()
+    )
 
 
 def _continues(block: Block) -> bool:
@@ -136,8 +140,10 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
     """
     joined: list[Block] = []
     for block in blocks:
-        if joined and _continues(block) and (
-            _is_fragment(joined[-1]) or _is_latin_fragment(joined[-1], block)
+        if (
+            joined
+            and _continues(block)
+            and (_is_fragment(joined[-1]) or _is_latin_fragment(joined[-1], block))
         ):
             joined[-1] = Block("paragraph", _join_texts(joined[-1].text, block.text))
         else:

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from crawler import dedup
 
-# Fewer distinct shingles than this (a caption-length text) say too little to compare.
+# Fewer shingles than this (a caption-length text) say too little to compare.
 MIN_SHINGLES = 20
 
 
@@ -30,14 +30,19 @@ def index_article(
     caller's transaction.
     """
     remove_article(db, article_id, now)
-    if len(dedup.shingle_hashes(body)) < MIN_SHINGLES:
+    shingles = dedup.shingle_hashes(body)
+    if len(shingles) < MIN_SHINGLES:
         return None
-    sig = dedup.signature(body)
+    sig = dedup.minhash(shingles)
     keys = dedup.band_keys(sig)
     matches = dedup.best_matches(sig, _candidates(db, keys, article_id), min_similarity)
-    db["minhashes"].insert({"article_id": article_id, "signature": dedup.to_blob(sig)})
-    db["lsh_buckets"].insert_all(
-        {"band": band, "bucket": bucket, "article_id": article_id} for band, bucket in keys
+    db.execute(
+        "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
+        [article_id, dedup.to_blob(sig)],
+    )
+    db.conn.executemany(
+        "INSERT INTO lsh_buckets (bucket, article_id) VALUES (?, ?)",
+        [(bucket, article_id) for bucket in keys],
     )
     if not matches:
         return None
@@ -57,16 +62,16 @@ def remove_article(db: sqlite_utils.Database, article_id: str, now: str) -> None
 
 
 def _candidates(
-    db: sqlite_utils.Database, keys: list[tuple[int, int]], article_id: str
+    db: sqlite_utils.Database, keys: list[int], article_id: str
 ) -> list[tuple[str, np.ndarray]]:
-    pairs = ", ".join("(?, ?)" for _ in keys)
+    """Articles that share a bucket with ``keys``, with their signatures (an indexed lookup)."""
     sql = f"""
         SELECT article_id, signature FROM minhashes WHERE article_id IN (
-            SELECT DISTINCT article_id FROM lsh_buckets
-            WHERE (band, bucket) IN (VALUES {pairs}) AND article_id != ?
+            SELECT article_id FROM lsh_buckets
+            WHERE bucket IN ({", ".join("?" for _ in keys)}) AND article_id != ?
         )
     """
-    params = [value for key in keys for value in key] + [article_id]
+    params = [*keys, article_id]
     return [(key, dedup.from_blob(blob)) for key, blob in db.execute(sql, params).fetchall()]
 
 

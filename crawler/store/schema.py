@@ -147,10 +147,10 @@ def m002_dedup_and_revisions(db: sqlite_utils.Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     db["lsh_buckets"].create(
-        {"band": int, "bucket": int, "article_id": str},
+        {"bucket": int, "article_id": str},
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["lsh_buckets"].create_index(["band", "bucket"])
+    db["lsh_buckets"].create_index(["bucket"])
     db["lsh_buckets"].create_index(["article_id"])
     db["revisions"].create(
         {
