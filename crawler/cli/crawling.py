@@ -1,91 +1,21 @@
-"""The `archive` command: crawl, demo, extract and stats.
-
-Each command parses its options, calls one library function and prints the result; errors the
-library raises (crawler.errors) become one-line messages and a non-zero exit.
-"""
+"""`archive crawl`, `archive demo` and `archive extract`: getting pages into the archive."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 from scrapy.exceptions import UsageError
-from tabulate import tabulate
 
 from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.cli import cli
+from crawler.cli.options import DATE, db_option, fail, format_option, parse_setting
 from crawler.errors import ArchiveError
 from crawler.progress import Summary
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-
-
-def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    """--db PATH, defaulting to $ARCHIVE_DB or ./archive.db."""
-    return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default="archive.db",
-        envvar="ARCHIVE_DB",
-        show_default=True,
-        help="The archive database (or set ARCHIVE_DB).",
-    )(function)
-
-
-def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--format, the first choice being the default."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help="Output format; json is meant for programs.",
-    )
-
-
-class DateType(click.ParamType):
-    """A calendar date written YYYY-MM-DD."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date like 2024-08-01", param, ctx)
-
-
-DATE = DateType()
-
-
-def parse_setting(values: tuple[str, ...]) -> dict[str, str]:
-    """-s NAME=VALUE pairs as a dict; a bad pair is a usage error."""
-    settings = {}
-    for pair in values:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
-        settings[name] = value
-    return settings
-
-
-@click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(package_name="summit-archive")
-def cli() -> None:
-    """Archive the news coverage of Hong Kong's 科技+新質生產力高峰論壇 into SQLite."""
-
-
-def fail(error: ArchiveError) -> None:
-    """Turn a library error into a one-line message and a non-zero exit."""
-    raise click.ClickException(str(error))
 
 
 @cli.command()
@@ -245,96 +175,3 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
     except ArchiveError as error:
         fail(error)
     click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-
-
-@cli.command()
-@db_option
-@format_option("table", "json")
-def stats(db_path: Path, output_format: str) -> None:
-    """Articles by outlet and by month, and the last crawls.
-
-    Example:
-
-        archive stats --db archive.db
-    """
-    from crawler.queries import archive_stats, open_readonly
-
-    try:
-        report = archive_stats(open_readonly(db_path))
-    except ArchiveError as error:
-        fail(error)
-    if output_format == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    for heading, rows in report.items():
-        click.echo(f"\n{heading.replace('_', ' ').capitalize()}:")
-        click.echo(tabulate(rows, headers="keys") if rows else "  (none)")
-
-
-@cli.command()
-@click.argument("url")
-@db_option
-@format_option("table", "json")
-def history(url: str, db_path: Path, output_format: str) -> None:
-    """Every version of the article at URL, and every URL it was seen at.
-
-    Example:
-
-        archive history https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
-    """
-    from crawler.queries import article_history, open_readonly
-
-    try:
-        found = article_history(open_readonly(db_path), url)
-    except ArchiveError as error:
-        fail(error)
-    if found is None:
-        raise click.ClickException(f"no article archived at {url}")
-    if output_format == "json":
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    click.echo(f"{found['title']} ({found['id']})\n\nVersions:")
-    click.echo(tabulate(found["versions"], headers="keys"))
-    click.echo("\nSeen at:")
-    click.echo(tabulate(found["urls"], headers="keys"))
-
-
-@cli.command()
-@click.option(
-    "--min-similarity",
-    type=click.FloatRange(0, 1),
-    default=0.0,
-    show_default=True,
-    help="Only clusters with a member at least this similar to the original.",
-)
-@db_option
-@format_option("table", "json")
-def dupes(min_similarity: float, db_path: Path, output_format: str) -> None:
-    """Clusters of near-duplicate articles: reprints, copies in the other script, trimmed copies.
-
-    Example:
-
-        archive dupes --min-similarity 0.8
-    """
-    from crawler.queries import duplicate_clusters, open_readonly
-
-    try:
-        clusters = duplicate_clusters(open_readonly(db_path), min_similarity)
-    except ArchiveError as error:
-        fail(error)
-    if output_format == "json":
-        click.echo(json.dumps(clusters, ensure_ascii=False, indent=2))
-        return
-    for cluster in clusters:
-        click.echo(
-            f"\nCluster {cluster['cluster']} ({cluster['size']} articles), original: "
-            f"{cluster['original_outlet']} {cluster['original_published']} "
-            f"{cluster['original_title']}"
-        )
-        rows = [
-            {k: m[k] for k in ("similarity", "outlet", "published", "title", "url")}
-            for m in cluster["members"]
-        ]
-        click.echo(tabulate(rows, headers="keys", floatfmt=".2f"))
-    if not clusters:
-        click.echo("No near-duplicates in the archive.")

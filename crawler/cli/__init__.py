@@ -1,0 +1,24 @@
+"""The `archive` command.
+
+Each command parses its options, calls one library function and prints the result; errors the
+library raises (crawler.errors) become one-line messages and a non-zero exit. The commands live
+in modules by concern: crawling.py (crawl, demo, extract), reading.py (stats, history, dupes).
+"""
+
+from __future__ import annotations
+
+import click
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="summit-archive")
+def cli() -> None:
+    """Archive the news coverage of Hong Kong's 科技+新質生產力高峰論壇 into SQLite."""
+
+
+# The command modules register themselves on the group above.
+from crawler.cli import crawling, reading  # noqa: E402
+
+__all__ = ["cli", "crawling", "reading"]

@@ -1,0 +1,70 @@
+"""Options, parameter types and error handling shared by the `archive` commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.errors import ArchiveError
+
+
+def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--db PATH, defaulting to $ARCHIVE_DB or ./archive.db."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="archive.db",
+        envvar="ARCHIVE_DB",
+        show_default=True,
+        help="The archive database (or set ARCHIVE_DB).",
+    )(function)
+
+
+def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--format, the first choice being the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output format; json is meant for programs.",
+    )
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2024-08-01", param, ctx)
+
+
+DATE = DateType()
+
+
+def parse_setting(values: tuple[str, ...]) -> dict[str, str]:
+    """-s NAME=VALUE pairs as a dict; a bad pair is a usage error."""
+    settings = {}
+    for pair in values:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        settings[name] = value
+    return settings
+
+
+def fail(error: ArchiveError) -> None:
+    """Turn a library error into a one-line message and a non-zero exit."""
+    raise click.ClickException(str(error))

@@ -1,0 +1,106 @@
+"""`archive stats`, `archive history` and `archive dupes`: reading the archive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from crawler.cli import cli
+from crawler.cli.options import db_option, fail, format_option
+from crawler.errors import ArchiveError
+
+
+@cli.command()
+@db_option
+@format_option("table", "json")
+def stats(db_path: Path, output_format: str) -> None:
+    """Articles by outlet and by month, and the last crawls.
+
+    Example:
+
+        archive stats --db archive.db
+    """
+    from crawler.queries import archive_stats, open_readonly
+
+    try:
+        report = archive_stats(open_readonly(db_path))
+    except ArchiveError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for heading, rows in report.items():
+        click.echo(f"\n{heading.replace('_', ' ').capitalize()}:")
+        click.echo(tabulate(rows, headers="keys") if rows else "  (none)")
+
+
+@cli.command()
+@click.argument("url")
+@db_option
+@format_option("table", "json")
+def history(url: str, db_path: Path, output_format: str) -> None:
+    """Every version of the article at URL, and every URL it was seen at.
+
+    Example:
+
+        archive history https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
+    """
+    from crawler.queries import article_history, open_readonly
+
+    try:
+        found = article_history(open_readonly(db_path), url)
+    except ArchiveError as error:
+        fail(error)
+    if found is None:
+        raise click.ClickException(f"no article archived at {url}")
+    if output_format == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{found['title']} ({found['id']})\n\nVersions:")
+    click.echo(tabulate(found["versions"], headers="keys"))
+    click.echo("\nSeen at:")
+    click.echo(tabulate(found["urls"], headers="keys"))
+
+
+@cli.command()
+@click.option(
+    "--min-similarity",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Only clusters with a member at least this similar to the original.",
+)
+@db_option
+@format_option("table", "json")
+def dupes(min_similarity: float, db_path: Path, output_format: str) -> None:
+    """Clusters of near-duplicate articles: reprints, copies in the other script, trimmed copies.
+
+    Example:
+
+        archive dupes --min-similarity 0.8
+    """
+    from crawler.queries import duplicate_clusters, open_readonly
+
+    try:
+        clusters = duplicate_clusters(open_readonly(db_path), min_similarity)
+    except ArchiveError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(json.dumps(clusters, ensure_ascii=False, indent=2))
+        return
+    for cluster in clusters:
+        click.echo(
+            f"\nCluster {cluster['cluster']} ({cluster['size']} articles), original: "
+            f"{cluster['original_outlet']} {cluster['original_published']} "
+            f"{cluster['original_title']}"
+        )
+        rows = [
+            {k: m[k] for k in ("similarity", "outlet", "published", "title", "url")}
+            for m in cluster["members"]
+        ]
+        click.echo(tabulate(rows, headers="keys", floatfmt=".2f"))
+    if not clusters:
+        click.echo("No near-duplicates in the archive.")
