@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from crawler.errors import NotAnArchive
+from crawler.normalise.bylines import canonical_outlet
+from crawler.normalise.script import to_simplified, to_traditional
+from crawler.search import WEIGHTS, find_matches, fts_query, snippet
 from crawler.urls import canonicalise_url
 
 BY_OUTLET_SQL = """
@@ -82,6 +86,7 @@ def stored_record(db: sqlite_utils.Database, article_id: str) -> dict[str, Any]:
         "source_line": row["source_line"],
         "original_outlet": row["original_outlet"],
         "content_hash": row["content_hash"],
+        "cluster_id": row["cluster_id"],
     }
 
 
@@ -154,3 +159,139 @@ def duplicate_clusters(db: sqlite_utils.Database, min_similarity: float = 0.0) -
     for cluster in clusters:
         cluster["members"] = _rows(db, MEMBERS_SQL, [cluster["cluster"]])
     return clusters
+
+
+SEARCH_SQL = """
+SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
+       a.cluster_id, a.body, a.captions, bm25(articles_search, {weights}) AS rank
+FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
+WHERE articles_search MATCH :match {filters}
+ORDER BY rank, a.published DESC, a.id
+"""
+COPIES_SQL = """
+SELECT a.cluster_id, count(*)
+FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
+WHERE articles_search MATCH :match AND a.cluster_id IN ({clusters}) {filters}
+GROUP BY a.cluster_id
+"""
+FILTERS_SQL = {
+    "outlet": "a.outlet = :outlet",
+    "since": "a.published >= :since",
+    "until": "substr(a.published, 1, 10) <= :until",
+    "reporter": (
+        "EXISTS (SELECT 1 FROM bylines b WHERE b.article_id = a.id"
+        " AND b.role = 'reporter' AND b.name IN (:reporter, :reporter_hans, :reporter_hant))"
+    ),
+}
+
+
+def search_articles(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    outlet: str | None = None,
+    reporter: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+    all_versions: bool = False,
+) -> list[dict[str, Any]]:
+    """Articles matching ``query`` (crawler/search.py syntax), best first, with snippets.
+
+    A cluster of near-duplicates counts once (its best-ranked member, with ``copies``, the
+    number of its other members that match too) unless ``all_versions``.
+    Raises SearchError for a query that cannot be searched.
+    """
+    params: dict[str, Any] = {
+        "match": fts_query(query),
+        "outlet": outlet and canonical_outlet(outlet),
+        "since": since,
+        "until": until,
+        "reporter": reporter,
+        "reporter_hans": reporter and to_simplified(reporter),
+        "reporter_hant": reporter and to_traditional(reporter),
+    }
+    filters = "".join(f" AND {sql}" for key, sql in FILTERS_SQL.items() if params[key])
+    sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
+    results: list[dict[str, Any]] = []
+    shown: dict[int, dict[str, Any]] = {}
+    for row in db.query(sql, params):
+        cluster = row["cluster_id"]
+        if cluster is not None and cluster in shown and not all_versions:
+            continue
+        results.append(_search_result(row, query))
+        if cluster is not None:
+            shown[cluster] = results[-1]
+        if len(results) >= limit:
+            break
+    if shown and not all_versions:
+        count_sql = COPIES_SQL.format(
+            filters=filters, clusters=", ".join(str(int(c)) for c in shown)
+        )
+        for cluster, matching in db.execute(count_sql, params):
+            shown[cluster]["copies"] = matching - 1
+    return results
+
+
+def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:
+    found_in = next(
+        (
+            row[c]
+            for c in ("title", "subtitle", "body", "captions")
+            if find_matches(row[c] or "", query)
+        ),
+        row["body"],
+    )
+    return {
+        "id": row["id"],
+        "published": row["published"],
+        "outlet": row["outlet"],
+        "title": row["title"],
+        "url": row["url"],
+        "cluster_id": row["cluster_id"],
+        "rank": round(row["rank"], 3),
+        "snippet": snippet(found_in, query),
+        "copies": 0,
+    }
+
+
+EXPORT_SQL = """
+SELECT a.id FROM articles a
+LEFT JOIN clusters c ON c.id = a.cluster_id
+WHERE (:all_versions OR a.cluster_id IS NULL OR c.original_id = a.id) {filters}
+ORDER BY a.published, a.id
+"""
+EXPORT_MATCH_SQL = (
+    "a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH :match)"
+)
+
+
+def export_records(
+    db: sqlite_utils.Database,
+    *,
+    query: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    all_versions: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Article records (docs/ARCHITECTURE.md), oldest first, one at a time.
+
+    One record per cluster (its original) unless ``all_versions``; each record also carries
+    its ``cluster_id``. Raises SearchError for a query that cannot be searched.
+    """
+    params: dict[str, Any] = {
+        "match": fts_query(query) if query else None,
+        "outlet": outlet and canonical_outlet(outlet),
+        "since": since,
+        "until": until,
+        "all_versions": all_versions,
+    }
+    filters = "".join(
+        f" AND {sql}"
+        for key, sql in {**FILTERS_SQL, "match": EXPORT_MATCH_SQL}.items()
+        if params.get(key)
+    )
+    ids = db.execute(EXPORT_SQL.format(filters=filters), params)
+    for (article_id,) in ids:
+        yield stored_record(db, article_id)

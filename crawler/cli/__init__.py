@@ -2,7 +2,8 @@
 
 Each command parses its options, calls one library function and prints the result; errors the
 library raises (crawler.errors) become one-line messages and a non-zero exit. The commands live
-in modules by concern: crawling.py (crawl, demo, extract), reading.py (stats, history, dupes).
+in modules by concern: crawling.py (crawl, demo, extract), reading.py (stats, history, dupes),
+searching.py (search, export, reindex).
 """
 
 from __future__ import annotations
@@ -19,6 +20,6 @@ def cli() -> None:
 
 
 # The command modules register themselves on the group above.
-from crawler.cli import crawling, reading  # noqa: E402
+from crawler.cli import crawling, reading, searching  # noqa: E402
 
-__all__ = ["cli", "crawling", "reading"]
+__all__ = ["cli", "crawling", "reading", "searching"]

@@ -31,6 +31,7 @@ from crawler.errors import NotAnArchive
 from crawler.queries import stored_record
 from crawler.store.clusters import index_article
 from crawler.store.schema import MIGRATIONS
+from crawler.store.search_index import rebuild_search_index, write_search_row
 
 # Readers and a crawl share the archive (WAL); a writer waits this long for a lock.
 BUSY_TIMEOUT_MS = 30_000
@@ -85,6 +86,11 @@ class Archive:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the articles; return how many were indexed."""
+        with self.db.atomic():
+            return rebuild_search_index(self.db)
 
     def start_crawl(
         self,
@@ -164,6 +170,7 @@ class Archive:
                         key, record, crawl_id, first_seen=fetched_at, seen_at=fetched_at
                     )
                     self._write_children(key, record)
+                    write_search_row(self.db, key)
                     index_article(self.db, key, record["body"], self.min_similarity, fetched_at)
             elif existing["record_hash"] != record_hash(record):
                 outcome = "updated"
@@ -175,6 +182,7 @@ class Archive:
                 self.db.execute("DELETE FROM bylines WHERE article_id = ?", [key])
                 self.db.execute("DELETE FROM images WHERE article_id = ?", [key])
                 self._write_children(key, record)
+                write_search_row(self.db, key)
                 if existing["content_hash"] != record["content_hash"]:
                     index_article(self.db, key, record["body"], self.min_similarity, fetched_at)
             else:

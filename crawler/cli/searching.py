@@ -1,0 +1,165 @@
+"""`archive search`, `archive export` and `archive reindex`: finding and taking out articles."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from tabulate import tabulate
+
+from crawler.cli import cli
+from crawler.cli.options import DATE, db_option, fail
+from crawler.errors import ArchiveError
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--outlet", help="Only this outlet (either script: 香港商報 or 香港商报).")
+@click.option("--reporter", help="Only articles with this reporter.")
+@click.option("--since", type=DATE, help="Published on or after this day.")
+@click.option("--until", type=DATE, help="Published on or before this day.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option("--all-versions", is_flag=True, help="List every member of a cluster of copies.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@db_option
+def search(
+    query: str,
+    outlet: str | None,
+    reporter: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int,
+    all_versions: bool,
+    output_format: str,
+    db_path: Path,
+) -> None:
+    """Search the archive: words of two or more Chinese characters in either script, Latin
+    words, "quoted phrases", AND, OR, NOT.
+
+    Copies of one story (a cluster) count once, with the number of other copies that match.
+
+    Example:
+
+        archive search 新质生产力 --outlet 香港商報 --since 2024-08-29
+    """
+    from crawler.queries import open_readonly, search_articles
+
+    try:
+        results = search_articles(
+            open_readonly(db_path),
+            query,
+            outlet=outlet,
+            reporter=reporter,
+            since=_day(since),
+            until=_day(until),
+            limit=limit,
+            all_versions=all_versions,
+        )
+    except ArchiveError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(results[0]) if results else ["id"])
+        writer.writeheader()
+        writer.writerows(results)
+    else:
+        rows = [
+            {k: r[k] for k in ("published", "outlet", "title", "copies", "snippet")}
+            for r in results
+        ]
+        click.echo(tabulate(rows, headers="keys") if rows else "No articles match.")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+)
+@click.option("--query", help="Only articles matching this search (as `archive search`).")
+@click.option("--outlet", help="Only this outlet.")
+@click.option("--since", type=DATE, help="Published on or after this day.")
+@click.option("--until", type=DATE, help="Published on or before this day.")
+@click.option("--all-versions", is_flag=True, help="Every member of a cluster, not its original.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@db_option
+def export(
+    output_format: str,
+    query: str | None,
+    outlet: str | None,
+    since: date | None,
+    until: date | None,
+    all_versions: bool,
+    output: Path | None,
+    db_path: Path,
+) -> None:
+    """Write article records (the JSON of the README) as JSON lines or CSV, one at a time.
+
+    Example:
+
+        archive export --format csv --query 高峰論壇 --output summit.csv
+    """
+    from crawler.export import write_csv, write_jsonl
+    from crawler.queries import export_records, open_readonly
+
+    write = write_csv if output_format == "csv" else write_jsonl
+    try:
+        records = export_records(
+            open_readonly(db_path),
+            query=query,
+            outlet=outlet,
+            since=_day(since),
+            until=_day(until),
+            all_versions=all_versions,
+        )
+        if output is None:
+            count = write(records, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = write(records, out)
+    except ArchiveError as error:
+        fail(error)
+    click.echo(f"Exported {count} articles", err=True)
+
+
+@cli.command()
+@db_option
+def reindex(db_path: Path) -> None:
+    """Rebuild the search index from the articles.
+
+    Example:
+
+        archive reindex --db archive.db
+    """
+    from crawler.queries import open_readonly
+    from crawler.store import Archive
+
+    try:
+        open_readonly(db_path)
+        archive = Archive.open(db_path)
+        count = archive.reindex()
+        archive.close()
+    except ArchiveError as error:
+        fail(error)
+    click.echo(f"Reindexed {count} articles")

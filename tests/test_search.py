@@ -1,0 +1,339 @@
+"""Chinese full-text search: query translation, snippets, agreement with a LIKE scan, the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.cli import cli
+from crawler.extract_page import extract_record
+from crawler.queries import search_articles
+from crawler.search import SearchError, fold, fts_query, index_text, snippet
+from crawler.store import Archive
+from tests.helpers import EXPECTED, MIRROR, REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+from bench_dedup import clause_pool, synthetic
+
+
+@pytest.mark.parametrize(
+    "query, expression",
+    [
+        ("新質生產力", '"新质 质生 生产 产力"'),
+        ("新质生产力", '"新质 质生 生产 产力"'),
+        ("香港", '"香港"'),
+        ("科技 人才", '"科技" "人才"'),
+        ('"科技 新質"', '"科技 技新 新质"'),
+        ("高峰論壇 OR 論壇", '"高峰 峰论 论坛" OR "论坛"'),
+        ("高峰論壇 NOT 香港", '"高峰 峰论 论坛" NOT "香港"'),
+        ("(香港 OR 澳門) AND 人才", '( "香港" OR "澳门" ) AND "人才"'),
+        ("AI前沿", '"ai 前沿"'),
+        ("Summit", '"summit"'),
+        ("科技+新質生產力", '"科技 新质 质生 生产 产力"'),
+        ('"unbalanced', '"unbalanced"'),
+        ("(香港 OR 澳門", '( "香港" OR "澳门" )'),
+        ("香港)", '"香港"'),
+        ("AND 香港 OR", '"香港"'),
+        ("香港 AND AND 人才", '"香港" AND "人才"'),
+        ('say "hi', '"say" "hi"'),
+        ('a"b', '"a" "b"'),
+        ("；香港。", '"香港"'),
+        ('NEAR("x")', '"near" ( "x" )'),
+        ("*香港*", '"香港"'),
+    ],
+    ids=[
+        "traditional",
+        "simplified",
+        "two-chars",
+        "two-words",
+        "quoted-phrase",
+        "or",
+        "not",
+        "parentheses",
+        "latin-and-cjk",
+        "latin",
+        "plus-sign",
+        "unbalanced-quote",
+        "unclosed-parenthesis",
+        "stray-close",
+        "stray-operators",
+        "doubled-operator",
+        "quote-in-middle",
+        "quote-inside-word",
+        "punctuation",
+        "fts5-syntax-is-text",
+        "stars",
+    ],
+)
+def test_queries_become_safe_fts5_expressions(query: str, expression: str) -> None:
+    assert fts_query(query) == expression
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("", "empty query"),
+        ("   ", "empty query"),
+        ("OR", "nothing to search for"),
+        ("()", "nothing to search for"),
+        ("。！", "nothing to search for"),
+        ("港", "two or more Chinese characters"),
+        ("NOT 香港", "NOT needs a word before it"),
+        ("香港 " * 300, "query too long"),
+        (" ".join(f"w{n}" for n in range(40)), "too many words"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "operator",
+        "parentheses",
+        "punctuation",
+        "one-char",
+        "leading-not",
+        "huge",
+        "too-many-words",
+    ],
+)
+def test_unsearchable_queries_get_a_clear_message(query: str, message: str) -> None:
+    with pytest.raises(SearchError, match=message):
+        fts_query(query)
+
+
+@pytest.mark.parametrize(
+    "text, indexed",
+    [
+        ("新質生產力", "新质 质生 生产 产力"),
+        ("香港商報", "香港 港商 商报"),
+        ("AI前沿技術", "ai 前沿 沿技 技术"),
+        ("2024科技+新質生產力高峰論壇", "2024 科技 新质 质生 生产 产力 力高 高峰 峰论 论坛"),
+        ("港", "港"),
+        ("Science and Technology", "science and technology"),
+        ("", ""),
+    ],
+    ids=["word", "outlet", "latin-cjk", "banner", "one-char", "english", "empty"],
+)
+def test_text_is_indexed_as_folded_bigrams(text: str, indexed: str) -> None:
+    assert index_text(text) == indexed
+
+
+@pytest.mark.parametrize(
+    "text, query, expected",
+    [
+        (
+            "李家超表示，發展新質生產力是關鍵。",
+            "新质生产力",
+            "李家超表示，發展[新質生產力]是關鍵。",
+        ),
+        ("香港商報訊", "香港", "[香港]商報訊"),
+        ("Summit on AI in Hong Kong", "ai", "Summit on [AI] in Hong Kong"),
+        ("<b>新質</b>生產力", "生產力", "&lt;b&gt;新質&lt;/b&gt;[生產力]"),
+        ("沒有關係的文字", "香港", "沒有關係的文字"),
+    ],
+    ids=["cross-script", "prefix", "latin-case", "html-escaped", "no-match"],
+)
+def test_snippets_mark_matches_in_the_original_text(text: str, query: str, expected: str) -> None:
+    assert snippet(text, query, escape="<" in text) == expected
+
+
+def test_long_snippets_are_cut_around_the_first_match() -> None:
+    text = "甲" * 100 + "新質生產力" + "乙" * 100
+    cut = snippet(text, "新質生產力", start="<mark>", end="</mark>")
+    assert cut.startswith("…甲") and cut.endswith("乙…")
+    assert "<mark>新質生產力</mark>" in cut
+    assert len(cut) < 140
+
+
+# Agreement with a LIKE scan -------------------------------------------------------------------
+
+
+def corpus_records() -> list[dict]:
+    records = []
+    for expected in sorted(EXPECTED.glob("*.json")):
+        for entry in json.loads(expected.read_text(encoding="utf-8")):
+            parts = urlsplit(entry["url"])
+            body = (MIRROR / parts.hostname / parts.path.lstrip("/")).read_bytes()
+            records.append(extract_record(entry["url"], body, {}))
+    pool = clause_pool()
+    for number, (_, text) in enumerate(synthetic(1000 - len(records), pool, seed=7)):
+        url = f"https://synthetic.example/{number}.html"
+        records.append(
+            {
+                **records[number % len(records)],
+                "url": url,
+                "canonical_url": url,
+                "title": text[:20],
+                "subtitle": None,
+                "body": text,
+                "images": [],
+                "content_hash": f"sha256:{number}",
+            }
+        )
+    return records
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    archive = Archive.open(tmp_path_factory.mktemp("search") / "archive.db")
+    for record in corpus_records():
+        archive.save_article(record, crawl_id=None, http_status=200, fetched_at="2024-09-01")
+    return archive
+
+
+def like_scan(archive: Archive, words: list[str]) -> set[str]:
+    """Articles holding every word: Chinese as substrings, Latin as whole words (LIKE + regex)."""
+    conn = archive.db.conn
+    conn.create_function("fold", 1, lambda text: fold(text or ""), deterministic=True)
+    # A Latin word stands between any two characters that are not Latin letters or digits.
+    conn.create_function(
+        "has_word",
+        2,
+        lambda text, word: (
+            re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
+        ),
+    )
+    clauses, params = [], []
+    for word in words:
+        folded = fold(word)
+        if re.fullmatch(r"[a-z0-9 ]+", folded):
+            clauses.append(
+                "has_word(fold(coalesce(title,'') || ' ' || coalesce(subtitle,'') "
+                "|| ' ' || body || ' ' || coalesce(captions,'')), ?)"
+            )
+        else:
+            clauses.append(
+                "fold(coalesce(title,'') || '\n' || coalesce(subtitle,'') || '\n' "
+                "|| body || '\n' || coalesce(captions,'')) LIKE '%' || ? || '%'"
+            )
+        params.append(folded)
+    sql = f"SELECT id FROM articles WHERE {' AND '.join(clauses)}"
+    return {row[0] for row in conn.execute(sql, params)}
+
+
+def fifty_queries() -> list[list[str]]:
+    """Words of two to six characters from the corpus's titles in both scripts, Latin words."""
+    rng = random.Random(2024)
+    titles = [r["title"] for r in corpus_records()[:125] if r["title"]]
+    queries: list[list[str]] = []
+    while len(queries) < 40:
+        title = rng.choice(titles)
+        runs = [run for run in re.findall(r"[\u4e00-\u9fff]{2,}", title)]
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        size = rng.randint(2, min(6, len(run)))
+        start = rng.randint(0, len(run) - size)
+        word = run[start : start + size]
+        queries.append([fold(word) if len(queries) % 2 else word])
+    queries += [["香港", "人才"], ["科技", "論壇"], ["新質生產力", "李家超"]]
+    queries += [["summit"], ["ai"], ["hong"], ["science"], ["nqpf"], ["kong"], ["2024"]]
+    return queries
+
+
+@pytest.mark.parametrize("words", fifty_queries(), ids=lambda words: "+".join(words))
+def test_search_finds_what_a_like_scan_finds(corpus: Archive, words: list[str]) -> None:
+    found = search_articles(corpus.db, " ".join(words), limit=10_000, all_versions=True)
+    assert {row["id"] for row in found} == like_scan(corpus, words)
+
+
+# The command ----------------------------------------------------------------------------------
+
+
+def test_archive_search_collapses_copies_and_filters(corpus: Archive, tmp_path: Path) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    run = CliRunner().invoke
+    rows = json.loads(
+        run(cli, ["search", "新质生产力", "--db", db, "--format", "json", "--limit", "5000"]).output
+    )
+    assert rows and all("[" in row["snippet"] for row in rows)
+    clusters = [row["cluster_id"] for row in rows if row["cluster_id"] is not None]
+    assert len(clusters) == len(set(clusters))
+    every = json.loads(
+        run(
+            cli,
+            [
+                "search",
+                "新质生产力",
+                "--db",
+                db,
+                "--format",
+                "json",
+                "--limit",
+                "5000",
+                "--all-versions",
+            ],
+        ).output
+    )
+    assert len(every) == len(rows) + sum(row["copies"] for row in rows)
+    hkcd = json.loads(
+        run(
+            cli,
+            [
+                "search",
+                "新質生產力",
+                "--db",
+                db,
+                "--format",
+                "json",
+                "--outlet",
+                "香港商报",
+                "--since",
+                "2024-08-30",
+                "--until",
+                "2024-08-30",
+            ],
+        ).output
+    )
+    assert hkcd and {row["outlet"] for row in hkcd} == {"香港商報"}
+    assert {row["published"][:10] for row in hkcd} == {"2024-08-30"}
+    reporter = json.loads(
+        run(
+            cli, ["search", "新質生產力", "--db", db, "--format", "json", "--reporter", "王丹丹"]
+        ).output
+    )
+    assert {row["outlet"] for row in reporter} >= {"香港商報"}
+
+
+@pytest.mark.parametrize("query", ['"', "NOT", "港", "(", "'", "\\", "%", "AND OR NOT"])
+def test_archive_search_never_shows_a_traceback(corpus: Archive, query: str) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    result = CliRunner().invoke(cli, ["search", query, "--db", db])
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_export_writes_records_and_csv(corpus: Archive, tmp_path: Path) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    out = tmp_path / "summit.jsonl"
+    result = CliRunner().invoke(
+        cli, ["export", "--query", "高峰論壇", "--output", str(out), "--db", db]
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert records and all({"url", "bylines", "images", "body"} <= set(r) for r in records)
+    assert f"Exported {len(records)} articles" in result.output
+    csv_out = tmp_path / "summit.csv"
+    CliRunner().invoke(
+        cli,
+        ["export", "--format", "csv", "--outlet", "香港商報", "--output", str(csv_out), "--db", db],
+    )
+    text = csv_out.read_text(encoding="utf-8")
+    assert text.startswith("url,canonical_url,outlet,title")
+    assert "reporter:王丹丹 (香港商報)" in text
+
+
+def test_reindex_rebuilds_the_index(corpus: Archive) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    before = len(search_articles(corpus.db, "新質生產力", limit=1000, all_versions=True))
+    corpus.db.execute("DELETE FROM articles_search")
+    assert search_articles(corpus.db, "新質生產力", limit=1000, all_versions=True) == []
+    result = CliRunner().invoke(cli, ["reindex", "--db", db])
+    assert result.exit_code == 0
+    assert len(search_articles(corpus.db, "新質生產力", limit=1000, all_versions=True)) == before
