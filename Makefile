@@ -34,8 +34,8 @@ lint: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 
-## bench: speed and quality figures (see BENCHMARKS.md); installs the field's tools to compare with
+## bench: speed, memory and quality figures into BENCHMARKS.md; installs the tools compared with
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-	$(BIN)/python scripts/bench_dedup.py
+	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/compare_extractors.py

@@ -24,6 +24,7 @@ Reads no settings.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import opencc
 
@@ -91,6 +92,9 @@ def detect_script(text: str) -> str:
     return "Hant" if hant > hans else "Hans"
 
 
+# The same body is folded for its content hash, the search index and the near-duplicate
+# index in turn; remembering the last few saves two OpenCC passes per article.
+@lru_cache(maxsize=32)
 def to_simplified(text: str) -> str:
     """Fold ``text`` to Simplified characters, for keyword matching and deduplication."""
     return HK2S.convert(T2S.convert(text))

@@ -1,0 +1,109 @@
+"""`make bench`: every benchmark in its own process, with its peak memory, as one report.
+
+Each section is one of the bench_*.py scripts run with ``--json`` in a child process, so its
+peak resident memory (from the child's resource usage) is its own. The report is printed and
+written into BENCHMARKS.md between the ``<!-- bench:start -->`` and ``<!-- bench:end -->``
+markers, with the date, the machine's core count and Python's version; the rest of the file
+(the commentary) is left as it is.
+
+Usage: .venv/bin/python scripts/bench.py [--quick] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCHMARKS = REPO / "BENCHMARKS.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# (section, script, arguments, quick arguments): the quick ones keep a smoke run short.
+SECTIONS = [
+    ("extraction", "bench_extract.py", ["--pages", "2000"], ["--pages", "200", "--rounds", "1"]),
+    (
+        "crawl and storage",
+        "bench_crawl.py",
+        ["--pages", "2000"],
+        ["--pages", "200", "--rounds", "1"],
+    ),
+    ("search", "bench_search.py", ["--sizes", "10000", "50000"], ["--sizes", "2000"]),
+    ("near-duplicates", "bench_dedup.py", ["--sizes", "10000", "100000"], ["--sizes", "2000"]),
+]
+
+
+def run_section(script: str, arguments: list[str]) -> tuple[object, float, float]:
+    """(results, seconds, peak MB) of one bench script run in a child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, str(REPO / "scripts" / script), *arguments, "--json"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    output = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"{script} failed with exit status {child.returncode}")
+    return json.loads(output), time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def report(results: dict[str, tuple[object, float, float]]) -> str:
+    """The markdown report of a run."""
+    lines = [
+        f"Run of {date.today().isoformat()}: {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.machine()}.",
+        "",
+        "| section | seconds | peak MB |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {seconds:.0f} | {peak:.0f} |" for name, (_, seconds, peak) in results.items()
+    ]
+    for name, (data, _, _) in results.items():
+        lines += [
+            "",
+            f"{name}:",
+            "",
+            "```json",
+            json.dumps(data, indent=1, ensure_ascii=False),
+            "```",
+        ]
+    return "\n".join(lines)
+
+
+def write_report(text: str) -> None:
+    """Put the report between the markers of BENCHMARKS.md (appending them if missing)."""
+    current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
+    if START in current and END in current:
+        head, rest = current.split(START, 1)
+        tail = rest.split(END, 1)[1]
+    else:
+        head, tail = current.rstrip() + "\n\n## Latest `make bench` run\n\n", "\n"
+    BENCHMARKS.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--no-write", action="store_true", help="leave BENCHMARKS.md alone")
+    arguments = parser.parse_args()
+    results = {}
+    for name, script, full, quick in SECTIONS:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        results[name] = run_section(script, quick if arguments.quick else full)
+    text = report(results)
+    print(text)
+    if not arguments.no_write:
+        write_report(text)
+
+
+if __name__ == "__main__":
+    main()
