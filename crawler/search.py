@@ -140,6 +140,9 @@ def _balance_operators(parts: Sequence[str]) -> list[str]:
             else:
                 out.append(part)
         else:
+            # FTS5 joins two phrases by AND implicitly, but not a group and its neighbour.
+            if out and (out[-1] == ")" or (part == "(" and out[-1].startswith('"'))):
+                out.append("AND")
             out.append(part)
     while out and out[-1] in OPERATORS:
         out.pop()

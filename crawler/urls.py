@@ -9,6 +9,7 @@ The rules are data (the tables below), applied in order by :func:`canonicalise_u
    host) canonicalises to the Traditional one, so the copies share an address;
 3. the path: crntt's short form ``/doc/2_4_107240423_1_1003123915.html`` becomes the long form
    ``/doc/1072/4/0/4/107240423.html``; a default index page (``index.html``) becomes its folder;
+   non-ASCII characters and spaces in the path are percent-encoded;
 4. the query: tracking parameters (``utm_*``, ``from``, ``share`` …) go, the rest is sorted;
 5. the fragment goes.
 
@@ -18,7 +19,7 @@ Reads no settings. Pure functions: no I/O.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 HOST_ALIASES = {
     "hkcd.com": "www.hkcd.com.hk",
@@ -43,6 +44,9 @@ SIMPLIFIED_PATH_REGEX = re.compile(r"^/zh-(?:hans|cn|sc)(?=/)", re.IGNORECASE)
 TRADITIONAL_PATH_REGEX = re.compile(r"^/zh-(?:hant|hk|tw|tc)(?=/)", re.IGNORECASE)
 CRNTT_SHORT_REGEX = re.compile(r"^/doc/\d+_\d+_(?P<doc>\d{6,})_\d+_\d+\.html$")
 CRNTT_HOST = "hk.crntt.com"
+# Characters a path keeps as they are; anything else (spaces, Chinese) is percent-encoded, as
+# RFC 3986 writes it, so a link found encoded and one found raw canonicalise alike.
+PATH_SAFE = "/%:@!$&'()*+,;=~-._"
 DEFAULT_PAGE_REGEX = re.compile(r"/(?:index|default)\.(?:html?|php|aspx?|shtml)$", re.IGNORECASE)
 TRACKING_PARAMETERS = frozenset(
     {
@@ -112,6 +116,6 @@ def canonicalise_url(url: str) -> str:
         if short:
             path = crntt_long_path(short.group("doc"))
         query = [(k, v) for k, v in query if k.lower() not in CRNTT_QUERY_PARAMETERS]
-    path = DEFAULT_PAGE_REGEX.sub("/", path)
+    path = quote(DEFAULT_PAGE_REGEX.sub("/", path), safe=PATH_SAFE)
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     return urlunsplit(("https", host + port, path, urlencode(sorted(query)), ""))

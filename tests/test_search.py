@@ -45,7 +45,8 @@ from bench_dedup import clause_pool, synthetic
         ('say "hi', '"say" "hi"'),
         ('a"b', '"a" "b"'),
         ("；香港。", '"香港"'),
-        ('NEAR("x")', '"near" ( "x" )'),
+        ('NEAR("x")', '"near" AND ( "x" )'),
+        ("(香港) 人才", '( "香港" ) AND "人才"'),
         ("*香港*", '"香港"'),
     ],
     ids=[
@@ -69,6 +70,7 @@ from bench_dedup import clause_pool, synthetic
         "quote-inside-word",
         "punctuation",
         "fts5-syntax-is-text",
+        "group-then-word",
         "stars",
     ],
 )
