@@ -1,0 +1,143 @@
+"""A researcher's walk through `archive serve` in headless Chromium (Debian's /usr/bin/chromium):
+an archive made by `archive demo`, served by `archive serve` in a child process on 127.0.0.1;
+a Simplified search finds a Traditional article, highlighted; its page shows its photo credits.
+
+In CI (CI=true) a missing Chromium fails the test: .ci/run installs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+
+from tests.helpers import REPO, run_archive
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+CHROMIUM = Path("/usr/bin/chromium")
+# No sandbox (CI runs as root), and nothing that phones home: the test touches only 127.0.0.1.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_SECONDS = 30
+# 大公文匯's report of the opening (tests/mirror/www.tkww.hk), written in Traditional script.
+TITLE = "科技+新質生產力高峰論壇｜李家超：政府從四方面加快發展新質生產力"
+CAPTION = "李家超在論壇上致辭。"
+PHOTOGRAPHER = "麥可兒"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
+    """Return once ``url`` answers; fail with the server's log if it exits or never answers."""
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"archive serve exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    pytest.fail(f"archive serve did not answer within {SERVER_START_SECONDS}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a demo archive served by `archive serve` with its default host."""
+    folder = tmp_path_factory.mktemp("browser")
+    db_path = folder / "demo.db"
+    demo = run_archive("demo", "--db", str(db_path))
+    assert demo.returncode == 0, demo.stderr
+    port = free_port()
+    log = folder / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "serve", "--db", str(db_path), "--port", str(port)],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/-/versions.json", server, log)
+        assert f"Uvicorn running on {url}" in log.read_text()
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def refused() -> list[str]:
+    """URLs the page asked for outside the served archive (and did not get)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, served: str, refused: list[str]) -> Iterator[Page]:
+    """A fresh page that may load nothing but the served archive."""
+    page = browser.new_page()
+
+    def only_the_archive(route: Route) -> None:
+        if route.request.url.startswith(f"{served}/"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_archive)
+    yield page
+    page.close()
+
+
+def test_a_simplified_search_finds_the_traditional_article_and_its_photo_credits(
+    page: Page, served: str, refused: list[str]
+) -> None:
+    page.goto(f"{served}/archive/search")
+    page.fill("input[name=q]", "新质生产力")
+    page.click("input[type=submit]")
+
+    result = page.locator("tbody tr", has_text=TITLE)
+    expect(result).to_have_count(1)
+    expect(result.locator("td.col-snippet mark").first).to_have_text("新質生產力")
+
+    result.locator("td.col-title a").click()
+    expect(page).to_have_url(re.compile(rf"^{served}/archive/articles/[0-9a-f]+$"))
+    image = page.locator("table.article-images tbody tr").first
+    expect(image.locator("td.col-caption")).to_have_text(CAPTION)
+    expect(image.locator("td.col-photographer")).to_have_text(PHOTOGRAPHER)
+    assert refused == []
