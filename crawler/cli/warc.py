@@ -1,0 +1,121 @@
+"""`archive import-warc` and `archive capture`: WARC captures into the archive, and back out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.cli import cli
+from crawler.cli.options import db_option, fail, format_option
+from crawler.errors import ArchiveError
+
+OUTCOMES = ("new", "updated", "unchanged", "duplicate")
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--campaign",
+    "campaign_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=str(DEFAULT_CAMPAIGN),
+    show_default=True,
+    help="Campaign whose keywords and date window an article must meet.",
+)
+@db_option
+@format_option("text", "json")
+def import_warc(
+    files: tuple[Path, ...], campaign_path: Path, db_path: Path, output_format: str
+) -> None:
+    """Import the article pages of WARC files (or folders of them) made by any crawler.
+
+    Each HTML capture goes through the crawl's own extraction, normaliser, campaign filter and
+    deduplication, with its capture time as the fetch time. Revisit records, other media types
+    and pages that are not articles are counted as skipped, with the reason.
+
+    Example:
+
+        archive import-warc site.warc.gz --db archive.db
+    """
+    from crawler.store import Archive
+    from crawler.warc_files import expand_warc_paths
+    from crawler.warc_import import import_warcs
+
+    try:
+        campaign = load_campaign(campaign_path)
+        archive = Archive.open(db_path)
+        try:
+            paths = expand_warc_paths(list(files))
+            report = import_warcs(paths, archive, campaign, db_path=db_path)
+        finally:
+            archive.close()
+    except ArchiveError as error:
+        fail(error)
+    if output_format == "json":
+        summary = {
+            "db": str(db_path),
+            "crawl_id": report.crawl_id,
+            "files": report.files,
+            "captures": report.captures,
+            **{outcome: report.outcomes[outcome] for outcome in OUTCOMES},
+            "skipped": dict(report.skipped),
+        }
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    outcomes = report.outcomes
+    click.echo(
+        f"Imported {report.files} WARC files ({report.captures} captures) into {db_path}: "
+        f"{outcomes['new']} new, {outcomes['updated']} updated, "
+        f"{outcomes['unchanged']} unchanged, {outcomes['duplicate']} duplicate, "
+        f"{sum(report.skipped.values())} skipped"
+    )
+    for reason, count in report.skipped.most_common():
+        click.echo(f"  skipped, {reason}: {count}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--record", is_flag=True, help="Write the WARC record as stored (a .warc.gz of its own)."
+)
+@db_option
+def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
+    """Write out the captured bytes of the article at URL, from the WARC file they are in.
+
+    By default the page as served (its body); with --record the WARC record itself, which
+    `warcio` and replay tools read as a WARC file.
+
+    Example:
+
+        archive capture -o page.html https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
+    """
+    from crawler.capture import resolve_path
+    from crawler.queries import capture_location, open_readonly
+    from crawler.warc_files import read_capture, read_record
+
+    try:
+        found = capture_location(open_readonly(db_path), url)
+        if found is None:
+            raise ArchiveError(f"no article archived at {url}")
+        if not found["warc_file"]:
+            raise ArchiveError(f"{url} was archived with no WARC capture (WARC_ENABLED was off)")
+        path = resolve_path(found["warc_file"], db_path)
+        offset = found["warc_offset"]
+        if record:
+            data = read_record(path, offset, found["warc_length"])
+        else:
+            data = read_capture(path, offset).body
+    except ArchiveError as error:
+        fail(error)
+    with click.open_file(str(output) if output else "-", "wb") as out:
+        out.write(data)
+    click.echo(f"{found['url']}: {len(data)} bytes from {found['warc_file']}@{offset}", err=True)
