@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl demo stats test lint bench clean
+.PHONY: crawl demo stats serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 ## stats: what the archive holds
 stats: $(STAMP)
 	$(BIN)/archive stats
+
+## serve: browse archive.db in Datasette, read-only, at http://127.0.0.1:8001/archive
+serve: $(STAMP)
+	$(BIN)/archive serve
 
 ## test: lint, then the whole test suite (no network but loopback)
 test: $(STAMP)

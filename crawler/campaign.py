@@ -7,22 +7,34 @@ A campaign is a TOML file (campaigns/summit.toml)::
     keywords = ["新質生產力", "新质生产力", "高峰論壇"]
     since = 2024-08-01          # optional, inclusive
     until = 2024-12-31          # optional, inclusive
+    schedule = "0 6 * * *"      # optional: when `archive schedule install` runs it (cron syntax)
+    refresh_days = 7            # optional: days before an archived page is revalidated
+    contact = "mailto:archive@example.org"   # optional: put in the User-Agent
+    [sources_settings.govhk]    # optional: politeness settings of one source
+    download_delay = 2
 
 Keywords match in either script (both sides are folded to Simplified Chinese) and regardless of
-Latin case, in the title, subtitle or body.
+Latin case, in the title, subtitle or body. What a campaign sets for a crawl (refresh interval,
+User-Agent, a source's politeness settings) reaches it at Scrapy's spider priority
+(:meth:`Campaign.crawl_settings`; crawler/politeness.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from crontab import CronSlices
+
 from crawler.errors import CampaignError
 from crawler.normalise.script import to_simplified
+from crawler.politeness import SOURCE_SETTINGS, user_agent
 
 DEFAULT_CAMPAIGN = Path("campaigns/summit.toml")
 
@@ -38,6 +50,11 @@ class Campaign:
     until: date | None = None
     title: str | None = None
     path: Path | None = None
+    schedule: str | None = None
+    refresh_days: float | None = None
+    contact: str | None = None
+    user_agent: str | None = None
+    sources_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def matches(self, texts: Iterable[str | None]) -> bool:
         """Whether any keyword occurs in any of ``texts`` (always true without keywords)."""
@@ -51,6 +68,39 @@ class Campaign:
         if day is None:
             return True
         return not (self.since and day < self.since) and not (self.until and day > self.until)
+
+    def skip_reason(self, record: Mapping[str, Any]) -> str | None:
+        """Why an article record falls outside the campaign (``no_keyword``, ``out_of_window``);
+        None when it is inside."""
+        if not self.matches([record.get("title"), record.get("subtitle"), record.get("body")]):
+            return "no_keyword"
+        if not self.in_window(published_day(record)):
+            return "out_of_window"
+        return None
+
+    def filter_key(self) -> str:
+        """Identifies what the campaign lets pass (keywords, window): a page skipped under one
+        key is judged afresh under another."""
+        window = [day and day.isoformat() for day in (self.since, self.until)]
+        text = json.dumps([sorted(self.keywords), window], ensure_ascii=False)
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+    def crawl_settings(self, source: str) -> dict[str, Any]:
+        """The Scrapy settings the campaign gives a crawl of ``source`` (spider priority)."""
+        settings: dict[str, Any] = {}
+        if self.refresh_days is not None:
+            settings["REFRESH_INTERVAL"] = self.refresh_days
+        if self.user_agent or self.contact:
+            settings["USER_AGENT"] = self.user_agent or user_agent(self.contact)
+        for key, value in self.sources_settings.get(source, {}).items():
+            settings[key.upper()] = value
+        return settings
+
+
+def published_day(record: Mapping[str, Any]) -> date | None:
+    """The publication day of a record (None when the page gave no date)."""
+    published = record.get("published")
+    return date.fromisoformat(published[:10]) if published else None
 
 
 def fold_text(text: str) -> str:
@@ -81,6 +131,11 @@ def load_campaign(path: str | Path) -> Campaign:
         since=_get_date(data, "since", path),
         until=_get_date(data, "until", path),
         path=path,
+        schedule=_get_schedule(data, path),
+        refresh_days=_get_number(data, "refresh_days", path),
+        contact=_get(data, "contact", str, path),
+        user_agent=_get(data, "user_agent", str, path),
+        sources_settings=_get_sources_settings(data, path),
     )
 
 
@@ -108,3 +163,40 @@ def _get_date(data: dict[str, Any], key: str, path: Path) -> date | None:
         except ValueError:
             pass
     raise CampaignError(f"{path}: key {key!r} must be a date like 2024-08-01, not {value!r}")
+
+
+def _get_schedule(data: dict[str, Any], path: Path) -> str | None:
+    value = _get(data, "schedule", str, path)
+    if value is not None and not CronSlices.is_valid(value):
+        raise CampaignError(
+            f"{path}: key 'schedule' must be a cron schedule like \"0 6 * * *\", not {value!r}"
+        )
+    return value
+
+
+def _get_number(data: dict[str, Any], key: str, path: Path) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise CampaignError(f"{path}: key {key!r} must be a number of days >= 0, not {value!r}")
+    return float(value)
+
+
+def _get_sources_settings(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    tables = _get(data, "sources_settings", dict, path) or {}
+    for source, settings in tables.items():
+        where = f"sources_settings.{source}"
+        if source not in (data.get("sources") or []):
+            raise CampaignError(f"{path}: [{where}] names no source of the campaign")
+        if not isinstance(settings, dict):
+            raise CampaignError(f"{path}: [{where}] must be a table of settings")
+        for key, value in settings.items():
+            kind = SOURCE_SETTINGS.get(key)
+            if kind is None:
+                known = ", ".join(SOURCE_SETTINGS)
+                raise CampaignError(f"{path}: [{where}] {key!r} is not one of {known}")
+            wrong_bool = isinstance(value, bool) and kind is not bool
+            if wrong_bool or not isinstance(value, kind):
+                raise CampaignError(f"{path}: [{where}] {key!r} has the wrong kind: {value!r}")
+    return tables

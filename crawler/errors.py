@@ -15,3 +15,15 @@ class CampaignError(ArchiveError):
 
 class MirrorError(ArchiveError):
     """Raised by mirror.serve_mirror when the mirror folder is missing or cannot be served."""
+
+
+class WarcError(ArchiveError):
+    """Raised by crawler.warc_files when a file is not a WARC or a capture cannot be read."""
+
+
+class CrawlLocked(ArchiveError):
+    """Raised by crawl_lock.campaign_lock when a crawl of the same campaign is running."""
+
+
+class ScheduleError(ArchiveError):
+    """Raised by crawler.schedule when a crawl cannot be scheduled or unscheduled."""

@@ -8,7 +8,7 @@ record of docs/ARCHITECTURE.md. Nothing here parses or cleans.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 BlockKind = Literal["paragraph", "heading"]
 
@@ -58,6 +58,8 @@ class ArticleItem:
 
     The spider fills ``raw`` and the fetch facts; NormalisePipeline fills ``record``.
     ``listed`` marks a page an archivist listed by hand, archived whatever the campaign says.
+    ``capture`` holds where the page's bytes are in a WARC file and the validators it was served
+    with (crawler/capture.py).
     """
 
     raw: RawArticle
@@ -65,6 +67,7 @@ class ArticleItem:
     fetched_at: str
     record: dict | None = None
     listed: bool = False
+    capture: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         """Short enough for a log line: Scrapy logs items whole."""

@@ -14,11 +14,15 @@ answers by looking for the keyword in the host's article pages, as the real site
                 "item": "<a href=\\"https://www.hkcd.com.hk/{path}\\"><h6>{title}</h6><i>{date}</i></a>",
                 "percent_encode": true}}
 
-The server keeps a log of the requests it answered, so tests can count what a crawl fetched.
+Files are served with an ETag (from their bytes) and a Last-Modified (their mtime), and a
+conditional GET (If-None-Match, else If-Modified-Since) of an unchanged file is answered
+304 Not Modified, as a real site's server would. The server keeps a log of the requests it
+answered, so tests can count what a crawl fetched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import re
@@ -26,6 +30,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -129,7 +134,33 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain", send_body, host, path)
             return
         content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        self._send(HTTPStatus.OK, file.read_bytes(), content_type, send_body, host, path)
+        body = file.read_bytes()
+        etag = f'"{hashlib.sha1(body).hexdigest()[:20]}"'
+        modified = int(file.stat().st_mtime)
+        validators = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
+        if self._not_modified(etag, modified):
+            self.server.log.add(self.command, host, path, int(HTTPStatus.NOT_MODIFIED))
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            for name, value in validators.items():
+                self.send_header(name, value)
+            self.end_headers()
+            return
+        self._send(HTTPStatus.OK, body, content_type, send_body, host, path, validators)
+
+    def _not_modified(self, etag: str, modified: int) -> bool:
+        """Whether the request's conditions say the client's copy is current (RFC 9110 13.2.2)."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return "*" in tags or etag in tags
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since is None:
+            return False
+        try:
+            since = parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            return False
+        return modified <= since
 
     def _file_for(self, host: str, path: str) -> Path | None:
         if not host or host.startswith((".", "_")):
@@ -150,11 +181,14 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         send_body: bool,
         host: str,
         path: str,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.server.log.add(self.command, host, path, int(status))
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -205,7 +239,10 @@ def serve_mirror(root: str | Path = PACKAGED_MIRROR, port: int = 0) -> Iterator[
         server = MirrorServer(root, port)
     except OSError as error:
         raise MirrorError(f"cannot serve the mirror on port {port}: {error}") from error
-    thread = threading.Thread(target=server.serve_forever, name="mirror", daemon=True)
+    # A short poll lets the server stop at once (serve_forever polls every 0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="mirror", daemon=True
+    )
     thread.start()
     try:
         yield server

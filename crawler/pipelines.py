@@ -3,15 +3,16 @@
 - NormalisePipeline (crawler.normalise): page fields as printed -> the article record.
 - CampaignFilterPipeline (crawler.campaign): drops articles outside the campaign's keywords or
   date window, counting them under ``archive/skipped/<reason>``.
-- StorePipeline (crawler.store): writes the record, counts
-  ``archive/new|updated|unchanged|duplicate``, keeps the crawls row of the run and the
-  fetch_errors rows. Reads ``ARCHIVE_DB_PATH`` and ``DEDUP_MIN_SIMILARITY``.
+- StorePipeline (crawler.store): writes the record with where its capture is, counts
+  ``archive/new|updated|unchanged|duplicate``, keeps the crawls row of the run, the fetch_errors
+  rows, the pages the campaign skipped, where the latest capture of each list page is, and the
+  last-seen times of pages that answered 304 (crawler/refresh.py).
+  Reads ``ARCHIVE_DB_PATH`` and ``DEDUP_MIN_SIMILARITY``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -19,7 +20,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
 from crawler.normalise import normalise_article
-from crawler.signals import fetch_failed
+from crawler.signals import fetch_failed, page_captured, page_not_modified
 from crawler.store import Archive
 
 if TYPE_CHECKING:
@@ -34,6 +35,15 @@ class NormalisePipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item.record = normalise_article(item.raw)
         return item
+
+
+class Skipped(DropItem):
+    """Raised by CampaignFilterPipeline for an article outside the campaign; StorePipeline
+    remembers the page, so that a re-crawl need not fetch it again."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"skipped ({reason.replace('_', ' ')})", log_level="DEBUG")
+        self.reason = reason
 
 
 class CampaignFilterPipeline:
@@ -53,21 +63,16 @@ class CampaignFilterPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
         record = item.record
         assert record is not None
-        if item.listed:
-            return item
-        campaign = self.crawler.spider.campaign
-        if not campaign.matches([record["title"], record["subtitle"], record["body"]]):
-            self._skip("no_keyword", record)
-        if not campaign.in_window(published_day(record)):
-            self._skip("out_of_window", record)
+        reason = None if item.listed else self.crawler.spider.campaign.skip_reason(record)
+        if reason:
+            self._skip(reason, record)
         return item
 
     def _skip(self, reason: str, record: dict) -> None:
         self.stats.inc_value(f"archive/skipped/{reason}")
         self.stats.inc_value("archive/skipped")
-        why = reason.replace("_", " ")
-        logger.info("Skipped (%s): %s %s", why, record["url"], record["title"])
-        raise DropItem(f"skipped ({why})", log_level="DEBUG")
+        logger.info("Skipped (%s): %s %s", reason.replace("_", " "), record["url"], record["title"])
+        raise Skipped(reason)
 
 
 class StorePipeline:
@@ -83,6 +88,9 @@ class StorePipeline:
         self.crawl_id: int | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.record_fetch_error, signal=fetch_failed)
+        crawler.signals.connect(self.record_skipped, signal=signals.item_dropped)
+        crawler.signals.connect(self.record_not_modified, signal=page_not_modified)
+        crawler.signals.connect(self.record_page_capture, signal=page_captured)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -110,9 +118,30 @@ class StorePipeline:
             crawl_id=self.crawl_id,
             http_status=item.http_status,
             fetched_at=item.fetched_at,
+            capture=item.capture,
         )
         self.stats.inc_value(f"archive/{outcome}")
         return item
+
+    def record_skipped(self, item: object, exception: Exception) -> None:
+        if isinstance(exception, Skipped) and isinstance(item, ArticleItem) and item.record:
+            self.archive.record_skipped(
+                item.record["url"],
+                reason=exception.reason,
+                filter_key=self.crawler.spider.campaign.filter_key(),
+                crawl_id=self.crawl_id,
+                seen_at=item.fetched_at,
+                etag=item.capture.get("etag"),
+                last_modified=item.capture.get("last_modified"),
+            )
+
+    def record_not_modified(self, url: str, seen_at: str) -> None:
+        self.archive.mark_not_modified(url, crawl_id=self.crawl_id, seen_at=seen_at)
+
+    def record_page_capture(self, url: str, seen_at: str, capture: dict) -> None:
+        self.archive.record_page_capture(
+            url, crawl_id=self.crawl_id, seen_at=seen_at, capture=capture
+        )
 
     def record_fetch_error(self, url: str, reason: str, http_status: int | None = None) -> None:
         if self.crawl_id is not None:
@@ -129,14 +158,16 @@ class StorePipeline:
             "articles_unchanged": stats.get_value("archive/unchanged", 0),
             "articles_duplicate": stats.get_value("archive/duplicate", 0),
             "skipped": stats.get_value("archive/skipped", 0),
+            "not_modified": stats.get_value("archive/not_modified", 0),
             "errors": stats.get_value("archive/fetch_error", 0),
+            "requests": stats.get_value("downloader/request_count", 0),
+            "bytes": stats.get_value("downloader/response_bytes", 0),
         }
         if self.crawl_id is not None:
-            self.archive.finish_crawl(self.crawl_id, status=reason, counts=counts)
+            self.archive.finish_crawl(
+                self.crawl_id,
+                status=reason,
+                counts=counts,
+                warc_files=stats.get_value("archive/warc_files", []),
+            )
         self.archive.close()
-
-
-def published_day(record: dict) -> date | None:
-    """The publication day of a record (None when the page gave no date)."""
-    published = record.get("published")
-    return date.fromisoformat(published[:10]) if published else None

@@ -38,6 +38,8 @@ class Summary:
     errors: int
     seconds: float
     unreachable: str | None = None
+    not_modified: int = 0
+    replay_missing: int = 0
 
     @property
     def pages_per_second(self) -> float:
@@ -51,8 +53,9 @@ class Summary:
             f"{self.source}: {self.pages} pages in {self.seconds:.1f}s "
             f"({self.pages_per_second:.1f} pages/s); articles {self.new} new, "
             f"{self.updated} updated, {self.unchanged} unchanged, {self.duplicate} duplicate, "
-            f"{self.skipped} skipped; "
+            f"{self.not_modified} not modified, {self.skipped} skipped; "
             f"{self.errors} errors ({self.reason})"
+            + (f"; {self.replay_missing} not in the capture" if self.replay_missing else "")
         )
 
 
@@ -73,6 +76,8 @@ def summarise(source: str, stats: dict[str, Any], seconds: float | None = None) 
         errors=stats.get("archive/fetch_error", 0),
         seconds=seconds,
         unreachable=stats.get("archive/unreachable"),
+        not_modified=stats.get("archive/not_modified", 0),
+        replay_missing=stats.get("archive/replay_missing", 0),
     )
 
 

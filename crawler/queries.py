@@ -295,3 +295,70 @@ def export_records(
     ids = db.execute(EXPORT_SQL.format(filters=filters), params)
     for (article_id,) in ids:
         yield stored_record(db, article_id)
+
+
+VALIDATORS_SQL = """
+SELECT last_seen, etag, last_modified FROM article_urls WHERE url = ?1
+UNION ALL
+SELECT last_seen, etag, last_modified FROM skipped_pages WHERE url = ?1 AND filter_key = ?2
+LIMIT 1
+"""
+
+
+def page_validators(db: sqlite_utils.Database, url: str, filter_key: str) -> dict | None:
+    """When an article page was last seen and its ETag and Last-Modified (None if never seen).
+
+    A page the campaign skipped counts only under the same campaign filter (``filter_key``).
+    """
+    return next(iter(_rows(db, VALIDATORS_SQL, [url, filter_key])), None)
+
+
+PAGE_CAPTURE_SQL = """
+SELECT warc_file, warc_offset, etag, last_modified FROM page_captures
+WHERE url = ? AND warc_file IS NOT NULL
+"""
+
+
+def page_capture(db: sqlite_utils.Database, url: str) -> dict | None:
+    """The latest capture of a page that is no article (a list, a feed), with its validators."""
+    return next(iter(_rows(db, PAGE_CAPTURE_SQL, [url])), None)
+
+
+CAPTURE_SQL = """
+SELECT url, warc_file, warc_offset, warc_length, last_seen FROM article_urls WHERE url = ?1
+UNION ALL
+SELECT u.url, u.warc_file, u.warc_offset, u.warc_length, u.last_seen
+FROM articles a JOIN article_urls u ON u.url = a.url WHERE a.canonical_url = ?2
+LIMIT 1
+"""
+
+
+def capture_location(db: sqlite_utils.Database, url: str) -> dict | None:
+    """Where the capture of the article at ``url`` is: WARC file, offset, length (or None)."""
+    return next(iter(_rows(db, CAPTURE_SQL, [url, canonicalise_url(url)])), None)
+
+
+CRAWL_RUNS_SQL = """
+SELECT id, source, campaign, started, finished, status, pages, requests, bytes,
+       articles_new AS new, articles_updated AS updated, articles_unchanged AS unchanged,
+       not_modified, skipped, errors, warc_files
+FROM crawls ORDER BY id DESC LIMIT ?
+"""
+CRAWL_ERRORS_SQL = """
+SELECT time, url, http_status, reason FROM fetch_errors WHERE crawl_id = ? ORDER BY id
+"""
+
+
+def crawl_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict[str, Any]]:
+    """The last ``limit`` runs from the crawls table, newest first, with their WARC files."""
+    runs = _rows(db, CRAWL_RUNS_SQL, [limit])
+    for run in runs:
+        run["warc_files"] = json.loads(run["warc_files"] or "[]")
+    return runs
+
+
+def crawl_errors(db: sqlite_utils.Database, crawl_id: int) -> list[dict[str, Any]] | None:
+    """What could not be fetched in crawl ``crawl_id``, and why (None when there is no such run)."""
+    if not db["crawls"].count_where("id = ?", [crawl_id]):
+        return None
+    return _rows(db, CRAWL_ERRORS_SQL, [crawl_id])

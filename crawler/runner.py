@@ -2,8 +2,10 @@
 
 Settings are layered as Scrapy does it: crawler/settings.py at project priority, the caller's
 ``-s NAME=VALUE`` overrides (and ``--db``) at cmdline priority; the campaign reaches each spider
-as an argument. With ``mirror_url`` the real sites' URLs are answered from a local mirror
-(crawler/mirror_handler.py).
+as an argument, and what it sets for a source's crawl (refresh interval, User-Agent, politeness)
+goes in at spider priority. With ``mirror_url`` the real sites' URLs are answered from a local
+mirror (crawler/mirror_handler.py); with ``replay_files`` from WARC captures
+(crawler/replay_handler.py). One crawl of a campaign runs at a time (crawler/crawl_lock.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,10 +22,13 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler.campaign import Campaign
+from crawler.crawl_lock import campaign_lock
 from crawler.errors import ArchiveError
 from crawler.progress import Summary, summarise
+from crawler.warc_files import check_warc, expand_warc_paths
 
 MIRROR_HANDLER = "crawler.mirror_handler.MirrorDownloadHandler"
+REPLAY_HANDLER = "crawler.replay_handler.ReplayDownloadHandler"
 # Against a local mirror there is nobody to be polite to: fetch as fast as the machine allows.
 MIRROR_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
@@ -49,6 +55,26 @@ def mirror_overrides(mirror_url: str) -> dict[str, Any]:
     return {"MIRROR_URL": mirror_url, "DOWNLOAD_HANDLERS": handlers, **MIRROR_SETTINGS}
 
 
+def replay_overrides(replay_files: list[str | Path]) -> dict[str, Any]:
+    """The settings that answer every http(s) request from the WARC files ``replay_files``
+    (a folder stands for the WARC files in it).
+
+    Every article page is taken from the capture (no refresh interval) and no WARC is written
+    (the capture is the record). Raises WarcError when a file is not a WARC.
+    """
+    files = expand_warc_paths([Path(path) for path in replay_files])
+    for path in files:
+        check_warc(path)
+    handlers = {"http": REPLAY_HANDLER, "https": REPLAY_HANDLER}
+    return {
+        "REPLAY_FILES": [str(path.resolve()) for path in files],
+        "DOWNLOAD_HANDLERS": handlers,
+        "WARC_ENABLED": False,
+        "REFRESH_ENABLED": False,
+        **MIRROR_SETTINGS,
+    }
+
+
 def site_spider_for(url: str, settings: Settings | None = None) -> type | None:
     """The spider class whose ``hosts`` include the host of ``url`` (None for other sites)."""
     host = urlsplit(url).hostname
@@ -68,18 +94,22 @@ def run_crawl(
     until: date | None = None,
     settings: Mapping[str, Any] | None = None,
     mirror_url: str | None = None,
+    replay_files: list[str | Path] | None = None,
     spider_args: Mapping[str, Any] | None = None,
     verbose: bool = False,
 ) -> list[Summary]:
     """Crawl the campaign's sources (or ``sources``) and return a summary per source.
 
     Blocks until every spider has finished. Raises :class:`UnknownSource` before crawling when
-    a source has no spider. ``spider_args`` go to every spider besides the campaign and window.
-    Logs progress on stderr; Scrapy's own log only when ``verbose``.
+    a source has no spider, CrawlLocked when a crawl of the campaign into the same archive is
+    running. ``spider_args`` go to every spider besides the campaign and window. Logs progress
+    on stderr; Scrapy's own log only when ``verbose``.
     """
     overrides = dict(settings or {})
     if mirror_url:
         overrides = {**mirror_overrides(mirror_url), **overrides}
+    if replay_files:
+        overrides = {**replay_overrides(replay_files), **overrides}
     project = project_settings(overrides)
     loader = SpiderLoader.from_settings(project)
     chosen = sources or campaign.sources
@@ -88,8 +118,6 @@ def run_crawl(
         raise UnknownSource(
             f"no spider for source {', '.join(unknown)}; known: {', '.join(sorted(loader.list()))}"
         )
-    process = CrawlerProcess(project)
-    configure_logging(verbose)
     arguments = {
         "campaign": campaign,
         "since": since and since.isoformat(),
@@ -97,11 +125,16 @@ def run_crawl(
         **(spider_args or {}),
     }
     crawlers: list[Crawler] = []
-    for name in chosen:
-        crawler = process.create_crawler(loader.load(name))
-        crawlers.append(crawler)
-        process.crawl(crawler, **arguments)
-    process.start()
+    # Taken before any crawler opens the archive, so a refused crawl leaves no trace in it.
+    with campaign_lock(project["ARCHIVE_DB_PATH"], campaign.name):
+        process = CrawlerProcess(project)
+        configure_logging(verbose)
+        for name in chosen:
+            crawler = process.create_crawler(loader.load(name))
+            crawler.settings.setdict(campaign.crawl_settings(name), priority="spider")
+            crawlers.append(crawler)
+            process.crawl(crawler, **arguments)
+        process.start()
     return [summarise(crawler.spider.name, crawler.stats.get_stats()) for crawler in crawlers]
 
 

@@ -10,20 +10,33 @@ in at spider priority. Settings of our own components carry the component's pref
   articles are near-duplicates, put in one cluster (default 0.5; see crawler/dedup.py).
 - ``MIRROR_URL``: answer the real sites' URLs from a local mirror server (tests, demo).
 - ``PROGRESS_INTERVAL``: seconds between progress lines (default 10).
+- ``REFRESH_ENABLED``: do not fetch again article pages seen within ``REFRESH_INTERVAL``, and
+  revalidate older ones with conditional requests (default True; crawler/refresh.py).
+- ``REFRESH_INTERVAL``: days within which an article page seen before is not fetched again
+  (default 7; a campaign's ``refresh_days`` sets it).
+- ``REPLAY_FILES``: answer every request from these WARC files instead of the network
+  (``archive crawl --replay``; crawler/replay_handler.py).
 - ``UNREACHABLE_AFTER``: connection failures, with no page fetched, after which a source is
   given up as unreachable (default 3).
+- ``WARC_ENABLED``: write every request and response to gzip WARC 1.1 files (default True;
+  crawler/warc_writer.py).
+- ``WARC_DIR``: the folder of the WARC files (default ``warcs/`` beside ``ARCHIVE_DB_PATH``).
+- ``WARC_MAX_SIZE``: bytes after which a new WARC file is started (default 1 GB).
+
+The User-Agent carries the contact of a campaign's ``contact`` key, else ``$ARCHIVE_CONTACT``
+(crawler/politeness.py).
 """
 
 import os
+
+from crawler.politeness import user_agent
 
 BOT_NAME = "summit-archive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # Who we are, so that site operators can reach the archive's keepers.
-USER_AGENT = "summit-archive/0.1 (research web archive; +{})".format(
-    os.environ.get("ARCHIVE_CONTACT", "https://github.com/summit-archive")
-)
+USER_AGENT = user_agent()
 
 # Politeness towards news sites and government servers.
 ROBOTSTXT_OBEY = True
@@ -47,7 +60,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 900,
 }
 
+# The refresh middleware runs after robots.txt and before the downloader's stats; the WARC
+# writer next to the download handler sees each request and response as they were exchanged.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.refresh.RefreshMiddleware": 800,
+    "crawler.warc_writer.WarcWriter": 950,
     "crawler.middlewares.SourceHealth": 990,
 }
 
@@ -65,7 +82,13 @@ ARCHIVE_CAMPAIGN = "campaigns/summit.toml"
 DEDUP_MIN_SIMILARITY = 0.5
 MIRROR_URL = None
 PROGRESS_INTERVAL = 10.0
+REFRESH_ENABLED = True
+REFRESH_INTERVAL = 7.0
+REPLAY_FILES: list[str] = []
 UNREACHABLE_AFTER = 3
+WARC_ENABLED = True
+WARC_DIR = None
+WARC_MAX_SIZE = 1_000_000_000
 
 LOG_LEVEL = "INFO"
 # The `archive` command installs its own log handler (crawler/runner.py).

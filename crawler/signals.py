@@ -2,6 +2,14 @@
 
 fetch_failed(url, reason, http_status): a page could not be fetched after retries; sent by
 spiders.base.NewsSpider.on_error, recorded by crawler.pipelines.StorePipeline in fetch_errors.
+
+page_not_modified(url, seen_at): an article page answered 304 Not Modified to a revalidation;
+sent by crawler.refresh.RefreshMiddleware, StorePipeline moves the page's last-seen times.
+
+page_captured(url, seen_at, capture): a page that is no article (a list, a feed) was captured
+with validators; sent by crawler.refresh.RefreshMiddleware, StorePipeline keeps where.
 """
 
 fetch_failed = object()
+page_not_modified = object()
+page_captured = object()

@@ -35,6 +35,7 @@ SECTIONS = [
     ),
     ("search", "bench_search.py", ["--sizes", "10000", "50000"], ["--sizes", "2000"]),
     ("near-duplicates", "bench_dedup.py", ["--sizes", "10000", "100000"], ["--sizes", "2000"]),
+    ("incremental re-crawl", "bench_recrawl.py", [], []),
 ]
 
 

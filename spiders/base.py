@@ -27,10 +27,12 @@ from scrapy.exceptions import UsageError
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.campaign import Campaign, load_campaign
+from crawler.capture import ARTICLE_META, capture_of
 from crawler.extract import complete
 from crawler.items import ArticleItem, RawArticle
 from crawler.middlewares import describe_error
 from crawler.normalise.dates import date_in_url, parse_date
+from crawler.refresh import NotModified
 from crawler.signals import fetch_failed
 from crawler.store import utc_now
 
@@ -155,9 +157,13 @@ class NewsSpider(scrapy.Spider):
         return not since or not known or max(known) >= since
 
     def article_request(self, url: str, **kwargs: Any) -> scrapy.Request:
-        """A request for an article page, parsed by ``parse_article_page``."""
+        """A request for an article page, parsed by ``parse_article_page``.
+
+        Marked as an article page, which crawler/refresh.py may skip or revalidate.
+        """
+        meta = {ARTICLE_META: True, **kwargs.pop("meta", {})}
         return scrapy.Request(
-            url, callback=self.parse_article_page, errback=self.on_error, **kwargs
+            url, callback=self.parse_article_page, errback=self.on_error, meta=meta, **kwargs
         )
 
     # article pages
@@ -173,12 +179,21 @@ class NewsSpider(scrapy.Spider):
     def parse_article_page(self, response: Response) -> ArticleItem:
         """Extract an article page and wrap it as an item for the pipelines."""
         raw = self.extract(response)
-        return ArticleItem(raw=raw, http_status=response.status, fetched_at=utc_now())
+        capture = capture_of(response)
+        fetched_at = capture.pop("fetched_at", None) or utc_now()
+        return ArticleItem(
+            raw=raw, http_status=response.status, fetched_at=fetched_at, capture=capture
+        )
 
     # errors
 
     def on_error(self, failure: Failure) -> None:
-        """Count and record a page that could not be fetched (after retries)."""
+        """Count and record a page that could not be fetched (after retries).
+
+        An article page that need not be fetched again (crawler/refresh.py) is no error.
+        """
+        if failure.check(NotModified):
+            return
         request = failure.request
         status = None
         if failure.check(HttpError):

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
+from crawler.capture import ARTICLE_META
 from crawler.extract import extract_generic
 from crawler.items import ArticleItem, RawArticle
 from crawler.runner import site_spider_for
@@ -61,8 +62,9 @@ class GenericSpider(NewsSpider):
         return True
 
     async def start(self) -> Any:
+        # Listed pages are fetched whenever listed: the refresh interval does not hold them back.
         for url in self.urls:
-            yield self.article_request(url)
+            yield self.article_request(url, meta={ARTICLE_META: False})
 
     def extract(self, response: Response) -> RawArticle:
         """The site spider's extraction when the host has one, the generic one otherwise."""

@@ -15,7 +15,7 @@ ARCHITECTURE = (REPO / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
 OUR_SETTINGS = [
     name
     for name in vars(settings)
-    if re.match(r"(ARCHIVE|DEDUP|MIRROR|PROGRESS|UNREACHABLE)_", name)
+    if re.match(r"(ARCHIVE|DEDUP|MIRROR|PROGRESS|REFRESH|REPLAY|UNREACHABLE|WARC)_", name)
 ]
 
 

@@ -37,9 +37,12 @@ def test_a_url_off_the_mirror_does_not_map_back() -> None:
     assert from_mirror("http://example.org/a.html", MIRROR_URL) is None
 
 
-def fetch(url: str, data: bytes | None = None) -> tuple[int, str]:
+def fetch(
+    url: str, data: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, data=data, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, answer.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, ""
@@ -88,3 +91,39 @@ def test_search_for_an_absent_word_finds_nothing(mirror: MirrorServer) -> None:
 def test_the_server_logs_what_it_answered(mirror: MirrorServer) -> None:
     fetch(f"{mirror.url}/www.hkcd.com.hk/robots.txt")
     assert "/robots.txt" in mirror.log.paths("www.hkcd.com.hk")
+
+
+@pytest.mark.parametrize(
+    "conditions, status",
+    [
+        ({"If-None-Match": "{etag}"}, 304),
+        ({"If-None-Match": '"other", {etag}'}, 304),
+        ({"If-None-Match": '"other"'}, 200),
+        ({"If-None-Match": "*"}, 304),
+        ({"If-Modified-Since": "{last_modified}"}, 304),
+        ({"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}, 200),
+        ({"If-Modified-Since": "yesterday"}, 200),
+        ({"If-None-Match": '"other"', "If-Modified-Since": "{last_modified}"}, 200),
+    ],
+    ids=[
+        "etag",
+        "etag-in-list",
+        "other-etag",
+        "any",
+        "since",
+        "since-long-ago",
+        "bad-date",
+        "etag-first",
+    ],
+)
+def test_conditional_requests_of_an_unchanged_page_get_304(
+    mirror: MirrorServer, conditions: dict[str, str], status: int
+) -> None:
+    url = f"{mirror.url}/www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        validators = {
+            "etag": answer.headers["ETag"],
+            "last_modified": answer.headers["Last-Modified"],
+        }
+    headers = {name: value.format(**validators) for name, value in conditions.items()}
+    assert fetch(url, headers=headers)[0] == status

@@ -3,7 +3,8 @@
 Each command parses its options, calls one library function and prints the result; errors the
 library raises (crawler.errors) become one-line messages and a non-zero exit. The commands live
 in modules by concern: crawling.py (crawl, demo, extract), reading.py (stats, history, dupes),
-searching.py (search, export, reindex).
+searching.py (search, export, reindex), warc.py (import-warc, capture), audit.py (crawls),
+schedule.py (schedule install|list|remove), serve.py (serve).
 """
 
 from __future__ import annotations
@@ -20,6 +21,6 @@ def cli() -> None:
 
 
 # The command modules register themselves on the group above.
-from crawler.cli import crawling, reading, searching  # noqa: E402
+from crawler.cli import audit, crawling, reading, schedule, searching, serve, warc  # noqa: E402
 
-__all__ = ["cli", "crawling", "reading", "searching"]
+__all__ = ["audit", "cli", "crawling", "reading", "schedule", "searching", "serve", "warc"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,18 @@ from crawler.progress import Summary
 @click.option("--until", type=DATE, help="End of the date window (overrides the campaign).")
 @click.option("--mirror", "mirror_url", metavar="URL", help="Answer every URL from a local mirror.")
 @click.option(
+    "--replay",
+    "replay_files",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Answer every URL from this WARC file (or folder of them), not the network (repeatable).",
+)
+@click.option(
+    "--log-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write this run's output to a new log file in this folder (scheduled crawls).",
+)
+@click.option(
     "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
@@ -52,6 +66,8 @@ def crawl(
     since: date | None,
     until: date | None,
     mirror_url: str | None,
+    replay_files: tuple[Path, ...],
+    log_dir: Path | None,
     settings: tuple[str, ...],
     verbose: bool,
     db_path: Path,
@@ -61,7 +77,8 @@ def crawl(
 
     With --url or --urls, only the listed pages are fetched (by the `generic` source, which
     hands each page to its site's spider when there is one) and archived whatever the
-    campaign's keywords and dates say.
+    campaign's keywords and dates say. With --replay, the spiders run offline against a WARC
+    capture (URLs it does not hold are reported as missing).
 
     Example:
 
@@ -80,24 +97,44 @@ def crawl(
         except UsageError as error:
             raise click.BadParameter(str(error), param_hint="--url/--urls") from error
         sources = ("generic",)
-    try:
-        campaign = load_campaign(campaign_path)
-        summaries = run_crawl(
-            campaign,
-            sources=list(sources),
-            since=since,
-            until=until,
-            settings=overrides,
-            mirror_url=mirror_url,
-            spider_args=listed,
-            verbose=verbose,
-        )
-    except ArchiveError as error:
-        fail(error)
-    print_summaries(summaries, output_format, db_path)
+    if mirror_url and replay_files:
+        raise click.UsageError("Use just one of --mirror and --replay")
+    with run_log(log_dir, campaign_path.stem):
+        try:
+            campaign = load_campaign(campaign_path)
+            summaries = run_crawl(
+                campaign,
+                sources=list(sources),
+                since=since,
+                until=until,
+                settings=overrides,
+                mirror_url=mirror_url,
+                replay_files=list(replay_files),
+                spider_args=listed,
+                verbose=verbose,
+            )
+        except ArchiveError as error:
+            fail(error)
+        print_summaries(summaries, output_format, db_path)
     failed = [s for s in summaries if s.unreachable or (s.errors and not s.pages)]
     if failed:
         sys.exit(1)
+
+
+@contextmanager
+def run_log(log_dir: Path | None, name: str) -> Iterator[None]:
+    """Send the run's output (progress, summary, errors) to ``log_dir/<name>-<UTC time>.log``."""
+    if log_dir is None:
+        yield
+        return
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    with path.open("a", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
+        try:
+            yield
+        except click.ClickException as error:
+            log.write(f"Error: {error.format_message()}\n")
+            raise
 
 
 def print_summaries(summaries: list[Summary], output_format: str, db_path: Path) -> None:

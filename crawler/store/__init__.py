@@ -120,10 +120,20 @@ class Archive:
         assert table.last_pk is not None
         return int(table.last_pk)
 
-    def finish_crawl(self, crawl_id: int, *, status: str, counts: Mapping[str, int]) -> None:
-        """Close a crawl's row with its final status and counts."""
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        *,
+        status: str,
+        counts: Mapping[str, int],
+        warc_files: list[str] | None = None,
+    ) -> None:
+        """Close a crawl's row with its final status, counts and the WARC files it wrote."""
+        row = {"finished": utc_now(), "status": status, **counts}
+        if warc_files is not None:
+            row["warc_files"] = json.dumps(warc_files, ensure_ascii=False)
         with self.db.atomic():
-            self.db["crawls"].update(crawl_id, {"finished": utc_now(), "status": status, **counts})
+            self.db["crawls"].update(crawl_id, row)
 
     def record_fetch_error(
         self, crawl_id: int, *, url: str, reason: str, http_status: int | None = None
@@ -140,6 +150,66 @@ class Archive:
                 }
             )
 
+    def record_skipped(
+        self,
+        url: str,
+        *,
+        reason: str,
+        filter_key: str,
+        crawl_id: int | None,
+        seen_at: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Remember an article page the campaign skipped, so a re-crawl need not fetch it again.
+
+        ``filter_key`` identifies the campaign filter (keywords, window) that judged it: under
+        another filter the page is judged afresh.
+        """
+        row = {
+            "url": url,
+            "reason": reason,
+            "filter_key": filter_key,
+            "last_seen": seen_at,
+            "etag": etag,
+            "last_modified": last_modified,
+            "crawl_id": crawl_id,
+        }
+        with self.db.atomic():
+            pages = self.db["skipped_pages"]
+            if pages.count_where("url = ?", [url]):
+                pages.update(url, row)
+            else:
+                pages.insert({**row, "first_seen": seen_at})
+
+    def record_page_capture(
+        self, url: str, *, crawl_id: int | None, seen_at: str, capture: Mapping[str, Any]
+    ) -> None:
+        """Keep where the latest capture of a page that is no article (a list, a feed) is, and
+        its validators, so a re-crawl can revalidate it and reuse the capture on a 304."""
+        row = {field: capture.get(field) for field in CAPTURE_FIELDS}
+        with self.db.atomic():
+            self.db["page_captures"].upsert(
+                {"url": url, **row, "last_seen": seen_at, "crawl_id": crawl_id}, pk="url"
+            )
+
+    def mark_not_modified(self, url: str, *, crawl_id: int | None, seen_at: str) -> bool:
+        """A page answered 304 Not Modified: move its last-seen times, nothing else.
+
+        Returns whether the URL was known (an archived article's or a skipped page's).
+        """
+        seen = {"last_seen": seen_at, "crawl_id": crawl_id}
+        with self.db.atomic():
+            row = next(iter(self.db["article_urls"].rows_where("url = ?", [url], limit=1)), None)
+            if row is not None:
+                self.db["article_urls"].update(url, seen)
+                self._touch(row["article_id"], seen_at, crawl_id)
+                return True
+            if self.db["skipped_pages"].count_where("url = ?", [url]):
+                self.db["skipped_pages"].update(url, seen)
+                return True
+        return False
+
     def save_article(
         self,
         record: Mapping[str, Any],
@@ -147,6 +217,7 @@ class Archive:
         crawl_id: int | None,
         http_status: int,
         fetched_at: str,
+        capture: Mapping[str, Any] | None = None,
     ) -> Outcome:
         """Store one article record; say whether it was new, updated, unchanged or a duplicate.
 
@@ -157,6 +228,9 @@ class Archive:
           of one page) is that article's ``duplicate``: only its URL is added.
         - Any other page is a new article, put in the cluster of its near-duplicates (reprints
           by other outlets, copies in the other script, trimmed copies).
+
+        ``capture`` (keys of CAPTURE_FIELDS) says where the page's bytes are in a WARC file and
+        which validators (ETag, Last-Modified) it was served with; it is kept on the URL's row.
 
         Everything happens in one transaction.
         """
@@ -192,7 +266,7 @@ class Archive:
                 outcome = "unchanged"
                 key = existing["id"]
                 self._touch(key, fetched_at, crawl_id)
-            self._write_url(key, record, crawl_id, http_status, fetched_at)
+            self._write_url(key, record, crawl_id, http_status, fetched_at, capture or {})
         return outcome
 
     def _find_article(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -274,9 +348,15 @@ class Archive:
         crawl_id: int | None,
         http_status: int,
         fetched_at: str,
+        capture: Mapping[str, Any],
     ) -> None:
         urls = self.db["article_urls"]
-        seen = {"last_seen": fetched_at, "http_status": http_status, "crawl_id": crawl_id}
+        seen = {
+            "last_seen": fetched_at,
+            "http_status": http_status,
+            "crawl_id": crawl_id,
+            **{field: capture[field] for field in CAPTURE_FIELDS if field in capture},
+        }
         if urls.count_where("url = ?", [record["url"]]):
             urls.update(record["url"], {"article_id": key, **seen})
         else:
@@ -293,6 +373,7 @@ class Archive:
 
 
 BYLINE_FIELDS = ("role", "name", "outlet")
+CAPTURE_FIELDS = ("warc_file", "warc_offset", "warc_length", "etag", "last_modified")
 IMAGE_FIELDS = ("src", "caption", "caption_raw", "source", "photographer")
 
 

@@ -183,3 +183,48 @@ def m003_chinese_search(db: sqlite_utils.Database) -> None:
     db["articles"].disable_fts()
     create_search_index(db)
     rebuild_search_index(db)
+
+
+@MIGRATIONS()
+def m004_captures_and_revalidation(db: sqlite_utils.Database) -> None:
+    """Where each capture's bytes are (WARC file, offset, length), the validators a page was
+    served with (ETag, Last-Modified), article pages the campaign skipped, the latest capture of
+    other pages (lists, feeds), and what each crawl fetched."""
+    urls = db["article_urls"]
+    urls.add_column("warc_file", str)
+    urls.add_column("warc_offset", int)
+    urls.add_column("warc_length", int)
+    urls.add_column("etag", str)
+    urls.add_column("last_modified", str)
+    crawls = db["crawls"]
+    for column in ("not_modified", "requests", "bytes"):
+        crawls.add_column(column, int)
+    crawls.add_column("warc_files", str)
+    db["skipped_pages"].create(
+        {
+            "url": str,
+            "reason": str,
+            "filter_key": str,
+            "first_seen": str,
+            "last_seen": str,
+            "etag": str,
+            "last_modified": str,
+            "crawl_id": int,
+        },
+        pk="url",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+    )
+    db["page_captures"].create(
+        {
+            "url": str,
+            "warc_file": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "etag": str,
+            "last_modified": str,
+            "last_seen": str,
+            "crawl_id": int,
+        },
+        pk="url",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+    )
