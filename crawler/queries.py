@@ -13,7 +13,15 @@ import sqlite_utils
 from crawler.errors import NotAnArchive
 from crawler.normalise.bylines import canonical_outlet
 from crawler.normalise.script import to_simplified, to_traditional
-from crawler.search import WEIGHTS, find_matches, fts_query, snippet
+from crawler.search import (
+    SEARCH_TABLE,
+    WEIGHTS,
+    expression_terms,
+    find_matches,
+    fts_query,
+    snippet,
+    worth_ranking,
+)
 from crawler.urls import canonicalise_url
 
 BY_OUTLET_SQL = """
@@ -168,6 +176,16 @@ FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
 WHERE articles_search MATCH :match {filters}
 ORDER BY rank, a.published DESC, a.id
 """
+COMMON_SEARCH_SQL = """
+SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
+       a.cluster_id, a.body, a.captions, 0.0 AS rank
+FROM articles a
+WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH :match) {filters}
+ORDER BY a.published DESC, a.id
+"""
+VOCABULARY_SQL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, row)"
+)
 COPIES_SQL = """
 SELECT a.cluster_id, count(*)
 FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
@@ -212,7 +230,10 @@ def search_articles(
         "reporter_hant": reporter and to_traditional(reporter),
     }
     filters = "".join(f" AND {sql}" for key, sql in FILTERS_SQL.items() if params[key])
-    sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
+    if worth_ranking(*term_counts(db.conn, SEARCH_TABLE, params["match"])):
+        sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
+    else:
+        sql = COMMON_SEARCH_SQL.format(filters=filters)
     results: list[dict[str, Any]] = []
     shown: dict[int, dict[str, Any]] = {}
     for row in db.query(sql, params):
@@ -231,6 +252,26 @@ def search_articles(
         for cluster, matching in db.execute(count_sql, params):
             shown[cluster]["copies"] = matching - 1
     return results
+
+
+def term_counts(
+    connection: sqlite3.Connection, table: str, expression: str
+) -> tuple[list[int], int]:
+    """(documents holding each term of an FTS5 expression, documents in the index).
+
+    Reads FTS5's own vocabulary through a temporary fts5vocab table, which a read-only
+    connection may create.
+    """
+    connection.execute(VOCABULARY_SQL.format(table=table))
+    terms = expression_terms(expression)
+    marks = ", ".join("?" for _ in terms)
+    found = dict(
+        connection.execute(
+            f"SELECT term, doc FROM temp.{table}_terms WHERE term IN ({marks})", terms
+        )
+    )
+    documents = connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+    return [found.get(term, 0) for term in terms], documents
 
 
 def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:

@@ -149,6 +149,27 @@ def _balance_operators(parts: Sequence[str]) -> list[str]:
     return out
 
 
+def expression_terms(expression: str) -> list[str]:
+    """The index tokens an FTS5 expression made by :func:`fts_query` looks for."""
+    return sorted(
+        {
+            token
+            for phrase in re.findall(r'"((?:[^"]|"")*)"', expression)
+            for token in phrase.replace('""', '"').split()
+        }
+    )
+
+
+def worth_ranking(document_counts: Sequence[int], documents: int) -> bool:
+    """Whether bm25 can tell matches apart: not when every term is in most documents.
+
+    bm25 gives a term found in more than half the documents an IDF of about zero (FTS5 clamps
+    it to 1e-6), so when every term of a query is that common all matches score alike, and
+    scoring them all is wasted work: such a query is answered newest first instead.
+    """
+    return not document_counts or any(count * 2 <= documents for count in document_counts)
+
+
 def query_words(query: str) -> list[str]:
     """The folded words and phrases of a query, for highlighting (operators left out)."""
     words = []

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from crawler.extract_page import extract_record
-from crawler.queries import search_articles
-from crawler.search import SearchError, fold, fts_query, index_text, snippet
+from crawler.queries import search_articles, term_counts
+from crawler.search import SearchError, fold, fts_query, index_text, snippet, worth_ranking
 from crawler.store import Archive
 from tests.helpers import EXPECTED, MIRROR, REPO
 
@@ -339,3 +339,30 @@ def test_reindex_rebuilds_the_index(corpus: Archive) -> None:
     result = CliRunner().invoke(cli, ["reindex", "--db", db])
     assert result.exit_code == 0
     assert len(search_articles(corpus.db, "新質生產力", limit=1000, all_versions=True)) == before
+
+
+@pytest.mark.parametrize(
+    "counts, documents, ranked",
+    [
+        ([10], 100, True),
+        ([60], 100, False),
+        ([60, 40], 100, True),
+        ([50], 100, True),
+        ([51, 99], 100, False),
+        ([], 100, True),
+    ],
+    ids=["rare", "common", "one-rare-term", "half", "all-common", "no-terms"],
+)
+def test_bm25_only_where_it_can_tell_matches_apart(
+    counts: list[int], documents: int, ranked: bool
+) -> None:
+    assert worth_ranking(counts, documents) is ranked
+
+
+def test_a_word_in_most_articles_comes_back_newest_first(corpus: Archive) -> None:
+    total = corpus.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    counts, documents = term_counts(corpus.db.conn, "articles_search", fts_query("香港"))
+    assert documents >= total and counts[0] * 2 > documents
+    found = search_articles(corpus.db, "香港", limit=30, all_versions=True)
+    published = [row["published"] for row in found]
+    assert len(found) == 30 and published == sorted(published, reverse=True)
