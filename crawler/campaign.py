@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -116,13 +117,48 @@ def load_campaign(path: str | Path) -> Campaign:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError as error:
         raise CampaignError(f"campaign file not found: {path}") from error
     except (OSError, UnicodeDecodeError) as error:
         raise CampaignError(f"cannot read campaign file {path}: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise CampaignError(f"{path}: {error}") from error
+    try:
+        return _campaign_of(data, path)
+    except KeyProblem as error:
+        line = key_line(text, error.key)
+        where = f"{path}, line {line}" if line else str(path)
+        raise CampaignError(f"{where}: {error}") from error
+
+
+class KeyProblem(CampaignError):
+    """Raised by the checks of load_campaign for a key (dotted: ``sources_settings.hkcd``) of
+    the wrong kind; load_campaign names the file and the key's line."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line of a TOML text at which a dotted ``key`` is set (or its table starts)."""
+    lines = text.splitlines()
+    table, _, name = key.rpartition(".")
+    start = 0
+    if table:
+        header = re.compile(rf"\s*\[\s*{re.escape(table)}\s*\]")
+        start = next((n for n, line in enumerate(lines) if header.match(line)), 0)
+    own_table = re.compile(rf"\s*\[\s*{re.escape(key)}\s*\]")
+    assignment = re.compile(rf"\s*{re.escape(name)}\s*=")
+    for number, line in enumerate(lines):
+        if own_table.match(line) or (number >= start and assignment.match(line)):
+            return number + 1
+    return None
+
+
+def _campaign_of(data: dict[str, Any], path: Path) -> Campaign:
     return Campaign(
         name=_get(data, "name", str, path) or path.stem,
         title=_get(data, "title", str, path),
@@ -142,14 +178,14 @@ def load_campaign(path: str | Path) -> Campaign:
 def _get(data: dict[str, Any], key: str, kind: type, path: Path) -> Any:
     value = data.get(key)
     if value is not None and not isinstance(value, kind):
-        raise CampaignError(f"{path}: key {key!r} must be a {kind.__name__}, not {value!r}")
+        raise KeyProblem(key, f"key {key!r} must be a {kind.__name__}, not {value!r}")
     return value
 
 
 def _get_strings(data: dict[str, Any], key: str, path: Path) -> list[str]:
     values = _get(data, key, list, path) or []
     if not all(isinstance(value, str) and value for value in values):
-        raise CampaignError(f"{path}: key {key!r} must be a list of non-empty strings")
+        raise KeyProblem(key, f"key {key!r} must be a list of non-empty strings")
     return values
 
 
@@ -162,14 +198,14 @@ def _get_date(data: dict[str, Any], key: str, path: Path) -> date | None:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise CampaignError(f"{path}: key {key!r} must be a date like 2024-08-01, not {value!r}")
+    raise KeyProblem(key, f"key {key!r} must be a date like 2024-08-01, not {value!r}")
 
 
 def _get_schedule(data: dict[str, Any], path: Path) -> str | None:
     value = _get(data, "schedule", str, path)
     if value is not None and not CronSlices.is_valid(value):
-        raise CampaignError(
-            f"{path}: key 'schedule' must be a cron schedule like \"0 6 * * *\", not {value!r}"
+        raise KeyProblem(
+            "schedule", f"key 'schedule' must be a cron schedule like \"0 6 * * *\", not {value!r}"
         )
     return value
 
@@ -179,7 +215,7 @@ def _get_number(data: dict[str, Any], key: str, path: Path) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise CampaignError(f"{path}: key {key!r} must be a number of days >= 0, not {value!r}")
+        raise KeyProblem(key, f"key {key!r} must be a number of days >= 0, not {value!r}")
     return float(value)
 
 
@@ -188,15 +224,16 @@ def _get_sources_settings(data: dict[str, Any], path: Path) -> dict[str, dict[st
     for source, settings in tables.items():
         where = f"sources_settings.{source}"
         if source not in (data.get("sources") or []):
-            raise CampaignError(f"{path}: [{where}] names no source of the campaign")
+            raise KeyProblem(where, f"[{where}] names no source of the campaign")
         if not isinstance(settings, dict):
-            raise CampaignError(f"{path}: [{where}] must be a table of settings")
+            raise KeyProblem(where, f"[{where}] must be a table of settings")
         for key, value in settings.items():
             kind = SOURCE_SETTINGS.get(key)
             if kind is None:
                 known = ", ".join(SOURCE_SETTINGS)
-                raise CampaignError(f"{path}: [{where}] {key!r} is not one of {known}")
+                raise KeyProblem(f"{where}.{key}", f"[{where}] {key!r} is not one of {known}")
             wrong_bool = isinstance(value, bool) and kind is not bool
             if wrong_bool or not isinstance(value, kind):
-                raise CampaignError(f"{path}: [{where}] {key!r} has the wrong kind: {value!r}")
+                message = f"[{where}] {key!r} has the wrong kind: {value!r}"
+                raise KeyProblem(f"{where}.{key}", message)
     return tables

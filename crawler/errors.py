@@ -9,6 +9,10 @@ class NotAnArchive(ArchiveError):
     """Raised by store.Archive.open when the file is not an SQLite archive database."""
 
 
+class NewerArchive(ArchiveError):
+    """Raised by store.Archive.open when the archive has migrations this version does not know."""
+
+
 class CampaignError(ArchiveError):
     """Raised by campaign.load_campaign when a campaign file is missing or malformed."""
 

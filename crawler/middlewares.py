@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     NotConfigured,
+    ResponseDataLossError,
 )
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.error import ConnectError
@@ -38,6 +40,8 @@ ERROR_DESCRIPTIONS = {
     CannotResolveHostError: "DNS lookup failed",
     DownloadConnectionRefusedError: "connection refused",
     DownloadTimeoutError: "timed out",
+    ResponseDataLossError: "truncated body: the connection closed before the whole page came",
+    DownloadFailedError: "connection lost (reset by the server?)",
 }
 
 

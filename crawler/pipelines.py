@@ -1,6 +1,7 @@
 """Item pipelines: thin glue between a spider's ArticleItem and the modules that do the work.
 
-- NormalisePipeline (crawler.normalise): page fields as printed -> the article record.
+- NormalisePipeline (crawler.normalise): page fields as printed -> the article record; reads
+  ``ARCHIVE_MAX_BODY_CHARS`` and ``ARCHIVE_MAX_IMAGES``.
 - CampaignFilterPipeline (crawler.campaign): drops articles outside the campaign's keywords or
   date window, counting them under ``archive/skipped/<reason>``.
 - StorePipeline (crawler.store): writes the record with where its capture is, counts
@@ -13,12 +14,13 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem
+from crawler.items import ArticleItem, Block
 from crawler.normalise import normalise_article
 from crawler.signals import fetch_failed, page_captured, page_not_modified
 from crawler.store import Archive
@@ -30,11 +32,45 @@ logger = logging.getLogger(__name__)
 
 
 class NormalisePipeline:
-    """Turns the raw page fields into the article record of docs/ARCHITECTURE.md."""
+    """Turns the raw page fields into the article record of docs/ARCHITECTURE.md, first cutting
+    a hostile or broken page's text to ``ARCHIVE_MAX_BODY_CHARS`` and its images to
+    ``ARCHIVE_MAX_IMAGES`` (logged, and counted in ``archive/truncated/body|images``)."""
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.max_chars = crawler.settings.getint("ARCHIVE_MAX_BODY_CHARS")
+        self.max_images = crawler.settings.getint("ARCHIVE_MAX_IMAGES")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalisePipeline:
+        return cls(crawler)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        item.record = normalise_article(item.raw)
+        raw = item.raw
+        if sum(len(block.text) for block in raw.blocks) > self.max_chars:
+            raw.blocks = cut_blocks(raw.blocks, self.max_chars)
+            self._log_cut(raw.url, "body", f"text cut to {self.max_chars} characters")
+        if len(raw.images) > self.max_images:
+            self._log_cut(raw.url, "images", f"{len(raw.images)} images cut to {self.max_images}")
+            raw.images = raw.images[: self.max_images]
+        item.record = normalise_article(raw)
         return item
+
+    def _log_cut(self, url: str, what: str, message: str) -> None:
+        self.stats.inc_value(f"archive/truncated/{what}")
+        logger.warning("Cut %s: %s", url, message)
+
+
+def cut_blocks(blocks: list[Block], max_chars: int) -> list[Block]:
+    """The first blocks holding at most ``max_chars`` characters, the last one cut short."""
+    kept: list[Block] = []
+    room = max_chars
+    for block in blocks:
+        if room <= 0:
+            break
+        kept.append(replace(block, text=block.text[:room]))
+        room -= len(block.text)
+    return kept
 
 
 class Skipped(DropItem):
@@ -143,10 +179,12 @@ class StorePipeline:
             url, crawl_id=self.crawl_id, seen_at=seen_at, capture=capture
         )
 
-    def record_fetch_error(self, url: str, reason: str, http_status: int | None = None) -> None:
+    def record_fetch_error(
+        self, url: str, reason: str, http_status: int | None = None, attempts: int = 1
+    ) -> None:
         if self.crawl_id is not None:
             self.archive.record_fetch_error(
-                self.crawl_id, url=url, reason=reason, http_status=http_status
+                self.crawl_id, url=url, reason=reason, http_status=http_status, attempts=attempts
             )
 
     def spider_closed(self, reason: str) -> None:

@@ -386,7 +386,7 @@ SELECT id, source, campaign, started, finished, status, pages, requests, bytes,
 FROM crawls ORDER BY id DESC LIMIT ?
 """
 CRAWL_ERRORS_SQL = """
-SELECT time, url, http_status, reason FROM fetch_errors WHERE crawl_id = ? ORDER BY id
+SELECT time, url, http_status, attempts, reason FROM fetch_errors WHERE crawl_id = ? ORDER BY id
 """
 
 

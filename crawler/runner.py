@@ -24,7 +24,9 @@ from scrapy.spiderloader import SpiderLoader
 from crawler.campaign import Campaign
 from crawler.crawl_lock import campaign_lock
 from crawler.errors import ArchiveError
+from crawler.job_dir import close_job_dir, open_job_dir, source_job_dir
 from crawler.progress import Summary, summarise
+from crawler.store import Archive
 from crawler.warc_files import check_warc, expand_warc_paths
 
 MIRROR_HANDLER = "crawler.mirror_handler.MirrorDownloadHandler"
@@ -96,14 +98,17 @@ def run_crawl(
     mirror_url: str | None = None,
     replay_files: list[str | Path] | None = None,
     spider_args: Mapping[str, Any] | None = None,
+    job_dir: str | Path | None = None,
     verbose: bool = False,
 ) -> list[Summary]:
     """Crawl the campaign's sources (or ``sources``) and return a summary per source.
 
     Blocks until every spider has finished. Raises :class:`UnknownSource` before crawling when
     a source has no spider, CrawlLocked when a crawl of the campaign into the same archive is
-    running. ``spider_args`` go to every spider besides the campaign and window. Logs progress
-    on stderr; Scrapy's own log only when ``verbose``.
+    running. ``spider_args`` go to every spider besides the campaign and window. With
+    ``job_dir`` each source keeps its queue in ``job_dir/<source>`` (Scrapy's JOBDIR), so a
+    stopped crawl resumes where it stopped (crawler/job_dir.py). Logs progress on stderr;
+    Scrapy's own log only when ``verbose``.
     """
     overrides = dict(settings or {})
     if mirror_url:
@@ -125,16 +130,25 @@ def run_crawl(
         **(spider_args or {}),
     }
     crawlers: list[Crawler] = []
+    job_dirs = [source_job_dir(job_dir, name) for name in chosen] if job_dir else []
     # Taken before any crawler opens the archive, so a refused crawl leaves no trace in it.
     with campaign_lock(project["ARCHIVE_DB_PATH"], campaign.name):
+        # A file that is no archive, or one a newer version wrote, is refused before Scrapy runs.
+        Archive.open(project["ARCHIVE_DB_PATH"]).close()
         process = CrawlerProcess(project)
         configure_logging(verbose)
+        for path in job_dirs:
+            open_job_dir(path)
         for name in chosen:
             crawler = process.create_crawler(loader.load(name))
             crawler.settings.setdict(campaign.crawl_settings(name), priority="spider")
+            if job_dir:
+                crawler.settings.set("JOBDIR", str(source_job_dir(job_dir, name)), "cmdline")
             crawlers.append(crawler)
             process.crawl(crawler, **arguments)
         process.start()
+        for path in job_dirs:
+            close_job_dir(path)
     return [summarise(crawler.spider.name, crawler.stats.get_stats()) for crawler in crawlers]
 
 

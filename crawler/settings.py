@@ -4,6 +4,10 @@
 in at spider priority. Settings of our own components carry the component's prefix:
 
 - ``ARCHIVE_DB_PATH``: the SQLite archive to write (default ``archive.db``, or ``$ARCHIVE_DB``).
+- ``ARCHIVE_MAX_BODY_CHARS``: characters of an article's text kept; the rest is cut, logged and
+  counted in ``archive/truncated/body`` (default 1,000,000; a long article has about 20,000).
+- ``ARCHIVE_MAX_IMAGES``: images of an article kept (default 500), the rest cut and counted in
+  ``archive/truncated/images``.
 - ``ARCHIVE_CAMPAIGN``: the campaign file a spider reads its keywords and date window from when
   none is given (default ``campaigns/summit.toml``).
 - ``DEDUP_MIN_SIMILARITY``: the estimated Jaccard similarity of their texts from which two
@@ -14,6 +18,10 @@ in at spider priority. Settings of our own components carry the component's pref
   revalidate older ones with conditional requests (default True; crawler/refresh.py).
 - ``REFRESH_INTERVAL``: days within which an article page seen before is not fetched again
   (default 7; a campaign's ``refresh_days`` sets it).
+- ``RETRY_BACKOFF_BASE``: seconds before a request's first retry, doubled for each later one
+  (default 1.0; crawler/retry.py).
+- ``RETRY_BACKOFF_MAX``: the longest wait before a retry, also the cap on a server's
+  ``Retry-After`` (default 60.0).
 - ``REPLAY_FILES``: answer every request from these WARC files instead of the network
   (``archive crawl --replay``; crawler/replay_handler.py).
 - ``UNREACHABLE_AFTER``: connection failures, with no page fetched, after which a source is
@@ -51,6 +59,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # so an unreachable source is reported within a minute.
 DOWNLOAD_TIMEOUT = 15
 RETRY_TIMES = 2
+# A retried request waits 1 s, then 2 s … (crawler/retry.py); a server's Retry-After up to 60 s.
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
@@ -60,9 +71,16 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 900,
 }
 
-# The refresh middleware runs after robots.txt and before the downloader's stats; the WARC
-# writer next to the download handler sees each request and response as they were exchanged.
+# Retries wait with backoff and redirect loops fail (in Scrapy's places); pages are decoded
+# after decompression (590); the refresh middleware runs after robots.txt and before the
+# downloader's stats; the WARC writer next to the download handler sees each request and
+# response as they were exchanged.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+    "crawler.encoding.DecodeMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirects.GuardedRedirectMiddleware": 600,
     "crawler.refresh.RefreshMiddleware": 800,
     "crawler.warc_writer.WarcWriter": 950,
     "crawler.middlewares.SourceHealth": 990,
@@ -79,6 +97,8 @@ EXTENSIONS = {
 
 ARCHIVE_DB_PATH = os.environ.get("ARCHIVE_DB", "archive.db")
 ARCHIVE_CAMPAIGN = "campaigns/summit.toml"
+ARCHIVE_MAX_BODY_CHARS = 1_000_000
+ARCHIVE_MAX_IMAGES = 500
 DEDUP_MIN_SIMILARITY = 0.5
 MIRROR_URL = None
 PROGRESS_INTERVAL = 10.0

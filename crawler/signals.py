@@ -1,6 +1,7 @@
 """Signals of our own, sent through Scrapy's signal manager.
 
-fetch_failed(url, reason, http_status): a page could not be fetched after retries; sent by
+fetch_failed(url, reason, http_status, attempts): a page could not be fetched after ``attempts``
+tries (or could not be read as an article); sent by
 spiders.base.NewsSpider.on_error, recorded by crawler.pipelines.StorePipeline in fetch_errors.
 
 page_not_modified(url, seen_at): an article page answered 304 Not Modified to a revalidation;

@@ -12,6 +12,12 @@ URL (the mirror and replay handlers answer with it), every header, the body stil
 Content-Encoding. Twisted has undone any chunked Transfer-Encoding, so that header is left out.
 Each response record is followed by its request record (WARC-Concurrent-To the response).
 
+A file is written as ``<name>.warc.gz.open`` and renamed when closed, and each record is
+flushed as it is written, so a killed crawl leaves only whole records the archive may point at
+plus at most one cut one. When a crawl of the same campaign and source starts, a leftover
+``.open`` file is cut back to its last whole record and renamed (or removed when it holds none
+but its warcinfo), and this is logged.
+
 Each file starts with a warcinfo record naming the crawler, campaign, source, crawl id and the
 settings that shape a crawl, and is named ``<campaign>-<source>-<crawl id>-<UTC time>-<n>.warc.gz``.
 Where each response record lies (file, offset, length) and its WARC-Date go into
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from datetime import UTC, datetime
 from http import HTTPStatus
 from importlib.metadata import version
@@ -38,6 +45,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.capture import CAPTURE_META, stored_path
+from crawler.warc_files import iter_records
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -61,6 +69,8 @@ RECORDED_SETTINGS = (
     "REFRESH_INTERVAL",
 )
 SKIPPED_HEADERS = {b"transfer-encoding"}
+# The suffix of a WARC file being written.
+OPEN = ".open"
 
 
 class WarcWriter:
@@ -75,6 +85,7 @@ class WarcWriter:
         self.writer: WARCWriter | None = None
         self.stored_name = ""
         self.files: list[str] = []
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -112,6 +123,8 @@ class WarcWriter:
         writer.write_record(response_record)
         length = out.tell() - offset
         writer.write_record(request_record)
+        # Into the OS's hands before the archive may point at it: a killed process loses none.
+        out.flush()
         request.meta[CAPTURE_META] = {
             "warc_file": self.stored_name,
             "warc_offset": offset,
@@ -122,6 +135,11 @@ class WarcWriter:
         if out.tell() >= self.max_size:
             self._close_file()
         return response
+
+    def spider_opened(self) -> None:
+        spider = self.crawler.spider
+        for path in sorted(self.directory.glob(f"{spider.campaign.name}-{spider.name}-*{OPEN}")):
+            recover_open_file(path)
 
     def spider_closed(self) -> None:
         self._close_file()
@@ -137,7 +155,7 @@ class WarcWriter:
         name = f"{spider.campaign.name}-{spider.name}-{crawl_id or 0}-{stamp}-{serial:05d}.warc.gz"
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
-        self.file = path.open("xb")
+        self.file = path.with_name(name + OPEN).open("xb")
         self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
         self.writer.write_record(self.writer.create_warcinfo_record(name, self._warcinfo()))
         self.stored_name = stored_path(path, self.db_path)
@@ -149,6 +167,8 @@ class WarcWriter:
     def _close_file(self) -> None:
         if self.file is not None:
             self.file.close()
+            open_path = Path(self.file.name)
+            open_path.rename(open_path.with_name(open_path.name.removesuffix(OPEN)))
         self.file = None
         self.writer = None
 
@@ -174,6 +194,45 @@ class WarcWriter:
             "keywords": json.dumps(campaign.keywords, ensure_ascii=False),
             "settings": json.dumps(recorded, ensure_ascii=False, sort_keys=True, default=str),
         }
+
+
+def complete_length(path: Path, chunk_size: int = 1 << 20) -> int:
+    """Bytes of the gzip WARC file ``path`` up to the end of its last whole record (each record
+    is a gzip member of its own)."""
+    end = position = 0
+    decompressor = zlib.decompressobj(wbits=31)
+    with path.open("rb") as stream:
+        while chunk := stream.read(chunk_size):
+            while chunk:
+                try:
+                    decompressor.decompress(chunk)
+                except zlib.error:
+                    return end
+                if not decompressor.eof:
+                    position += len(chunk)
+                    break
+                position += len(chunk) - len(decompressor.unused_data)
+                end = position
+                chunk = decompressor.unused_data
+                decompressor = zlib.decompressobj(wbits=31)
+    return end
+
+
+def recover_open_file(path: Path) -> Path | None:
+    """Close a WARC file a killed crawl left open: cut it to its last whole record and drop the
+    ``.open`` suffix; remove it when it holds no record but its warcinfo. Returns the kept file."""
+    end = complete_length(path)
+    if end:
+        with path.open("r+b") as stream:
+            stream.truncate(end)
+    if not end or sum(1 for _ in iter_records(path)) <= 1:
+        path.unlink()
+        logger.warning("Removed %s, left by a killed crawl with no capture in it", path)
+        return None
+    kept = path.with_name(path.name.removesuffix(OPEN))
+    path.rename(kept)
+    logger.warning("Closed %s, left open by a killed crawl, after its last whole record", kept)
+    return kept
 
 
 def response_http_headers(response: Response) -> StatusAndHeaders:

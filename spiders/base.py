@@ -24,6 +24,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from scrapy.exceptions import UsageError
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.campaign import Campaign, load_campaign
@@ -46,6 +47,13 @@ def _day_of(text: str | None) -> date | None:
     """The calendar day of a date text (RSS, ISO, 2024年8月30日 …), None when it has none."""
     found = parse_date(text) if text else None
     return date.fromisoformat(found[:10]) if found else None
+
+
+def is_html(response: Response, content_type: str) -> bool:
+    """Whether a response is a page to extract: text, by Scrapy's reading and its type."""
+    mime = content_type.split(";")[0].strip().lower()
+    textual = not mime or mime.startswith("text/") or "html" in mime or "xml" in mime
+    return isinstance(response, TextResponse) and textual
 
 
 def parse_iso_date(value: str, name: str) -> date:
@@ -176,9 +184,21 @@ class NewsSpider(scrapy.Spider):
         """The site's extraction, with what its selectors missed filled by the generic one."""
         return complete(self.parse_article(response), response.selector)
 
-    def parse_article_page(self, response: Response) -> ArticleItem:
-        """Extract an article page and wrap it as an item for the pipelines."""
+    def parse_article_page(self, response: Response) -> ArticleItem | None:
+        """Extract an article page and wrap it as an item for the pipelines.
+
+        A response that is no HTML page (an image, a PDF, an empty body) or in which no article
+        is found (no title, no text) is recorded as a fetch error instead.
+        """
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if not response.body.strip() or not is_html(response, content_type):
+            reason = f"not an HTML page ({content_type})" if response.body.strip() else "empty page"
+            self.record_error(response.request, reason, "not_html", response.status)
+            return None
         raw = self.extract(response)
+        if not raw.title and not any(block.text.strip() for block in raw.blocks):
+            self.record_error(response.request, "no article found", "no_article", response.status)
+            return None
         capture = capture_of(response)
         fetched_at = capture.pop("fetched_at", None) or utc_now()
         return ArticleItem(
@@ -201,11 +221,20 @@ class NewsSpider(scrapy.Spider):
             reason = f"HTTP {status}"
         else:
             reason = describe_error(failure.value)
+        self.record_error(request, reason, status or type(failure.value).__name__, status)
+
+    def record_error(
+        self, request: scrapy.Request, reason: str, kind: str | int, status: int | None = None
+    ) -> None:
+        """Count a page that could not be archived (under ``archive/fetch_error/<kind>``) and
+        send ``fetch_failed`` for its fetch_errors row; attempts are the first try plus the
+        retries Scrapy made."""
         self.logger.warning("Could not fetch %s: %s", request.url, reason)
         self.crawler.stats.inc_value("archive/fetch_error")
-        self.crawler.stats.inc_value(
-            f"archive/fetch_error/{status or type(failure.value).__name__}"
-        )
+        self.crawler.stats.inc_value(f"archive/fetch_error/{kind}")
+        attempts = 1 + request.meta.get("retry_times", 0)
+        # The URL asked for, not where its redirects led.
+        url = request.meta.get("redirect_urls", [request.url])[0]
         self.crawler.signals.send_catch_log(
-            fetch_failed, url=request.url, reason=reason, http_status=status
+            fetch_failed, url=url, reason=reason, http_status=status, attempts=attempts
         )

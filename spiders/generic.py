@@ -55,6 +55,8 @@ class GenericSpider(NewsSpider):
     ):
         super().__init__(**kwargs)
         self.urls = read_urls(urls, urls_file)
+        # A listed page that redirects off its site is not followed (Scrapy's offsite filter).
+        self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in self.urls})
         self.site_spiders: dict[str, type[NewsSpider] | None] = {}
 
     def is_article_url(self, url: str) -> bool:
@@ -77,8 +79,9 @@ class GenericSpider(NewsSpider):
         outlet = response.xpath(SITE_NAME_XPATH).get() or host
         return extract_generic(response.selector, response.url, outlet.strip())
 
-    def parse_article_page(self, response: Response) -> ArticleItem:
+    def parse_article_page(self, response: Response) -> ArticleItem | None:
         """A listed page is archived whatever the campaign's keywords and window say."""
         item = super().parse_article_page(response)
-        item.listed = True
+        if item is not None:
+            item.listed = True
         return item

@@ -15,6 +15,18 @@ EXPECTED = TESTS / "expected"
 HKCD_HOST = "www.hkcd.com.hk"
 
 
+def start_archive(*args: str, **env: str) -> subprocess.Popen:
+    """Start the `archive` command in a child process (output captured) and return it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+
+
 def run_archive(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
     """Run the `archive` command in a child process from the repository's root."""
     return subprocess.run(

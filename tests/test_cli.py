@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,63 @@ def test_every_command_has_help(command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('name = "x"\nsources = ["hkcd",,]\n', "bad.toml: Invalid value (at line 2, column 19)"),
+        ('name = "x"\n\nsince = "last week"\n', "bad.toml, line 3: key 'since' must be a date"),
+        ('name = "x"\nkeywords = [1]\n', "bad.toml, line 2: key 'keywords' must be a list"),
+        (
+            'sources = ["hkcd"]\n[sources_settings.hkcd]\n\ndownload_delay = true\n',
+            "bad.toml, line 4: [sources_settings.hkcd] 'download_delay' has the wrong kind",
+        ),
+    ],
+    ids=["syntax", "bad-date", "keywords-not-strings", "source-setting-kind"],
+)
+def test_a_campaign_error_names_the_file_the_line_and_the_key(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    campaign = tmp_path / "bad.toml"
+    campaign.write_text(content, encoding="utf-8")
+    db_path = tmp_path / "archive.db"
+    result = invoke_isolated("crawl", "--campaign", str(campaign), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert message in result.output and str(tmp_path) in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not db_path.exists()
+
+
+def invoke_isolated(*args: str):
+    """The command in-process, failures caught as the shell would see them."""
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.mark.parametrize("command", [["crawl", "--source", "hkcd"], ["reindex"]])
+def test_an_archive_written_by_a_newer_version_is_refused_and_left_alone(
+    db_path: Path, command: list[str]
+) -> None:
+    Archive.open(db_path).close()
+    with sqlite3.connect(db_path) as db:
+        db.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('archive', 'm999_from_the_future', '2030-01-01')"
+        )
+    db.close()
+    before = db_path.read_bytes()
+    result = run_archive(*command, "--db", str(db_path))
+    assert result.returncode == 1
+    assert f"Error: {db_path} was written by a newer version of summit-archive" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert db_path.read_bytes() == before
+
+
+def test_crawling_into_a_file_that_is_not_an_archive_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"plain text, not sqlite\n" * 50)
+    result = run_archive("crawl", "--source", "hkcd", "--db", str(path))
+    assert result.returncode == 1
+    assert "is not an archive database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == b"plain text, not sqlite\n" * 50

@@ -12,11 +12,8 @@ from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 ARCHITECTURE = (REPO / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
-OUR_SETTINGS = [
-    name
-    for name in vars(settings)
-    if re.match(r"(ARCHIVE|DEDUP|MIRROR|PROGRESS|REFRESH|REPLAY|UNREACHABLE|WARC)_", name)
-]
+OUR_PREFIXES = "ARCHIVE|DEDUP|MIRROR|PROGRESS|REFRESH|REPLAY|RETRY_BACKOFF|UNREACHABLE|WARC"
+OUR_SETTINGS = [name for name in vars(settings) if re.match(rf"({OUR_PREFIXES})_", name)]
 
 
 @pytest.mark.parametrize("command", sorted(cli.commands))

@@ -1,5 +1,6 @@
-"""Fuzzing: no input makes the normaliser, URL canonicalisation or query translation raise,
-and every query translation is an expression SQLite's FTS5 accepts."""
+"""Fuzzing: no input makes the normaliser, URL canonicalisation, query translation, the choice
+of a page's encoding or the reading of a Retry-After header raise, and every query translation
+is an expression SQLite's FTS5 accepts."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.encoding import choose_encoding
 from crawler.items import Block, RawArticle, RawImage
 from crawler.normalise import normalise_article
 from crawler.normalise.bylines import parse_byline
 from crawler.normalise.captions import split_caption
 from crawler.normalise.dates import parse_date, resolve_relative_dates
+from crawler.retry import parse_retry_after
 from crawler.search import SearchError, fts_query, snippet
 from crawler.urls import canonicalise_url
 
@@ -155,3 +158,27 @@ def test_queries_either_translate_or_explain(query: str) -> None:
     else:
         FTS.execute("SELECT count(*) FROM t WHERE t MATCH ?", [expression]).fetchone()
     assert isinstance(snippet("香港商報訊：新質生產力高峰論壇", query), str)
+
+
+@given(
+    body=st.one_of(
+        st.binary(max_size=2000),
+        TEXT.map(lambda text: text.encode("gb18030")),
+        TEXT.map(lambda text: text.encode("utf-8")[:-1]),
+    ),
+    content_type=st.one_of(
+        st.none(), st.sampled_from(["text/html; charset=big5", "text/html; charset=nonsense"])
+    ),
+)
+def test_choosing_an_encoding_never_raises_and_gives_a_codec(
+    body: bytes, content_type: str | None
+) -> None:
+    codec = choose_encoding(body, content_type)
+    if codec is not None:
+        body.decode(codec, errors="replace")
+
+
+@given(value=st.one_of(st.none(), st.text(max_size=40), st.binary(max_size=40)))
+def test_retry_after_never_raises(value: str | bytes | None) -> None:
+    delay = parse_retry_after(value)
+    assert delay is None or delay >= 0

@@ -53,6 +53,11 @@ from crawler.progress import Summary
     help="Write this run's output to a new log file in this folder (scheduled crawls).",
 )
 @click.option(
+    "--job-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the crawl's queue in this folder, so a stopped crawl resumes where it stopped.",
+)
+@click.option(
     "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
@@ -68,6 +73,7 @@ def crawl(
     mirror_url: str | None,
     replay_files: tuple[Path, ...],
     log_dir: Path | None,
+    job_dir: Path | None,
     settings: tuple[str, ...],
     verbose: bool,
     db_path: Path,
@@ -111,14 +117,30 @@ def crawl(
                 mirror_url=mirror_url,
                 replay_files=list(replay_files),
                 spider_args=listed,
+                job_dir=job_dir,
                 verbose=verbose,
             )
         except ArchiveError as error:
             fail(error)
         print_summaries(summaries, output_format, db_path)
+        stopped = any(summary.reason == "shutdown" for summary in summaries)
+        if stopped:
+            click.echo(resume_hint(job_dir), err=True)
     failed = [s for s in summaries if s.unreachable or (s.errors and not s.pages)]
-    if failed:
+    if failed or stopped:
         sys.exit(1)
+
+
+def resume_hint(job_dir: Path | None) -> str:
+    """What to tell the archivist when a crawl was stopped (Ctrl-C, SIGTERM) before its end."""
+    if job_dir:
+        return (
+            f"Crawl stopped before its end; run the same command again to resume from {job_dir}."
+        )
+    return (
+        "Crawl stopped before its end; run the same command again to finish it (pages archived "
+        "within the refresh interval are not fetched again), with --job-dir DIR to keep its queue."
+    )
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from crawler.dedup import DEFAULT_MIN_SIMILARITY, diff_summary
-from crawler.errors import NotAnArchive
+from crawler.errors import NewerArchive, NotAnArchive
 from crawler.queries import stored_record
 from crawler.store.clusters import index_article
 from crawler.store.schema import MIGRATIONS
@@ -55,6 +55,25 @@ def article_id(canonical_url: str) -> str:
     return hashlib.sha1(canonical_url.encode()).hexdigest()[:16]
 
 
+def check_known_migrations(db: sqlite_utils.Database, path: str | Path) -> None:
+    """Raise :class:`NewerArchive` when ``db`` holds migrations this version does not know."""
+    if "_sqlite_migrations" not in db.table_names():
+        return
+    known = {migration.name for migration in MIGRATIONS._migrations}
+    applied = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATIONS.name]
+        )
+    ]
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise NewerArchive(
+            f"{path} was written by a newer version of summit-archive (schema {unknown[-1]}); "
+            "upgrade it (pip install -U summit-archive) to use this archive"
+        )
+
+
 class Archive:
     """An archive database opened for writing.
 
@@ -71,10 +90,12 @@ class Archive:
     def open(cls, path: str | Path, min_similarity: float = DEFAULT_MIN_SIMILARITY) -> Archive:
         """Open (or create) the archive at ``path`` and bring its schema up to date.
 
-        Raises :class:`NotAnArchive` when the file is not an SQLite database.
+        Raises :class:`NotAnArchive` when the file is not an SQLite database, and
+        :class:`NewerArchive` (leaving it untouched) when a newer version wrote it.
         """
         try:
             db = sqlite_utils.Database(path)
+            check_known_migrations(db, path)
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA foreign_keys = ON")
             # In WAL mode NORMAL cannot corrupt the archive; a power cut may lose the last
@@ -104,8 +125,18 @@ class Archive:
         until: str | None = None,
         settings: Mapping[str, Any] | None = None,
     ) -> int:
-        """Add a row to crawls for a run of one source and return its id."""
+        """Add a row to crawls for a run of one source and return its id.
+
+        Earlier runs of the source and campaign still marked ``running`` never finished (the
+        process was killed: only one crawl of a campaign runs at a time, crawler/crawl_lock.py);
+        they are marked ``interrupted``.
+        """
         with self.db.atomic():
+            self.db.execute(
+                "UPDATE crawls SET status = 'interrupted' WHERE status = 'running'"
+                " AND source = ? AND campaign IS ?",
+                [source, campaign],
+            )
             table = self.db["crawls"].insert(
                 {
                     "source": source,
@@ -136,9 +167,16 @@ class Archive:
             self.db["crawls"].update(crawl_id, row)
 
     def record_fetch_error(
-        self, crawl_id: int, *, url: str, reason: str, http_status: int | None = None
+        self,
+        crawl_id: int,
+        *,
+        url: str,
+        reason: str,
+        http_status: int | None = None,
+        attempts: int = 1,
     ) -> None:
-        """Add a row to fetch_errors for a page that could not be archived."""
+        """Add a row to fetch_errors for a page that could not be archived after ``attempts``
+        tries."""
         with self.db.atomic():
             self.db["fetch_errors"].insert(
                 {
@@ -146,6 +184,7 @@ class Archive:
                     "url": url,
                     "reason": reason,
                     "http_status": http_status,
+                    "attempts": attempts,
                     "time": utc_now(),
                 }
             )

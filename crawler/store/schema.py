@@ -228,3 +228,9 @@ def m004_captures_and_revalidation(db: sqlite_utils.Database) -> None:
         pk="url",
         foreign_keys=[("crawl_id", "crawls", "id")],
     )
+
+
+@MIGRATIONS()
+def m005_fetch_attempts(db: sqlite_utils.Database) -> None:
+    """How many times a page that could not be fetched was tried (first try plus retries)."""
+    db["fetch_errors"].add_column("attempts", int)
