@@ -15,20 +15,13 @@ from scrapy.exceptions import UsageError
 
 from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
 from crawler.cli import cli
-from crawler.cli.options import DATE, db_option, fail, format_option, parse_setting
+from crawler.cli.options import DATE, campaign_option, db_option, fail, format_option, parse_setting
 from crawler.errors import ArchiveError
 from crawler.progress import Summary
 
 
 @cli.command()
-@click.option(
-    "--campaign",
-    "campaign_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=str(DEFAULT_CAMPAIGN),
-    show_default=True,
-    help="Campaign file: sources, keywords, date window.",
-)
+@campaign_option("Campaign file: sources, keywords, date window.")
 @click.option("--source", "sources", multiple=True, help="Crawl only this source (repeatable).")
 @click.option("--url", "urls", multiple=True, help="Capture this page instead (repeatable).")
 @click.option(
@@ -134,9 +127,7 @@ def crawl(
 def resume_hint(job_dir: Path | None) -> str:
     """What to tell the archivist when a crawl was stopped (Ctrl-C, SIGTERM) before its end."""
     if job_dir:
-        return (
-            f"Crawl stopped before its end; run the same command again to resume from {job_dir}."
-        )
+        return f"Crawl stopped before its end; run the same command again to resume from {job_dir}."
     return (
         "Crawl stopped before its end; run the same command again to finish it (pages archived "
         "within the refresh interval are not fetched again), with --job-dir DIR to keep its queue."

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from crawler.campaign import DEFAULT_CAMPAIGN
 from crawler.errors import ArchiveError
 
 
@@ -23,6 +24,18 @@ def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="The archive database (or set ARCHIVE_DB).",
     )(function)
+
+
+def campaign_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--campaign FILE, defaulting to campaigns/summit.toml; ``help_text`` says what it is for."""
+    return click.option(
+        "--campaign",
+        "campaign_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=str(DEFAULT_CAMPAIGN),
+        show_default=True,
+        help=help_text,
+    )
 
 
 def format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

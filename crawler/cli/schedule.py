@@ -11,9 +11,9 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.campaign import load_campaign
 from crawler.cli import cli
-from crawler.cli.options import db_option, fail, format_option
+from crawler.cli.options import campaign_option, db_option, fail, format_option
 from crawler.errors import ArchiveError
 from crawler.schedule import DEFAULT_UNIT_DIR
 
@@ -58,14 +58,7 @@ def schedule() -> None:
 
 
 @schedule.command()
-@click.option(
-    "--campaign",
-    "campaign_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=str(DEFAULT_CAMPAIGN),
-    show_default=True,
-    help="Campaign file, with its schedule.",
-)
+@campaign_option("Campaign file, with its schedule.")
 @click.option(
     "--log-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.campaign import load_campaign
 from crawler.cli import cli
-from crawler.cli.options import db_option, fail, format_option
+from crawler.cli.options import campaign_option, db_option, fail, format_option
 from crawler.errors import ArchiveError
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate")
@@ -17,14 +17,7 @@ OUTCOMES = ("new", "updated", "unchanged", "duplicate")
 
 @cli.command("import-warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--campaign",
-    "campaign_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=str(DEFAULT_CAMPAIGN),
-    show_default=True,
-    help="Campaign whose keywords and date window an article must meet.",
-)
+@campaign_option("Campaign whose keywords and date window an article must meet.")
 @db_option
 @format_option("text", "json")
 def import_warc(
