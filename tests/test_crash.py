@@ -20,10 +20,11 @@ from tests.helpers import start_archive
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 TRIALS = 20
+MAX_RUNS = 3 * TRIALS
 SEED = 8
 # Kill moments: from the child's start-up (imports, opening the archive) to the crawl's end.
-KILL_AFTER_SECONDS = (0.5, 3.0)
-TIME_LIMIT_SECONDS = 120
+KILL_AFTER_SECONDS = (0.4, 2.0)
+TIME_LIMIT_SECONDS = 240
 ORPHANS_SQL = {
     table: f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
     for table in ("article_urls", "bylines", "images")
@@ -58,7 +59,11 @@ def test_killed_crawls_resume_and_lose_or_duplicate_nothing(
     started = time.monotonic()
     killed = 0
     logs: list[str] = []
-    for _ in range(TRIALS):
+    # A run that ends before its kill moment is no trial: run again until TRIALS kills, so a
+    # fast or a loaded machine tests as many kills as any other.
+    for _ in range(MAX_RUNS):
+        if killed == TRIALS:
+            break
         child = start_archive(*crawl_args(mirror, db_path, job_dir))
         time.sleep(rng.uniform(*KILL_AFTER_SECONDS))
         if child.poll() is None:
@@ -72,7 +77,7 @@ def test_killed_crawls_resume_and_lose_or_duplicate_nothing(
     _, stderr = final.communicate(timeout=60)
     assert final.returncode == 0, stderr
     assert time.monotonic() - started < TIME_LIMIT_SECONDS
-    assert killed >= TRIALS // 2
+    assert killed == TRIALS
 
     db = sqlite3.connect(db_path)
     check_sound(db)
