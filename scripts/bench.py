@@ -33,7 +33,7 @@ SECTIONS = [
         ["--pages", "2000"],
         ["--pages", "200", "--rounds", "1"],
     ),
-    ("search", "bench_search.py", ["--sizes", "10000", "50000"], ["--sizes", "2000"]),
+    ("search", "bench_search.py", ["--sizes", "10000", "30000"], ["--sizes", "2000"]),
     ("near-duplicates", "bench_dedup.py", ["--sizes", "10000", "100000"], ["--sizes", "2000"]),
     ("incremental re-crawl", "bench_recrawl.py", [], []),
 ]
