@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 from tabulate import tabulate
 
 from crawler.cli import cli
-from crawler.cli.options import db_option, fail, format_option
+from crawler.cli.options import db_option, echo_json, fail, format_option
 from crawler.errors import ArchiveError
 
 RUN_COLUMNS = (
@@ -54,7 +53,7 @@ def crawls(crawl_id: int | None, limit: int, db_path: Path, output_format: str) 
     if rows is None:
         raise click.ClickException(f"no crawl {crawl_id} in {db_path}; see `archive crawls`")
     if output_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     if crawl_id is not None:
         click.echo(tabulate(rows, headers="keys") if rows else f"Crawl {crawl_id}: no errors.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -15,7 +14,15 @@ from scrapy.exceptions import UsageError
 
 from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
 from crawler.cli import cli
-from crawler.cli.options import DATE, campaign_option, db_option, fail, format_option, parse_setting
+from crawler.cli.options import (
+    DATE,
+    campaign_option,
+    db_option,
+    echo_json,
+    fail,
+    format_option,
+    parse_setting,
+)
 from crawler.errors import ArchiveError
 from crawler.progress import Summary
 
@@ -154,7 +161,7 @@ def print_summaries(summaries: list[Summary], output_format: str, db_path: Path)
     """The end-of-crawl summary: a line per source, or JSON."""
     if output_format == "json":
         rows = [{**vars(s), "pages_per_second": round(s.pages_per_second, 2)} for s in summaries]
-        click.echo(json.dumps({"db": str(db_path), "sources": rows}, ensure_ascii=False, indent=2))
+        echo_json({"db": str(db_path), "sources": rows})
         return
     for summary in summaries:
         click.echo(summary.line())
@@ -224,4 +231,4 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
         record = extract_record(page_url, body, headers, published=published)
     except ArchiveError as error:
         fail(error)
-    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    echo_json(record)

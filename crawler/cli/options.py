@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,11 @@ def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="The archive database (or set ARCHIVE_DB).",
     )(function)
+
+
+def echo_json(value: Any) -> None:
+    """Print a value as the JSON meant for programs (UTF-8 as it is, indented)."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def campaign_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

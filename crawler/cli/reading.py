@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 from tabulate import tabulate
 
 from crawler.cli import cli
-from crawler.cli.options import db_option, fail, format_option
+from crawler.cli.options import db_option, echo_json, fail, format_option
 from crawler.errors import ArchiveError
 
 
@@ -30,7 +29,7 @@ def stats(db_path: Path, output_format: str) -> None:
     except ArchiveError as error:
         fail(error)
     if output_format == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        echo_json(report)
         return
     for heading, rows in report.items():
         click.echo(f"\n{heading.replace('_', ' ').capitalize()}:")
@@ -57,7 +56,7 @@ def history(url: str, db_path: Path, output_format: str) -> None:
     if found is None:
         raise click.ClickException(f"no article archived at {url}")
     if output_format == "json":
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        echo_json(found)
         return
     click.echo(f"{found['title']} ({found['id']})\n\nVersions:")
     click.echo(tabulate(found["versions"], headers="keys"))
@@ -89,7 +88,7 @@ def dupes(min_similarity: float, db_path: Path, output_format: str) -> None:
     except ArchiveError as error:
         fail(error)
     if output_format == "json":
-        click.echo(json.dumps(clusters, ensure_ascii=False, indent=2))
+        echo_json(clusters)
         return
     for cluster in clusters:
         click.echo(

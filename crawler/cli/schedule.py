@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -13,7 +12,7 @@ from tabulate import tabulate
 
 from crawler.campaign import load_campaign
 from crawler.cli import cli
-from crawler.cli.options import campaign_option, db_option, fail, format_option
+from crawler.cli.options import campaign_option, db_option, echo_json, fail, format_option
 from crawler.errors import ArchiveError
 from crawler.schedule import DEFAULT_UNIT_DIR
 
@@ -122,7 +121,7 @@ def list_schedules(
         fail(error)
     rows = [asdict(entry) for entry in entries]
     if output_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     click.echo(tabulate(rows, headers="keys") if rows else "No scheduled crawls.")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ import click
 from tabulate import tabulate
 
 from crawler.cli import cli
-from crawler.cli.options import DATE, db_option, fail
+from crawler.cli.options import DATE, db_option, echo_json, fail
 from crawler.errors import ArchiveError
 
 
@@ -72,7 +71,7 @@ def search(
     except ArchiveError as error:
         fail(error)
     if output_format == "json":
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        echo_json(results)
     elif output_format == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=list(results[0]) if results else ["id"])
         writer.writeheader()

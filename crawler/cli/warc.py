@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from crawler.campaign import load_campaign
 from crawler.cli import cli
-from crawler.cli.options import campaign_option, db_option, fail, format_option
+from crawler.cli.options import campaign_option, db_option, echo_json, fail, format_option
 from crawler.errors import ArchiveError
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate")
@@ -56,7 +55,7 @@ def import_warc(
             **{outcome: report.outcomes[outcome] for outcome in OUTCOMES},
             "skipped": dict(report.skipped),
         }
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        echo_json(summary)
         return
     outcomes = report.outcomes
     click.echo(
