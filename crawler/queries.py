@@ -98,20 +98,25 @@ def stored_record(db: sqlite_utils.Database, article_id: str) -> dict[str, Any]:
     }
 
 
-HISTORY_ARTICLE_SQL = """
-SELECT a.* FROM articles a WHERE a.canonical_url = ?1 OR a.url = ?2
+# Every URL an article was fetched at is in article_urls, written with the article.
+ARTICLE_BY_URL_SQL = """
+SELECT * FROM articles WHERE canonical_url = ?1
 UNION ALL
 SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?2
 LIMIT 1
 """
 
 
+def find_article(db: sqlite_utils.Database, canonical_url: str, url: str) -> dict | None:
+    """The article stored under ``canonical_url``, or seen at ``url``."""
+    return next(iter(db.query(ARTICLE_BY_URL_SQL, [canonical_url, url])), None)
+
+
 def article_history(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
     """An article's versions, oldest first, and the URLs it was seen at (None if not archived)."""
-    found = list(db.query(HISTORY_ARTICLE_SQL, [canonicalise_url(url), url]))
-    if not found:
+    article = find_article(db, canonicalise_url(url), url)
+    if article is None:
         return None
-    article = found[0]
     versions = [
         {
             "version": number,

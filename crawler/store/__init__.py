@@ -28,7 +28,7 @@ import sqlite_utils
 
 from crawler.dedup import DEFAULT_MIN_SIMILARITY, diff_summary
 from crawler.errors import NewerArchive, NotAnArchive
-from crawler.queries import stored_record
+from crawler.queries import find_article, stored_record
 from crawler.store.clusters import index_article
 from crawler.store.schema import MIGRATIONS
 from crawler.store.search_index import rebuild_search_index, write_search_row
@@ -37,12 +37,6 @@ from crawler.store.search_index import rebuild_search_index, write_search_row
 BUSY_TIMEOUT_MS = 30_000
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
-FIND_ARTICLE_SQL = """
-SELECT * FROM articles WHERE canonical_url = ?1
-UNION ALL
-SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id WHERE u.url = ?2
-LIMIT 1
-"""
 
 
 def utc_now() -> str:
@@ -310,8 +304,7 @@ class Archive:
 
     def _find_article(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
         """The article stored under the record's canonical URL, or seen at its URL."""
-        found = self.db.query(FIND_ARTICLE_SQL, [record["canonical_url"], record["url"]])
-        return next(iter(found), None)
+        return find_article(self.db, record["canonical_url"], record["url"])
 
     def _find_twin(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
         """An article of the same outlet with the same text (script folded), if any."""
