@@ -26,7 +26,12 @@ BENCHMARKS = REPO / "BENCHMARKS.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # (section, script, arguments, quick arguments): the quick ones keep a smoke run short.
 SECTIONS = [
-    ("extraction", "bench_extract.py", ["--pages", "2000"], ["--pages", "200", "--rounds", "1"]),
+    (
+        "extraction",
+        "bench_extract.py",
+        ["--pages", "2000"],
+        ["--pages", "200", "--sample", "40", "--rounds", "1"],
+    ),
     (
         "crawl and storage",
         "bench_crawl.py",
