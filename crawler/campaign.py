@@ -10,6 +10,7 @@ A campaign is a TOML file (campaigns/summit.toml)::
     schedule = "0 6 * * *"      # optional: when `archive schedule install` runs it (cron syntax)
     refresh_days = 7            # optional: days before an archived page is revalidated
     contact = "mailto:archive@example.org"   # optional: put in the User-Agent
+    cluster = "redis://10.0.0.5:6379/0"      # optional: crawl as a worker of this cluster
     [sources_settings.govhk]    # optional: politeness settings of one source
     download_delay = 2
 
@@ -55,6 +56,7 @@ class Campaign:
     refresh_days: float | None = None
     contact: str | None = None
     user_agent: str | None = None
+    cluster: str | None = None
     sources_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def matches(self, texts: Iterable[str | None]) -> bool:
@@ -171,6 +173,7 @@ def _campaign_of(data: dict[str, Any], path: Path) -> Campaign:
         refresh_days=_get_number(data, "refresh_days", path),
         contact=_get(data, "contact", str, path),
         user_agent=_get(data, "user_agent", str, path),
+        cluster=_get(data, "cluster", str, path),
         sources_settings=_get_sources_settings(data, path),
     )
 

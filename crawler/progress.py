@@ -40,6 +40,8 @@ class Summary:
     unreachable: str | None = None
     not_modified: int = 0
     replay_missing: int = 0
+    queued: int | None = None
+    seeded: int = 0
 
     @property
     def pages_per_second(self) -> float:
@@ -49,6 +51,13 @@ class Summary:
         """The summary as one line."""
         if self.unreachable:
             return f"{self.source}: unreachable: {self.unreachable}"
+        if self.queued is not None:  # a cluster worker: `archive ingest` stores the articles
+            return (
+                f"{self.source}: {self.pages} pages in {self.seconds:.1f}s "
+                f"({self.pages_per_second:.1f} pages/s); {self.queued} articles queued for "
+                f"the archive, {self.not_modified} not modified, {self.skipped} skipped; "
+                f"{self.errors} errors ({self.reason})"
+            )
         return (
             f"{self.source}: {self.pages} pages in {self.seconds:.1f}s "
             f"({self.pages_per_second:.1f} pages/s); articles {self.new} new, "
@@ -78,6 +87,8 @@ def summarise(source: str, stats: dict[str, Any], seconds: float | None = None) 
         unreachable=stats.get("archive/unreachable"),
         not_modified=stats.get("archive/not_modified", 0),
         replay_missing=stats.get("archive/replay_missing", 0),
+        queued=stats.get("archive/queued"),
+        seeded=stats.get("scheduler/enqueued/redis", 0),
     )
 
 
@@ -108,15 +119,17 @@ class Progress:
         stats = self.crawler.stats
         pages = stats.get_value("response_received_count", 0)
         elapsed = time.monotonic() - self.started
+        new = stats.get_value("archive/new", 0)
+        archived = (
+            new + stats.get_value("archive/updated", 0) + stats.get_value("archive/unchanged", 0)
+        )
+        queued = stats.get_value("archive/queued")
         logger.info(
-            "%s: %d pages (%.1f pages/s), %d articles archived (%d new), %d skipped, %d errors",
+            "%s: %d pages (%.1f pages/s), %s, %d skipped, %d errors",
             spider.name,
             pages,
             pages / elapsed if elapsed else 0.0,
-            stats.get_value("archive/new", 0)
-            + stats.get_value("archive/updated", 0)
-            + stats.get_value("archive/unchanged", 0),
-            stats.get_value("archive/new", 0),
+            f"{queued} articles queued" if queued else f"{archived} articles archived ({new} new)",
             stats.get_value("archive/skipped", 0),
             stats.get_value("archive/fetch_error", 0),
         )

@@ -6,12 +6,15 @@ as an argument, and what it sets for a source's crawl (refresh interval, User-Ag
 goes in at spider priority. With ``mirror_url`` the real sites' URLs are answered from a local
 mirror (crawler/mirror_handler.py); with ``replay_files`` from WARC captures
 (crawler/replay_handler.py). One crawl of a campaign runs at a time (crawler/crawl_lock.py).
+With ``cluster`` the process is one worker of a crawl shared through Redis, or the seeding of
+one (crawler/cluster/); it queues what it finds for `archive ingest` instead of writing.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from crawler.campaign import Campaign
+from crawler.cluster import Cluster, ClusterError, ClusterJob
 from crawler.crawl_lock import campaign_lock
 from crawler.errors import ArchiveError
 from crawler.job_dir import close_job_dir, open_job_dir, source_job_dir
@@ -77,6 +81,66 @@ def replay_overrides(replay_files: list[str | Path]) -> dict[str, Any]:
     }
 
 
+def cluster_overrides(job: ClusterJob, campaign: str) -> dict[str, Any]:
+    """The settings that make a crawl a worker (or the seeding) of the cluster ``job`` names:
+    scrapy-redis' scheduler and dupefilter under the campaign's keys, events instead of the
+    store."""
+    prefix = Cluster.key_prefix(campaign)
+    return {
+        "SCHEDULER": "crawler.cluster.worker.ClusterScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
+        "REDIS_URL": job.url,
+        "CLUSTER_URL": job.url,
+        "CLUSTER_CAMPAIGN": campaign,
+        "CLUSTER_ROLE": "seed" if job.seed else "worker",
+        "CLUSTER_WORKER": job.worker,
+        "ITEM_PIPELINES": {
+            "crawler.pipelines.NormalisePipeline": 100,
+            "crawler.pipelines.CampaignFilterPipeline": 200,
+            "crawler.cluster.events.EventsPipeline": 900,
+        },
+        # Seeding fetches nothing: no WARC file to write, no progress to show.
+        **({"WARC_ENABLED": False, "PROGRESS_INTERVAL": 0} if job.seed else {}),
+    }
+
+
+def cluster_crawl(
+    job: ClusterJob,
+    campaign: Campaign,
+    sources: list[str] | None,
+    since: date | None,
+    until: date | None,
+) -> tuple[list[str], date | None, date | None]:
+    """The sources and date window a cluster process crawls.
+
+    Seeding starts a new cluster crawl of the sources (all the campaign's when None) in the
+    window (the campaign's by default). A worker takes the seeded crawl's sources (those of
+    them in ``sources``) and window. Raises ClusterError when Redis does not answer, a crawl
+    is still running at seeding, nothing is seeded for a worker, or a worker is given another
+    window than the seeded one.
+    """
+    cluster = Cluster.open(job.url, campaign.name)
+    if job.seed:
+        chosen = sources or campaign.sources
+        since, until = since or campaign.since, until or campaign.until
+        cluster.begin_crawl(chosen, since and since.isoformat(), until and until.isoformat())
+        return chosen, since, until
+    crawl = cluster.seeded_crawl()
+    seeded = tuple(
+        date.fromisoformat(day) if day else None for day in (crawl["since"], crawl["until"])
+    )
+    if (since or until) and (since, until) != seeded:
+        raise ClusterError(
+            f"crawl {crawl['id']} was seeded for {crawl['since'] or '…'} to "
+            f"{crawl['until'] or '…'}; leave out --since and --until on its workers"
+        )
+    chosen = [source for source in crawl["sources"] if not sources or source in sources]
+    return chosen, seeded[0], seeded[1]
+
+
 def site_spider_for(url: str, settings: Settings | None = None) -> type | None:
     """The spider class whose ``hosts`` include the host of ``url`` (None for other sites)."""
     host = urlsplit(url).hostname
@@ -99,6 +163,7 @@ def run_crawl(
     replay_files: list[str | Path] | None = None,
     spider_args: Mapping[str, Any] | None = None,
     job_dir: str | Path | None = None,
+    cluster: ClusterJob | None = None,
     verbose: bool = False,
 ) -> list[Summary]:
     """Crawl the campaign's sources (or ``sources``) and return a summary per source.
@@ -107,14 +172,18 @@ def run_crawl(
     a source has no spider, CrawlLocked when a crawl of the campaign into the same archive is
     running. ``spider_args`` go to every spider besides the campaign and window. With
     ``job_dir`` each source keeps its queue in ``job_dir/<source>`` (Scrapy's JOBDIR), so a
-    stopped crawl resumes where it stopped (crawler/job_dir.py). Logs progress on stderr;
-    Scrapy's own log only when ``verbose``.
+    stopped crawl resumes where it stopped (crawler/job_dir.py). With ``cluster`` the process
+    seeds a cluster crawl or works on one (see :func:`cluster_crawl`); it takes no lock, as
+    many workers share the campaign. Logs progress on stderr; Scrapy's own log only when
+    ``verbose``.
     """
     overrides = dict(settings or {})
     if mirror_url:
         overrides = {**mirror_overrides(mirror_url), **overrides}
     if replay_files:
         overrides = {**replay_overrides(replay_files), **overrides}
+    if cluster:
+        overrides = {**cluster_overrides(cluster, campaign.name), **overrides}
     project = project_settings(overrides)
     loader = SpiderLoader.from_settings(project)
     chosen = sources or campaign.sources
@@ -123,6 +192,8 @@ def run_crawl(
         raise UnknownSource(
             f"no spider for source {', '.join(unknown)}; known: {', '.join(sorted(loader.list()))}"
         )
+    if cluster:
+        chosen, since, until = cluster_crawl(cluster, campaign, sources, since, until)
     arguments = {
         "campaign": campaign,
         "since": since and since.isoformat(),
@@ -132,9 +203,12 @@ def run_crawl(
     crawlers: list[Crawler] = []
     job_dirs = [source_job_dir(job_dir, name) for name in chosen] if job_dir else []
     # Taken before any crawler opens the archive, so a refused crawl leaves no trace in it.
-    with campaign_lock(project["ARCHIVE_DB_PATH"], campaign.name):
-        # A file that is no archive, or one a newer version wrote, is refused before Scrapy runs.
-        Archive.open(project["ARCHIVE_DB_PATH"]).close()
+    lock = nullcontext() if cluster else campaign_lock(project["ARCHIVE_DB_PATH"], campaign.name)
+    with lock:
+        if not cluster:
+            # A file that is no archive, or one a newer version wrote, is refused before Scrapy
+            # runs.
+            Archive.open(project["ARCHIVE_DB_PATH"]).close()
         process = CrawlerProcess(project)
         configure_logging(verbose)
         for path in job_dirs:

@@ -10,6 +10,15 @@ in at spider priority. Settings of our own components carry the component's pref
   ``archive/truncated/images``.
 - ``ARCHIVE_CAMPAIGN``: the campaign file a spider reads its keywords and date window from when
   none is given (default ``campaigns/summit.toml``).
+- ``CLUSTER_URL``: the Redis (``redis://HOST:PORT/DB``) of a cluster crawl this process is a
+  worker of, or seeds (``archive crawl --cluster``; crawler/cluster/). Unset: a local crawl.
+- ``CLUSTER_ROLE``: ``worker`` (fetch from the shared frontier) or ``seed`` (queue the start
+  requests, fetch nothing).
+- ``CLUSTER_WORKER``: this worker's name (default the machine's name); its WARC files and its
+  heartbeat carry it.
+- ``CLUSTER_CAMPAIGN``: the campaign whose keys the cluster uses (set by the runner).
+- ``CLUSTER_WORKER_TIMEOUT``: seconds after which a worker not heard from is lost and its
+  claimed requests go back to the frontier (default 60).
 - ``DEDUP_MIN_SIMILARITY``: the estimated Jaccard similarity of their texts from which two
   articles are near-duplicates, put in one cluster (default 0.5; see crawler/dedup.py).
 - ``MIRROR_URL``: answer the real sites' URLs from a local mirror server (tests, demo).
@@ -93,12 +102,23 @@ TELNETCONSOLE_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.progress.Progress": 500,
+    "crawler.cluster.worker.ClusterWorker": 600,
+}
+
+# A cluster worker releases a request's claim once the spider's output is handed on.
+SPIDER_MIDDLEWARES = {
+    "crawler.cluster.worker.ClaimsMiddleware": 50,
 }
 
 ARCHIVE_DB_PATH = os.environ.get("ARCHIVE_DB", "archive.db")
 ARCHIVE_CAMPAIGN = "campaigns/summit.toml"
 ARCHIVE_MAX_BODY_CHARS = 1_000_000
 ARCHIVE_MAX_IMAGES = 500
+CLUSTER_URL = None
+CLUSTER_ROLE = "worker"
+CLUSTER_WORKER = None
+CLUSTER_CAMPAIGN = None
+CLUSTER_WORKER_TIMEOUT = 60.0
 DEDUP_MIN_SIMILARITY = 0.5
 MIRROR_URL = None
 PROGRESS_INTERVAL = 10.0

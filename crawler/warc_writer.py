@@ -19,7 +19,9 @@ plus at most one cut one. When a crawl of the same campaign and source starts, a
 but its warcinfo), and this is logged.
 
 Each file starts with a warcinfo record naming the crawler, campaign, source, crawl id and the
-settings that shape a crawl, and is named ``<campaign>-<source>-<crawl id>-<UTC time>-<n>.warc.gz``.
+settings that shape a crawl, and is named ``<campaign>-<source>-<crawl id>-<UTC time>-<n>.warc.gz``;
+a cluster worker's (crawler/cluster/) carry the worker's name in place of the crawl id, and a
+worker only closes the files it left open itself.
 Where each response record lies (file, offset, length) and its WARC-Date go into
 ``request.meta[CAPTURE_META]`` for the item (crawler/capture.py); the stat ``archive/warc_files``
 lists the files (as stored: relative to the archive's folder), ``archive/warc/records`` counts
@@ -137,9 +139,15 @@ class WarcWriter:
         return response
 
     def spider_opened(self) -> None:
-        spider = self.crawler.spider
-        for path in sorted(self.directory.glob(f"{spider.campaign.name}-{spider.name}-*{OPEN}")):
+        for path in sorted(self.directory.glob(f"{self._name_start()}-*{OPEN}")):
             recover_open_file(path)
+
+    def _name_start(self) -> str:
+        """What this crawl's file names start with: campaign, source, and the cluster worker."""
+        spider = self.crawler.spider
+        worker = self.crawler.settings.get("CLUSTER_WORKER")
+        start = f"{spider.campaign.name}-{spider.name}"
+        return f"{start}-{worker}" if self.crawler.settings.get("CLUSTER_URL") else start
 
     def spider_closed(self) -> None:
         self._close_file()
@@ -148,11 +156,12 @@ class WarcWriter:
         """The current file and its writer; a new file (with its warcinfo) when there is none."""
         if self.writer is not None and self.file is not None:
             return self.writer, self.file
-        spider = self.crawler.spider
-        crawl_id = self.crawler.stats.get_value("archive/crawl_id")
+        start = self._name_start()
+        if not self.crawler.settings.get("CLUSTER_URL"):
+            start += f"-{self.crawler.stats.get_value('archive/crawl_id') or 0}"
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         serial = len(self.files) + 1
-        name = f"{spider.campaign.name}-{spider.name}-{crawl_id or 0}-{stamp}-{serial:05d}.warc.gz"
+        name = f"{start}-{stamp}-{serial:05d}.warc.gz"
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
         self.file = path.with_name(name + OPEN).open("xb")
@@ -189,6 +198,7 @@ class WarcWriter:
             "description": campaign.title or "",
             "source": spider.name,
             "crawl-id": str(self.crawler.stats.get_value("archive/crawl_id") or ""),
+            "worker": settings.get("CLUSTER_WORKER") or "",
             "http-header-user-agent": settings.get("USER_AGENT"),
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "keywords": json.dumps(campaign.keywords, ensure_ascii=False),

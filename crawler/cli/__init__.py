@@ -4,7 +4,8 @@ Each command parses its options, calls one library function and prints the resul
 library raises (crawler.errors) become one-line messages and a non-zero exit. The commands live
 in modules by concern: crawling.py (crawl, demo, extract), reading.py (stats, history, dupes),
 searching.py (search, export, reindex), warc.py (import-warc, capture), audit.py (crawls),
-schedule.py (schedule install|list|remove), serve.py (serve).
+schedule.py (schedule install|list|remove), serve.py (serve), cluster.py (ingest,
+cluster status).
 """
 
 from __future__ import annotations
@@ -21,6 +22,25 @@ def cli() -> None:
 
 
 # The command modules register themselves on the group above.
-from crawler.cli import audit, crawling, reading, schedule, searching, serve, warc  # noqa: E402
+from crawler.cli import (  # noqa: E402
+    audit,
+    cluster,
+    crawling,
+    reading,
+    schedule,
+    searching,
+    serve,
+    warc,
+)
 
-__all__ = ["audit", "cli", "crawling", "reading", "schedule", "searching", "serve", "warc"]
+__all__ = [
+    "audit",
+    "cli",
+    "cluster",
+    "crawling",
+    "reading",
+    "schedule",
+    "searching",
+    "serve",
+    "warc",
+]

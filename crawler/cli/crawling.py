@@ -23,6 +23,7 @@ from crawler.cli.options import (
     format_option,
     parse_setting,
 )
+from crawler.cluster import ClusterJob, check_worker_name, default_worker_name, redacted
 from crawler.errors import ArchiveError
 from crawler.progress import Summary
 
@@ -58,6 +59,14 @@ from crawler.progress import Summary
     help="Keep the crawl's queue in this folder, so a stopped crawl resumes where it stopped.",
 )
 @click.option(
+    "--cluster",
+    "cluster_url",
+    metavar="redis://HOST:PORT/DB",
+    help="Crawl as one worker of a crawl shared through this Redis (or the campaign's cluster).",
+)
+@click.option("--seed", is_flag=True, help="With --cluster: queue the start requests, once.")
+@click.option("--worker", help="With --cluster: this worker's name (default: the machine's).")
+@click.option(
     "-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
@@ -74,6 +83,9 @@ def crawl(
     replay_files: tuple[Path, ...],
     log_dir: Path | None,
     job_dir: Path | None,
+    cluster_url: str | None,
+    seed: bool,
+    worker: str | None,
     settings: tuple[str, ...],
     verbose: bool,
     db_path: Path,
@@ -85,6 +97,11 @@ def crawl(
     hands each page to its site's spider when there is one) and archived whatever the
     campaign's keywords and dates say. With --replay, the spiders run offline against a WARC
     capture (URLs it does not hold are reported as missing).
+
+    With --cluster (or a campaign's `cluster` key), the crawl is shared by workers on any
+    number of machines through Redis: `--seed` queues the campaign's start requests once,
+    each worker fetches from the shared frontier and queues what it finds, and
+    `archive ingest` writes it into the archive.
 
     Example:
 
@@ -108,6 +125,9 @@ def crawl(
     with run_log(log_dir, campaign_path.stem):
         try:
             campaign = load_campaign(campaign_path)
+            job = cluster_job(
+                cluster_url or campaign.cluster, seed, worker, bool(listed or job_dir)
+            )
             summaries = run_crawl(
                 campaign,
                 sources=list(sources),
@@ -118,17 +138,50 @@ def crawl(
                 replay_files=list(replay_files),
                 spider_args=listed,
                 job_dir=job_dir,
+                cluster=job,
                 verbose=verbose,
             )
         except ArchiveError as error:
             fail(error)
-        print_summaries(summaries, output_format, db_path)
+        if job and job.seed:
+            print_seeding(summaries, output_format, job)
+            return
+        print_summaries(summaries, output_format, db_path, job)
         stopped = any(summary.reason == "shutdown" for summary in summaries)
         if stopped:
             click.echo(resume_hint(job_dir), err=True)
     failed = [s for s in summaries if s.unreachable or (s.errors and not s.pages)]
     if failed or stopped:
         sys.exit(1)
+
+
+def cluster_job(
+    url: str | None, seed: bool, worker: str | None, local_only: bool
+) -> ClusterJob | None:
+    """What `archive crawl` is to a cluster (None for a local crawl)."""
+    if not url:
+        if seed or worker:
+            raise click.UsageError("--seed and --worker go with --cluster")
+        return None
+    if local_only:
+        raise click.UsageError("--url, --urls and --job-dir are for local crawls, not --cluster")
+    name = check_worker_name(worker) if worker else default_worker_name()
+    return ClusterJob(url, worker=name, seed=seed)
+
+
+def print_seeding(summaries: list[Summary], output_format: str, job: ClusterJob) -> None:
+    """What a seeding queued, per source, and what to run next."""
+    seeded = {summary.source: summary.seeded for summary in summaries}
+    if output_format == "json":
+        echo_json({"cluster": redacted(job.url), "seeded": seeded})
+        return
+    for source, count in seeded.items():
+        click.echo(f"{source}: {count} start requests queued")
+    click.echo(
+        f"Seeded the crawl at {redacted(job.url)}. On each worker machine run:\n"
+        f"  archive crawl --cluster {redacted(job.url)}\n"
+        f"and on the archive's machine:\n  archive ingest --cluster {redacted(job.url)}"
+    )
 
 
 def resume_hint(job_dir: Path | None) -> str:
@@ -157,7 +210,9 @@ def run_log(log_dir: Path | None, name: str) -> Iterator[None]:
             raise
 
 
-def print_summaries(summaries: list[Summary], output_format: str, db_path: Path) -> None:
+def print_summaries(
+    summaries: list[Summary], output_format: str, db_path: Path, job: ClusterJob | None = None
+) -> None:
     """The end-of-crawl summary: a line per source, or JSON."""
     if output_format == "json":
         rows = [{**vars(s), "pages_per_second": round(s.pages_per_second, 2)} for s in summaries]
@@ -165,6 +220,12 @@ def print_summaries(summaries: list[Summary], output_format: str, db_path: Path)
         return
     for summary in summaries:
         click.echo(summary.line())
+    if job:
+        click.echo(
+            f"Worker {job.worker}: {sum(s.queued or 0 for s in summaries)} articles queued for "
+            f"`archive ingest --cluster {redacted(job.url)}`"
+        )
+        return
     click.echo(
         f"Archive {db_path}: {sum(s.new for s in summaries)} new, "
         f"{sum(s.updated for s in summaries)} updated, "

@@ -1,0 +1,251 @@
+"""A cluster worker's Scrapy components: the shared scheduler, claims, heartbeats, idling.
+
+- ClusterScheduler: scrapy-redis' scheduler (shared priority queue, shared dupefilter,
+  persistent), taking each request atomically from the frontier into the worker's claimed
+  hash. With ``CLUSTER_ROLE = "seed"`` it queues the spiders' start requests and hands out
+  none, so `--seed` fills the frontier without fetching.
+- ClaimsMiddleware (spider middleware): a request's claim is released once its callback's
+  output (items into the event queue, new requests into the frontier) has been handed on, and
+  a worker ignores its spider's start requests: the seeding queued them.
+- ClusterWorker (extension): a heartbeat every quarter of ``CLUSTER_WORKER_TIMEOUT``; workers not
+  heard from for that long are lost and their claims go back to the frontier; an idle worker
+  stays while others may still add to the frontier, and closes when the crawl of its source is
+  done. A worker stopped early (Ctrl-C) gives its claims back.
+
+A worker killed mid-crawl loses nothing: what it claimed returns to the frontier, what it
+had queued is in Redis. At worst a page it fetched but had not finished with is fetched again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet.task import LoopingCall
+
+from crawler.cluster import TAKE_SCRIPT, Cluster
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+CLAIM_META = "cluster_claim"
+
+
+def cluster_of(crawler: Crawler) -> Cluster:
+    """The cluster a crawler's settings name (one client per crawler)."""
+    return Cluster.open(crawler.settings["CLUSTER_URL"], crawler.settings["CLUSTER_CAMPAIGN"])
+
+
+class ClusterScheduler(Scheduler):
+    """scrapy-redis' scheduler, with each request claimed by the worker that takes it."""
+
+    crawler: Crawler
+    role = "worker"
+    worker = ""
+    claims_key = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.role = crawler.settings.get("CLUSTER_ROLE", "worker")
+        scheduler.worker = crawler.settings["CLUSTER_WORKER"]
+        return scheduler
+
+    def open(self, spider: Spider) -> None:
+        super().open(spider)
+        self.claims_key = f"{self.queue.key.removesuffix(':requests')}:claimed:{self.worker}"
+        self._take = self.server.register_script(TAKE_SCRIPT)
+
+    def has_pending_requests(self) -> bool:
+        return self.role != "seed" and super().has_pending_requests()
+
+    def next_request(self) -> Request | None:
+        if self.role == "seed":
+            return None
+        encoded = self._take(keys=[self.queue.key, self.claims_key])
+        if encoded is None:
+            return None
+        request = self.queue._decode_request(encoded)
+        request.meta[CLAIM_META] = hashlib.sha1(encoded).hexdigest()
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        return request
+
+    def release(self, request: Request) -> None:
+        """The worker is done with a request: drop its claim."""
+        claim = request.meta.get(CLAIM_META)
+        if claim:
+            self.server.hdel(self.claims_key, claim)
+
+    def release_all(self) -> int:
+        """Drop every claim of this worker (its engine is idle: nothing is in its hands)."""
+        return int(self.server.delete(self.claims_key))
+
+    def give_back(self) -> int:
+        """Put this worker's claimed requests back in the frontier (it stops before its end)."""
+        count = 0
+        for value in self.server.hvals(self.claims_key):
+            score, _, encoded = value.partition(b" ")
+            self.server.zadd(self.queue.key, {encoded: float(score)})
+            count += 1
+        self.server.delete(self.claims_key)
+        return count
+
+
+def scheduler_of(crawler: Crawler) -> ClusterScheduler | None:
+    """The crawler's ClusterScheduler (None when it runs another)."""
+    scheduler = crawler.engine.scheduler if crawler.engine else None
+    return scheduler if isinstance(scheduler, ClusterScheduler) else None
+
+
+class ClaimsMiddleware:
+    """Spider middleware: releases a request's claim when its output has been handed on; drops
+    the spider's start requests on a worker (the seeding queued them)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.role = crawler.settings.get("CLUSTER_ROLE", "worker")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClaimsMiddleware:
+        if not crawler.settings.get("CLUSTER_URL"):
+            raise NotConfigured
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for request in start:
+            if self.role == "seed":
+                yield request
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        yield from result
+        self._release(response)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for output in result:
+            yield output
+        self._release(response)
+
+    def _release(self, response: Response) -> None:
+        scheduler = scheduler_of(self.crawler)
+        if scheduler is not None and response.request is not None:
+            scheduler.release(response.request)
+
+
+class ClusterWorker:
+    """Extension: heartbeats, lost workers' requests put back, staying while the crawl lasts."""
+
+    def __init__(self, crawler: Crawler, cluster: Cluster, timeout: float):
+        self.crawler = crawler
+        self.cluster = cluster
+        self.timeout = timeout
+        self.worker = crawler.settings["CLUSTER_WORKER"]
+        self.field = ""
+        self.task: LoopingCall | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterWorker:
+        settings = crawler.settings
+        if not settings.get("CLUSTER_URL") or settings.get("CLUSTER_ROLE") == "seed":
+            raise NotConfigured
+        timeout = settings.getfloat("CLUSTER_WORKER_TIMEOUT")
+        return cls(crawler, cluster_of(crawler), timeout)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.field = f"{self.worker}/{spider.name}"
+        self.heartbeat()
+        self.task = LoopingCall(self.heartbeat)
+        self.task.start(max(self.timeout / 4, 0.2), now=False)
+
+    def heartbeat(self, state: str = "crawling") -> None:
+        """Tell the cluster this worker is alive (and what it did); put lost workers' requests
+        back in the frontier."""
+        spider = self.crawler.spider
+        earlier = self.cluster.client.hget(self.cluster.workers_key, self.field)
+        if earlier and json.loads(earlier).get("state") == "lost" and state == "crawling":
+            logger.warning(
+                "%s: this worker was not heard from for %.0fs and its requests went to others",
+                spider.name,
+                self.timeout,
+            )
+        stats = self.crawler.stats
+        beat = {
+            "worker": self.worker,
+            "source": spider.name,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "time": time.time(),
+            "state": state,
+            "pages": stats.get_value("response_received_count", 0),
+            "queued": stats.get_value("archive/queued", 0),
+            "errors": stats.get_value("archive/fetch_error", 0),
+        }
+        client = self.cluster.client
+        with client.pipeline() as pipe:
+            pipe.hset(self.cluster.workers_key, self.field, json.dumps(beat))
+            for path in stats.get_value("archive/warc_files", []):
+                pipe.hset(self.cluster.warcs_key, path, self.field)
+            pipe.execute()
+        for field, count in self.cluster.reclaim_lost(self.timeout).items():
+            logger.warning(
+                "%s: worker %s lost (not heard from for %.0fs): %d requests back in the frontier",
+                spider.name,
+                field,
+                self.timeout,
+                count,
+            )
+
+    def spider_idle(self, spider: Spider) -> None:
+        scheduler = scheduler_of(self.crawler)
+        if scheduler is not None:
+            scheduler.release_all()
+        self.heartbeat()
+        source = spider.name
+        if self.cluster.frontier_size(source) or self.others_busy(source):
+            raise DontCloseSpider
+
+    def others_busy(self, source: str) -> bool:
+        """Whether another worker on ``source`` may still add to its frontier: it holds claims
+        and has been heard from, or lost, has claims not yet put back."""
+        return bool(self.cluster.claimed(source))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.task and self.task.running:
+            self.task.stop()
+        scheduler = scheduler_of(self.crawler)
+        if reason != "finished" and scheduler is not None:
+            given = scheduler.give_back()
+            if given:
+                logger.info("%s: %d unfinished requests back in the frontier", spider.name, given)
+        stats = self.crawler.stats
+        self.cluster.add_counts(
+            spider.name,
+            {
+                "pages": stats.get_value("response_received_count", 0),
+                "requests": stats.get_value("downloader/request_count", 0),
+                "bytes": stats.get_value("downloader/response_bytes", 0),
+                "not_modified": stats.get_value("archive/not_modified", 0),
+                "errors": stats.get_value("archive/fetch_error", 0),
+                "skipped": stats.get_value("archive/skipped", 0),
+            },
+        )
+        self.heartbeat("finished" if reason == "finished" else "stopped")
