@@ -12,7 +12,7 @@ from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 ARCHITECTURE = (REPO / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
-OUR_PREFIXES = "ARCHIVE|DEDUP|MIRROR|PROGRESS|REFRESH|REPLAY|RETRY_BACKOFF|UNREACHABLE|WARC"
+OUR_PREFIXES = "ARCHIVE|CLUSTER|DEDUP|MIRROR|PROGRESS|REFRESH|REPLAY|RETRY_BACKOFF|UNREACHABLE|WARC"
 OUR_SETTINGS = [name for name in vars(settings) if re.match(rf"({OUR_PREFIXES})_", name)]
 
 

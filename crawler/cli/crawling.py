@@ -160,12 +160,12 @@ def cluster_job(
 ) -> ClusterJob | None:
     """What `archive crawl` is to a cluster (None for a local crawl)."""
     if not url:
-        if seed or worker:
+        if seed or worker is not None:
             raise click.UsageError("--seed and --worker go with --cluster")
         return None
     if local_only:
         raise click.UsageError("--url, --urls and --job-dir are for local crawls, not --cluster")
-    name = check_worker_name(worker) if worker else default_worker_name()
+    name = default_worker_name() if worker is None else check_worker_name(worker)
     return ClusterJob(url, worker=name, seed=seed)
 
 

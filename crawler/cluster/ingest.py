@@ -223,6 +223,7 @@ def run_ingest(
     another ingester or a local crawl of the campaign is writing the archive.
     """
     cluster = Cluster.open(url, campaign.name)
+    cluster.seeded_crawl()  # nothing to ingest: refused before the archive is made
     with campaign_lock(db_path, campaign.name):
         archive = Archive.open(db_path, min_similarity=min_similarity)
         try:

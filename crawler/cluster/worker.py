@@ -4,9 +4,11 @@
   persistent), taking each request atomically from the frontier into the worker's claimed
   hash. With ``CLUSTER_ROLE = "seed"`` it queues the spiders' start requests and hands out
   none, so `--seed` fills the frontier without fetching.
-- ClaimsMiddleware (spider middleware): a request's claim is released once its callback's
-  output (items into the event queue, new requests into the frontier) has been handed on, and
-  a worker ignores its spider's start requests: the seeding queued them.
+- ClaimsMiddleware (spider middleware): a request's claim is released once its callback's (or
+  errback's) output (items into the event queue, new requests into the frontier) has been
+  handed on, and a worker ignores its spider's start requests: the seeding queued them. A
+  request that failed in the downloader (retries spent, robots.txt, not modified) is released
+  when its errback sends ``request_settled`` (crawler/signals.py).
 - ClusterWorker (extension): a heartbeat every quarter of ``CLUSTER_WORKER_TIMEOUT``; workers not
   heard from for that long are lost and their claims go back to the frontier; an idle worker
   stays while others may still add to the frontier, and closes when the crawl of its source is
@@ -24,15 +26,17 @@ import logging
 import os
 import socket
 import time
+import warnings
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.cluster import TAKE_SCRIPT, Cluster
+from crawler.signals import request_settled
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -66,9 +70,21 @@ class ClusterScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: Spider) -> None:
-        super().open(spider)
+        with warnings.catch_warnings():  # scrapy-redis' "Resuming crawl" uses Spider.log()
+            warnings.filterwarnings("ignore", r"Spider\.log\(\)", ScrapyDeprecationWarning)
+            super().open(spider)
         self.claims_key = f"{self.queue.key.removesuffix(':requests')}:claimed:{self.worker}"
         self._take = self.server.register_script(TAKE_SCRIPT)
+
+    def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis' own, less the ``spider`` argument to the stats Scrapy 2.19 deprecates."""
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
 
     def has_pending_requests(self) -> bool:
         return self.role != "seed" and super().has_pending_requests()
@@ -82,7 +98,7 @@ class ClusterScheduler(Scheduler):
         request = self.queue._decode_request(encoded)
         request.meta[CLAIM_META] = hashlib.sha1(encoded).hexdigest()
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def release(self, request: Request) -> None:
@@ -143,9 +159,15 @@ class ClaimsMiddleware:
         self._release(response)
 
     def _release(self, response: Response) -> None:
-        scheduler = scheduler_of(self.crawler)
-        if scheduler is not None and response.request is not None:
-            scheduler.release(response.request)
+        if response.request is not None:
+            release(self.crawler, response.request)
+
+
+def release(crawler: Crawler, request: Request) -> None:
+    """Drop the claim on ``request`` of the crawler's ClusterScheduler, if it runs one."""
+    scheduler = scheduler_of(crawler)
+    if scheduler is not None:
+        scheduler.release(request)
 
 
 class ClusterWorker:
@@ -161,6 +183,7 @@ class ClusterWorker:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.request_settled, signal=request_settled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterWorker:
@@ -213,6 +236,9 @@ class ClusterWorker:
                 self.timeout,
                 count,
             )
+
+    def request_settled(self, request: Request) -> None:
+        release(self.crawler, request)
 
     def spider_idle(self, spider: Spider) -> None:
         scheduler = scheduler_of(self.crawler)
