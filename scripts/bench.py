@@ -38,6 +38,12 @@ SECTIONS = [
         ["--pages", "2000"],
         ["--pages", "200", "--rounds", "1"],
     ),
+    (
+        "cluster crawl",
+        "bench_cluster.py",
+        ["--pages", "2000"],
+        ["--pages", "200", "--rounds", "1"],
+    ),
     ("search", "bench_search.py", ["--sizes", "10000"], ["--sizes", "2000"]),
     # At 200,000 articles only our index and the LIKE scan: trigram adds minutes, not news.
     (

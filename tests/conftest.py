@@ -1,12 +1,19 @@
-"""Shared fixtures: the mirror served on 127.0.0.1, archive paths, expected page contents."""
+"""Shared fixtures: the mirror served on 127.0.0.1, archive paths, expected page contents, a
+Redis for cluster crawls."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from crawler.mirror import MirrorServer, serve_mirror
 from tests.helpers import EXPECTED, MIRROR
@@ -29,3 +36,57 @@ def db_path(tmp_path: Path) -> Path:
 def hkcd_expected() -> list[dict]:
     """What each hkcd mirror article page holds, written down by hand."""
     return json.loads((EXPECTED / "hkcd.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """An empty Redis database on loopback, as a redis:// URL: the one ARCHIVE_TEST_REDIS names
+    (flushed before and after the test), else a redis-server of the test's own on a free port.
+    Without either the test is skipped, or fails when CI is set."""
+    url = os.environ.get("ARCHIVE_TEST_REDIS")
+    if url:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5)
+        try:
+            client.flushdb()
+        except redis.RedisError as error:
+            pytest.fail(f"ARCHIVE_TEST_REDIS={url} does not answer: {error}")
+        yield url
+        client.flushdb()
+        client.close()
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        message = "no Redis: install redis-server or set ARCHIVE_TEST_REDIS=redis://HOST:PORT/DB"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    command = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
+               "no", "--dir", str(folder), "--logfile", str(folder / "redis.log")]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log = (folder / "redis.log").read_text(errors="replace")[-2000:]
+                    pytest.fail(f"redis-server did not start on port {port}:\n{log}")
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

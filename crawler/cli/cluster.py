@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import redis
 
 from crawler.campaign import load_campaign
 from crawler.cli import cli
@@ -64,7 +66,6 @@ def ingest(
     try:
         campaign = load_campaign(campaign_path)
         url = cluster_url_of(cluster_url, campaign.cluster)
-        click.echo(f"Ingesting the crawl at {redacted(url)} into {db_path}", err=True)
         summary = run_ingest(
             url,
             campaign,
@@ -74,6 +75,10 @@ def ingest(
         )
     except ArchiveError as error:
         fail(error)
+    except sqlite3.Error as error:
+        fail(ArchiveError(f"{db_path}: {error}; run the same command again to go on"))
+    except redis.RedisError as error:
+        fail(ClusterError(f"lost Redis at {redacted(url)}: {error}; run again to go on"))
     except KeyboardInterrupt:
         click.echo("Ingest stopped; run the same command again to go on.", err=True)
         sys.exit(1)

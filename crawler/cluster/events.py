@@ -14,7 +14,6 @@ An event is a JSON object with ``type`` and ``source``:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -93,40 +92,43 @@ class EventsPipeline:
 
 def apply_event(archive: Archive, event: dict[str, Any], crawl_id: int) -> str:
     """Write one event into the archive as part of crawl ``crawl_id``; return what it counts
-    as (an article's outcome: new, updated, unchanged, duplicate; else the event's type)."""
-    kind = event["type"]
-    handlers: dict[str, Callable[[], Any]] = {
-        "article": lambda: archive.save_article(
-            event["record"],
-            crawl_id=crawl_id,
-            http_status=event["http_status"],
-            fetched_at=event["fetched_at"],
-            capture=event["capture"],
-        ),
-        "skipped": lambda: archive.record_skipped(
-            event["url"],
-            reason=event["reason"],
-            filter_key=event["filter_key"],
-            crawl_id=crawl_id,
-            seen_at=event["seen_at"],
-            etag=event["etag"],
-            last_modified=event["last_modified"],
-        ),
-        "not_modified": lambda: archive.mark_not_modified(
-            event["url"], crawl_id=crawl_id, seen_at=event["seen_at"]
-        ),
-        "page_capture": lambda: archive.record_page_capture(
-            event["url"], crawl_id=crawl_id, seen_at=event["seen_at"], capture=event["capture"]
-        ),
-        "fetch_error": lambda: archive.record_fetch_error(
-            crawl_id,
-            url=event["url"],
-            reason=event["reason"],
-            http_status=event["http_status"],
-            attempts=event["attempts"],
-        ),
-    }
-    if kind not in handlers:
-        raise ValueError(f"unknown event type {kind!r}")
-    outcome = handlers[kind]()
-    return outcome if kind == "article" else kind
+    as (an article's outcome: new, updated, unchanged, duplicate; else the event's type).
+
+    Raises KeyError or ValueError for an event that is not one of the types above.
+    """
+    match event["type"]:
+        case "article":
+            return archive.save_article(
+                event["record"],
+                crawl_id=crawl_id,
+                http_status=event["http_status"],
+                fetched_at=event["fetched_at"],
+                capture=event["capture"],
+            )
+        case "skipped":
+            archive.record_skipped(
+                event["url"],
+                reason=event["reason"],
+                filter_key=event["filter_key"],
+                crawl_id=crawl_id,
+                seen_at=event["seen_at"],
+                etag=event["etag"],
+                last_modified=event["last_modified"],
+            )
+        case "not_modified":
+            archive.mark_not_modified(event["url"], crawl_id=crawl_id, seen_at=event["seen_at"])
+        case "page_capture":
+            archive.record_page_capture(
+                event["url"], crawl_id=crawl_id, seen_at=event["seen_at"], capture=event["capture"]
+            )
+        case "fetch_error":
+            archive.record_fetch_error(
+                crawl_id,
+                url=event["url"],
+                reason=event["reason"],
+                http_status=event["http_status"],
+                attempts=event["attempts"],
+            )
+        case other:
+            raise ValueError(f"unknown event type {other!r}")
+    return event["type"]

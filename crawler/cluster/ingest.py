@@ -94,7 +94,7 @@ class Ingester:
             self._ingest(leftover)
         while True:
             raw = client.blmove(
-                self.cluster.events_key, self.cluster.ingesting_key, 1, "LEFT", "RIGHT"
+                self.cluster.events_key, self.cluster.ingesting_key, 0.5, "LEFT", "RIGHT"
             )
             if raw is not None:
                 self._ingest(raw)
@@ -122,17 +122,17 @@ class Ingester:
         )
 
     def _ingest(self, raw: bytes) -> None:
-        event = json.loads(raw)
-        source = event["source"]
         try:
+            event = json.loads(raw)
+            source = event["source"]
             what = apply_event(self.archive, event, self._crawl_id(source))
         except (KeyError, TypeError, ValueError) as error:
-            logger.warning("Skipped a malformed event of %s: %s", source, error)
-            what = "malformed"
+            logger.warning("Skipped a malformed event (%s): %.200r", error, raw)
+            source, what = "(malformed)", "malformed"
         self.summary.add(source, what)
         if what in OUTCOMES:
             self.cluster.add_counts(source, {f"articles_{what}": 1})
-        warc_file = (event.get("capture") or {}).get("warc_file")
+        warc_file = (event.get("capture") or {}).get("warc_file") if what in OUTCOMES else None
         if warc_file:  # known before the worker's next heartbeat names it
             self.cluster.client.hsetnx(self.cluster.warcs_key, warc_file, f"/{source}")
         self.cluster.client.lrem(self.cluster.ingesting_key, 1, raw)
@@ -228,6 +228,10 @@ def run_ingest(
         archive = Archive.open(db_path, min_similarity=min_similarity)
         try:
             ingester = Ingester(cluster, archive, campaign, timeout, db_path)
+            if progress:
+                progress(
+                    f"ingesting crawl {ingester.crawl['id']} at {redacted(url)} into {db_path}"
+                )
             return ingester.run(progress, interval)
         finally:
             archive.close()

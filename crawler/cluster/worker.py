@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CLAIM_META = "cluster_claim"
+# How often an idle worker looks at the frontier while others may add to it.
+IDLE_POLL_SECONDS = 0.5
 
 
 def cluster_of(crawler: Crawler) -> Cluster:
@@ -94,6 +96,7 @@ class ClusterScheduler(Scheduler):
             return None
         encoded = self._take(keys=[self.queue.key, self.claims_key])
         if encoded is None:
+            look_again(self.crawler)
             return None
         request = self.queue._decode_request(encoded)
         request.meta[CLAIM_META] = hashlib.sha1(encoded).hexdigest()
@@ -120,6 +123,14 @@ class ClusterScheduler(Scheduler):
             count += 1
         self.server.delete(self.claims_key)
         return count
+
+
+def look_again(crawler: Crawler) -> None:
+    """Have the engine ask the frontier again in IDLE_POLL_SECONDS, not at its own 5 s
+    heartbeat: another worker may add to it, or take what it held, any moment."""
+    slot = getattr(crawler.engine, "_slot", None)  # how Scrapy's engine wakes itself
+    if slot is not None and slot.closing is None:
+        slot.nextcall.schedule(IDLE_POLL_SECONDS)
 
 
 def scheduler_of(crawler: Crawler) -> ClusterScheduler | None:
@@ -247,6 +258,7 @@ class ClusterWorker:
         self.heartbeat()
         source = spider.name
         if self.cluster.frontier_size(source) or self.others_busy(source):
+            look_again(self.crawler)
             raise DontCloseSpider
 
     def others_busy(self, source: str) -> bool:
