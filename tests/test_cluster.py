@@ -420,3 +420,19 @@ def test_status_shows_the_seeded_frontier_and_seeding_again_is_refused(
     assert cluster_status(redis_url) == before
     assert frontier(cluster) == queued
     assert not db_path.exists()  # seeding writes no archive
+
+
+def test_a_campaigns_cluster_key_is_the_default_cluster(
+    redis_url: str, mirror: MirrorServer, db_path: Path, tmp_path: Path
+) -> None:
+    seeded = seed(redis_url, mirror, db_path)
+    campaign = tmp_path / "summit.toml"
+    text = DEFAULT_CAMPAIGN.read_text(encoding="utf-8")
+    campaign.write_text(f'cluster = "{redis_url}"\n{text}', encoding="utf-8")
+    assert load_campaign(campaign).cluster == redis_url
+    code, out, _ = invoke("cluster", "status", "--campaign", str(campaign), "--format", "json")
+    assert code == 0
+    assert {row["source"]: row["waiting"] for row in json.loads(out)["sources"]} == seeded
+    code, _, stderr = invoke("cluster", "status")
+    assert code == 1
+    assert "no cluster: give --cluster" in error_line(stderr)
