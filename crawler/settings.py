@@ -105,9 +105,9 @@ EXTENSIONS = {
     "crawler.cluster.worker.ClusterWorker": 600,
 }
 
-# A cluster worker releases a request's claim once the spider's output is handed on.
+# A cluster worker leaves the start requests to the seeding.
 SPIDER_MIDDLEWARES = {
-    "crawler.cluster.worker.ClaimsMiddleware": 50,
+    "crawler.cluster.worker.SeededStartMiddleware": 50,
 }
 
 ARCHIVE_DB_PATH = os.environ.get("ARCHIVE_DB", "archive.db")

@@ -7,10 +7,6 @@ spiders.base.NewsSpider.on_error, recorded by crawler.pipelines.StorePipeline in
 page_not_modified(url, seen_at): an article page answered 304 Not Modified to a revalidation;
 sent by crawler.refresh.RefreshMiddleware, StorePipeline moves the page's last-seen times.
 
-request_settled(request): a request's errback has run, nothing more comes of it; sent by
-spiders.base.NewsSpider.on_error, a cluster worker releases its claim
-(crawler/cluster/worker.py).
-
 page_captured(url, seen_at, capture): a page that is no article (a list, a feed) was captured
 with validators; sent by crawler.refresh.RefreshMiddleware, StorePipeline keeps where.
 """
@@ -18,4 +14,3 @@ with validators; sent by crawler.refresh.RefreshMiddleware, StorePipeline keeps 
 fetch_failed = object()
 page_not_modified = object()
 page_captured = object()
-request_settled = object()

@@ -34,7 +34,7 @@ from crawler.items import ArticleItem, RawArticle
 from crawler.middlewares import describe_error
 from crawler.normalise.dates import date_in_url, parse_date
 from crawler.refresh import NotModified
-from crawler.signals import fetch_failed, request_settled
+from crawler.signals import fetch_failed
 from crawler.store import utc_now
 
 if TYPE_CHECKING:
@@ -208,21 +208,20 @@ class NewsSpider(scrapy.Spider):
     # errors
 
     def on_error(self, failure: Failure) -> None:
-        """Count and record a page that could not be fetched (after retries), then send
-        ``request_settled``.
+        """Count and record a page that could not be fetched (after retries).
 
         An article page that need not be fetched again (crawler/refresh.py) is no error.
         """
-        if not failure.check(NotModified):
-            status = None
-            if failure.check(HttpError):
-                status = failure.value.response.status
-                reason = f"HTTP {status}"
-            else:
-                reason = describe_error(failure.value)
-            kind = status or type(failure.value).__name__
-            self.record_error(failure.request, reason, kind, status)
-        self.crawler.signals.send_catch_log(request_settled, request=failure.request)
+        if failure.check(NotModified):
+            return
+        request = failure.request
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        else:
+            reason = describe_error(failure.value)
+        self.record_error(request, reason, status or type(failure.value).__name__, status)
 
     def record_error(
         self, request: scrapy.Request, reason: str, kind: str | int, status: int | None = None

@@ -2,13 +2,13 @@
 
 - ClusterScheduler: scrapy-redis' scheduler (shared priority queue, shared dupefilter,
   persistent), taking each request atomically from the frontier into the worker's claimed
-  hash. With ``CLUSTER_ROLE = "seed"`` it queues the spiders' start requests and hands out
-  none, so `--seed` fills the frontier without fetching.
-- ClaimsMiddleware (spider middleware): a request's claim is released once its callback's (or
-  errback's) output (items into the event queue, new requests into the frontier) has been
-  handed on, and a worker ignores its spider's start requests: the seeding queued them. A
-  request that failed in the downloader (retries spent, robots.txt, not modified) is released
-  when its errback sends ``request_settled`` (crawler/signals.py).
+  hash. A claim is released once Scrapy's engine is done with the request: its callback or
+  errback has run and everything it returned has been handed on (articles queued as events,
+  new requests, redirects and retries pushed to the frontier). With ``CLUSTER_ROLE = "seed"``
+  it queues the spiders' start requests and hands out none, so `--seed` fills the frontier
+  without fetching.
+- SeededStartMiddleware (spider middleware): a worker ignores its spiders' start requests; the
+  seeding queued them.
 - ClusterWorker (extension): a heartbeat every quarter of ``CLUSTER_WORKER_TIMEOUT``; workers not
   heard from for that long are lost and their claims go back to the frontier; an idle worker
   stays while others may still add to the frontier, and closes when the crawl of its source is
@@ -27,7 +27,7 @@ import os
 import socket
 import time
 import warnings
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -36,16 +36,13 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.cluster import TAKE_SCRIPT, Cluster
-from crawler.signals import request_settled
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
-    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
-CLAIM_META = "cluster_claim"
 # How often an idle worker looks at the frontier while others may add to it.
 IDLE_POLL_SECONDS = 0.5
 
@@ -62,6 +59,7 @@ class ClusterScheduler(Scheduler):
     role = "worker"
     worker = ""
     claims_key = ""
+    claims: dict[str, Request]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
@@ -76,6 +74,7 @@ class ClusterScheduler(Scheduler):
             warnings.filterwarnings("ignore", r"Spider\.log\(\)", ScrapyDeprecationWarning)
             super().open(spider)
         self.claims_key = f"{self.queue.key.removesuffix(':requests')}:claimed:{self.worker}"
+        self.claims = {}
         self._take = self.server.register_script(TAKE_SCRIPT)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -94,24 +93,36 @@ class ClusterScheduler(Scheduler):
     def next_request(self) -> Request | None:
         if self.role == "seed":
             return None
+        self.release_finished()
         encoded = self._take(keys=[self.queue.key, self.claims_key])
         if encoded is None:
             look_again(self.crawler)
             return None
         request = self.queue._decode_request(encoded)
-        request.meta[CLAIM_META] = hashlib.sha1(encoded).hexdigest()
+        self.claims[hashlib.sha1(encoded).hexdigest()] = request
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
-    def release(self, request: Request) -> None:
-        """The worker is done with a request: drop its claim."""
-        claim = request.meta.get(CLAIM_META)
-        if claim:
-            self.server.hdel(self.claims_key, claim)
+    def release_finished(self) -> None:
+        """Drop the claims on requests the engine is done with.
+
+        The engine holds a request in its slot's ``inprogress`` set from its download until its
+        callback's or errback's output has all been processed (items through the pipelines,
+        requests into the frontier), and asks for the next request right after: no signal of
+        Scrapy's marks that moment, so this reads the set (private, stable since Scrapy 1.0).
+        """
+        slot = getattr(self.crawler.engine, "_slot", None)
+        in_progress = slot.inprogress if slot is not None else set()
+        done = [claim for claim, request in self.claims.items() if request not in in_progress]
+        if done:
+            self.server.hdel(self.claims_key, *done)
+            for claim in done:
+                del self.claims[claim]
 
     def release_all(self) -> int:
         """Drop every claim of this worker (its engine is idle: nothing is in its hands)."""
+        self.claims.clear()
         return int(self.server.delete(self.claims_key))
 
     def give_back(self) -> int:
@@ -121,7 +132,7 @@ class ClusterScheduler(Scheduler):
             score, _, encoded = value.partition(b" ")
             self.server.zadd(self.queue.key, {encoded: float(score)})
             count += 1
-        self.server.delete(self.claims_key)
+        self.release_all()
         return count
 
 
@@ -139,46 +150,23 @@ def scheduler_of(crawler: Crawler) -> ClusterScheduler | None:
     return scheduler if isinstance(scheduler, ClusterScheduler) else None
 
 
-class ClaimsMiddleware:
-    """Spider middleware: releases a request's claim when its output has been handed on; drops
-    the spider's start requests on a worker (the seeding queued them)."""
+class SeededStartMiddleware:
+    """Spider middleware: a cluster worker drops its spider's start requests (the seeding
+    queued them); the seeding passes them to ClusterScheduler."""
 
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-        self.role = crawler.settings.get("CLUSTER_ROLE", "worker")
+    def __init__(self, role: str):
+        self.role = role
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ClaimsMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> SeededStartMiddleware:
         if not crawler.settings.get("CLUSTER_URL"):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler.settings.get("CLUSTER_ROLE", "worker"))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for request in start:
             if self.role == "seed":
                 yield request
-
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        yield from result
-        self._release(response)
-
-    async def process_spider_output_async(
-        self, response: Response, result: AsyncIterator[Any]
-    ) -> AsyncIterator[Any]:
-        async for output in result:
-            yield output
-        self._release(response)
-
-    def _release(self, response: Response) -> None:
-        if response.request is not None:
-            release(self.crawler, response.request)
-
-
-def release(crawler: Crawler, request: Request) -> None:
-    """Drop the claim on ``request`` of the crawler's ClusterScheduler, if it runs one."""
-    scheduler = scheduler_of(crawler)
-    if scheduler is not None:
-        scheduler.release(request)
 
 
 class ClusterWorker:
@@ -194,7 +182,6 @@ class ClusterWorker:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(self.request_settled, signal=request_settled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterWorker:
@@ -247,9 +234,6 @@ class ClusterWorker:
                 self.timeout,
                 count,
             )
-
-    def request_settled(self, request: Request) -> None:
-        release(self.crawler, request)
 
     def spider_idle(self, spider: Spider) -> None:
         scheduler = scheduler_of(self.crawler)
