@@ -22,7 +22,9 @@ from click.testing import CliRunner
 from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
 from crawler.cli import cli
 from crawler.cluster import Cluster
+from crawler.cluster.events import apply_event
 from crawler.mirror import MirrorServer, serve_mirror
+from crawler.store import Archive
 from crawler.warc_files import check_warc
 from crawler.warc_writer import OPEN
 from tests.helpers import MIRROR, REPO, run_archive
@@ -315,6 +317,46 @@ def test_a_killed_workers_pages_are_crawled_by_the_other(
     assert not list((tmp_path / "warcs").glob(f"*{OPEN}"))
     for path in (tmp_path / "warcs").glob("*-w1-*"):
         check_warc(path)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_an_ingester_killed_mid_write_loses_nothing(
+    redis_url: str,
+    mirror: MirrorServer,
+    reference: Reference,
+    tmp_path: Path,
+    start: Callable,
+    cluster: Cluster,
+) -> None:
+    db_path = tmp_path / "archive.db"
+    seed(redis_url, mirror, db_path)
+    start("w1", *worker_args(redis_url, "w1", mirror, db_path)).finish(
+        time.monotonic() + DEADLINE_SECONDS
+    )
+    # A killed ingester leaves what it had taken in `ingesting`, some of it written already:
+    # here the first ten events, the first of them written (with its crawls row, as the
+    # ingester makes it) before the kill.
+    taken = [
+        cluster.client.lmove(cluster.events_key, cluster.ingesting_key, "LEFT", "RIGHT")
+        for _ in range(10)
+    ]
+    first = json.loads(taken[0])
+    archive = Archive.open(db_path)
+    crawl_id = archive.start_crawl(
+        source=first["source"],
+        campaign=CAMPAIGN.name,
+        settings={"cluster_crawl": cluster.seeded_crawl()["id"]},
+    )
+    apply_event(archive, first, crawl_id)
+    archive.close()
+
+    code, out, stderr = invoke("ingest", "--cluster", redis_url, "--db", str(db_path))
+    assert code == 0, stderr
+    assert out.strip().splitlines()[-1].endswith("(crawl finished)")
+    assert_same_articles(db_path, reference)
+    assert_crawls_finished(db_path)
+    assert cluster.events_waiting() == 0
 
 
 # the commands' refusals
