@@ -24,15 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,6 +41,7 @@ import redis  # noqa: E402
 from bench_crawl import build_mirror, crawl  # noqa: E402
 
 from crawler.mirror import serve_mirror  # noqa: E402
+from tests.helpers import redis_server  # noqa: E402
 
 REDIS_SERVER = "/usr/bin/redis-server"
 SINCE = "2024-01-01"
@@ -50,40 +49,6 @@ SINGLE = "single process"
 WORKERS = {1: "1 worker", 2: "2 workers"}
 QUIET = ["--format", "json", "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"]
 COUNTS_SQL = "SELECT sum(pages), sum(articles_new), sum(articles_duplicate) FROM crawls"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 (for the moment)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    """A throwaway redis-server on a free loopback port, without persistence; its URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            raise SystemExit(f"redis-server did not answer on port {port}")
-        client.close()
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def archive(*arguments: str) -> list[str]:
@@ -147,7 +112,7 @@ def measure(pages: int, rounds: int) -> dict:
         build_mirror(root / "mirror", pages)
         with (
             serve_mirror(root / "mirror") as mirror,
-            redis_server(root) if installed else nullcontext() as redis_url,
+            redis_server(REDIS_SERVER, root) if installed else nullcontext() as redis_url,
         ):
             for round_ in range(rounds):
                 runs[SINGLE].append(single_crawl(mirror.url, root / f"single-{round_}.db"))

@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import pytest
 import redis
 
 from crawler.mirror import MirrorServer, serve_mirror
-from tests.helpers import EXPECTED, MIRROR
+from tests.helpers import EXPECTED, MIRROR, redis_server
 
 
 @pytest.fixture
@@ -60,33 +57,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     folder = tmp_path / "redis"
     folder.mkdir()
-    command = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
-               "no", "--dir", str(folder), "--logfile", str(folder / "redis.log")]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = (folder / "redis.log").read_text(errors="replace")[-2000:]
-                    pytest.fail(f"redis-server did not start on port {port}:\n{log}")
-                time.sleep(0.05)
+    with redis_server(server, folder) as url:  # RuntimeError with its log if it does not start
         yield url
-    finally:
-        client.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

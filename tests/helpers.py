@@ -1,12 +1,19 @@
-"""Helpers shared by the tests: where things are, and the `archive` command in a child process
-(a Twisted reactor runs once per process, so every crawl gets its own)."""
+"""Helpers shared by the tests (and scripts/bench_cluster.py): where things are, the `archive`
+command in a child process (a Twisted reactor runs once per process, so every crawl gets its
+own), a throwaway Redis."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import redis
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -37,3 +44,40 @@ def run_archive(*args: str, timeout: float = 120, **env: str) -> subprocess.Comp
         timeout=timeout,
         env={**os.environ, **env},
     )
+
+
+@contextmanager
+def redis_server(server: str, folder: Path) -> Iterator[str]:
+    """The redis-server at ``server`` started on a free loopback port, without persistence, its
+    files in ``folder``; its URL. Stopped at the end; RuntimeError, with the end of its log,
+    when it does not answer within ten seconds."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = folder / "redis.log"
+    command = [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
+               "no", "--dir", str(folder), "--logfile", str(log)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                    message = f"redis-server did not start on port {port}:\n{tail}"
+                    raise RuntimeError(message) from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
