@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -27,6 +27,8 @@ from crawler.store import Archive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+    from crawler.campaign import Campaign
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,21 @@ class Skipped(DropItem):
     def __init__(self, reason: str):
         super().__init__(f"skipped ({reason.replace('_', ' ')})", log_level="DEBUG")
         self.reason = reason
+
+
+def skipped_page(item: object, exception: Exception, campaign: Campaign) -> dict[str, Any] | None:
+    """What ``Archive.record_skipped`` keeps of an item the campaign filter dropped (None for
+    any other dropped item): its URL, why, under which filter, when, its validators."""
+    if not (isinstance(exception, Skipped) and isinstance(item, ArticleItem) and item.record):
+        return None
+    return {
+        "url": item.record["url"],
+        "reason": exception.reason,
+        "filter_key": campaign.filter_key(),
+        "seen_at": item.fetched_at,
+        "etag": item.capture.get("etag"),
+        "last_modified": item.capture.get("last_modified"),
+    }
 
 
 class CampaignFilterPipeline:
@@ -160,16 +177,9 @@ class StorePipeline:
         return item
 
     def record_skipped(self, item: object, exception: Exception) -> None:
-        if isinstance(exception, Skipped) and isinstance(item, ArticleItem) and item.record:
-            self.archive.record_skipped(
-                item.record["url"],
-                reason=exception.reason,
-                filter_key=self.crawler.spider.campaign.filter_key(),
-                crawl_id=self.crawl_id,
-                seen_at=item.fetched_at,
-                etag=item.capture.get("etag"),
-                last_modified=item.capture.get("last_modified"),
-            )
+        page = skipped_page(item, exception, self.crawler.spider.campaign)
+        if page:
+            self.archive.record_skipped(**page, crawl_id=self.crawl_id)
 
     def record_not_modified(self, url: str, seen_at: str) -> None:
         self.archive.mark_not_modified(url, crawl_id=self.crawl_id, seen_at=seen_at)

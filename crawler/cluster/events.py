@@ -20,7 +20,7 @@ from scrapy import signals
 
 from crawler.cluster.worker import cluster_of
 from crawler.items import ArticleItem
-from crawler.pipelines import Skipped
+from crawler.pipelines import skipped_page
 from crawler.signals import fetch_failed, page_captured, page_not_modified
 
 if TYPE_CHECKING:
@@ -61,16 +61,9 @@ class EventsPipeline:
         return item
 
     def record_skipped(self, item: object, exception: Exception) -> None:
-        if isinstance(exception, Skipped) and isinstance(item, ArticleItem) and item.record:
-            self._push(
-                "skipped",
-                url=item.record["url"],
-                reason=exception.reason,
-                filter_key=self.crawler.spider.campaign.filter_key(),
-                seen_at=item.fetched_at,
-                etag=item.capture.get("etag"),
-                last_modified=item.capture.get("last_modified"),
-            )
+        page = skipped_page(item, exception, self.crawler.spider.campaign)
+        if page:
+            self._push("skipped", **page)
 
     def record_not_modified(self, url: str, seen_at: str) -> None:
         self._push("not_modified", url=url, seen_at=seen_at)
@@ -90,45 +83,26 @@ class EventsPipeline:
         self.cluster.client.rpush(self.cluster.events_key, json.dumps(event, ensure_ascii=False))
 
 
+# Each event type and the Archive method that writes it; an event's fields other than its
+# type and source are that method's keyword arguments.
+WRITERS = {
+    "article": "save_article",
+    "skipped": "record_skipped",
+    "not_modified": "mark_not_modified",
+    "page_capture": "record_page_capture",
+    "fetch_error": "record_fetch_error",
+}
+
+
 def apply_event(archive: Archive, event: dict[str, Any], crawl_id: int) -> str:
     """Write one event into the archive as part of crawl ``crawl_id``; return what it counts
     as (an article's outcome: new, updated, unchanged, duplicate; else the event's type).
 
-    Raises KeyError or ValueError for an event that is not one of the types above.
+    Raises ValueError for an unknown type, TypeError for fields its writer does not take.
     """
-    match event["type"]:
-        case "article":
-            return archive.save_article(
-                event["record"],
-                crawl_id=crawl_id,
-                http_status=event["http_status"],
-                fetched_at=event["fetched_at"],
-                capture=event["capture"],
-            )
-        case "skipped":
-            archive.record_skipped(
-                event["url"],
-                reason=event["reason"],
-                filter_key=event["filter_key"],
-                crawl_id=crawl_id,
-                seen_at=event["seen_at"],
-                etag=event["etag"],
-                last_modified=event["last_modified"],
-            )
-        case "not_modified":
-            archive.mark_not_modified(event["url"], crawl_id=crawl_id, seen_at=event["seen_at"])
-        case "page_capture":
-            archive.record_page_capture(
-                event["url"], crawl_id=crawl_id, seen_at=event["seen_at"], capture=event["capture"]
-            )
-        case "fetch_error":
-            archive.record_fetch_error(
-                crawl_id,
-                url=event["url"],
-                reason=event["reason"],
-                http_status=event["http_status"],
-                attempts=event["attempts"],
-            )
-        case other:
-            raise ValueError(f"unknown event type {other!r}")
-    return event["type"]
+    fields = dict(event)
+    kind, _ = fields.pop("type"), fields.pop("source")
+    if kind not in WRITERS:
+        raise ValueError(f"unknown event type {kind!r}")
+    outcome = getattr(archive, WRITERS[kind])(**fields, crawl_id=crawl_id)
+    return outcome if kind == "article" else kind
