@@ -52,22 +52,33 @@ redis.call('ZREM', KEYS[1], first[1])
 redis.call('HSET', KEYS[2], redis.sha1hex(first[1]), first[2] .. ' ' .. first[1])
 return first[1]
 """
-# Puts a worker's claimed requests back in the frontier and marks it lost, unless its heartbeat
-# changed since it was judged (ARGV[2]): a worker that came back keeps its requests.
-RECLAIM_SCRIPT = """
-local beat = redis.call('HGET', KEYS[3], ARGV[1])
-if beat ~= ARGV[2] then return -1 end
+# Puts the claimed requests of KEYS[1] back in the frontier KEYS[2], each with its score.
+_PUT_BACK = """
 local values = redis.call('HVALS', KEYS[1])
 for _, value in ipairs(values) do
   local space = string.find(value, ' ', 1, true)
   redis.call('ZADD', KEYS[2], string.sub(value, 1, space - 1), string.sub(value, space + 1))
 end
 redis.call('DEL', KEYS[1])
+"""
+# A worker stopping early gives its claims back.
+GIVE_BACK_SCRIPT = _PUT_BACK + "return #values"
+# A lost worker's claims go back and its heartbeat (field ARGV[1] of KEYS[3]) is marked lost,
+# unless the heartbeat changed since it was judged (ARGV[2]): a worker that came back keeps
+# its requests.
+RECLAIM_SCRIPT = (
+    """
+local beat = redis.call('HGET', KEYS[3], ARGV[1])
+if beat ~= ARGV[2] then return -1 end
+"""
+    + _PUT_BACK
+    + """
 local state = cjson.decode(beat)
 state['state'] = 'lost'
 redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(state))
 return #values
 """
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,12 @@ class ClusterJob:
 class ClusterError(ArchiveError):
     """Raised by crawler.cluster when Redis cannot be reached or the cluster's crawl is not in a
     state for what was asked (nothing seeded, a crawl still running)."""
+
+
+def is_silent(beat: dict[str, Any], timeout: float, now: float) -> bool:
+    """Whether a heartbeat says crawling but is ``timeout`` seconds old or more: the worker is
+    lost."""
+    return beat.get("state") == "crawling" and now - beat.get("time", 0) >= timeout
 
 
 def default_worker_name() -> str:
@@ -141,6 +158,7 @@ class Cluster:
         self.ingesting_key = f"{self.prefix}:ingesting"
         self.counts_key = f"{self.prefix}:counts"
         self.warcs_key = f"{self.prefix}:warcs"
+        self._reclaim = client.register_script(RECLAIM_SCRIPT)
 
     @staticmethod
     def key_prefix(campaign: str) -> str:
@@ -242,6 +260,14 @@ class Cluster:
             for key, value in self.client.hgetall(self.workers_key).items()
         }
 
+    def crawling(self, timeout: float) -> int:
+        """Workers crawling and heard from within ``timeout`` seconds (one per source)."""
+        now = time.time()
+        return sum(
+            beat.get("state") == "crawling" and not is_silent(beat, timeout, now)
+            for beat in self.heartbeats().values()
+        )
+
     def events_waiting(self) -> int:
         """Events queued for the ingester, and being ingested."""
         return self.client.llen(self.events_key) + self.client.llen(self.ingesting_key)
@@ -273,15 +299,14 @@ class Cluster:
         """Put the requests of workers not heard from for ``timeout`` seconds back in the
         frontier; return how many, by ``<worker>/<source>``."""
         now = time.time() if now is None else now
-        script = self.client.register_script(RECLAIM_SCRIPT)
         reclaimed = {}
         for field, raw in self.client.hgetall(self.workers_key).items():
             beat = json.loads(raw)
-            if beat.get("state") != "crawling" or now - beat.get("time", 0) < timeout:
+            if not is_silent(beat, timeout, now):
                 continue
             worker, source = beat["worker"], beat["source"]
             keys = [self.claimed_key(source, worker), self.requests_key(source), self.workers_key]
-            count = script(keys=keys, args=[field, raw])
+            count = self._reclaim(keys=keys, args=[field, raw])
             if count >= 0:
                 reclaimed[field.decode()] = count
         return reclaimed
@@ -289,9 +314,9 @@ class Cluster:
     def finished(self, timeout: float) -> bool:
         """Whether the crawl is done: nothing waits in the frontier, no request is claimed,
         no worker is crawling (and heard from within ``timeout``), no event waits."""
-        now = time.time()
-        crawling = any(
-            beat.get("state") == "crawling" and now - beat.get("time", 0) < timeout
-            for beat in self.heartbeats().values()
+        return not (
+            self.crawling(timeout)
+            or self.frontier_size()
+            or self.claimed()
+            or self.events_waiting()
         )
-        return not (crawling or self.frontier_size() or self.claimed() or self.events_waiting())

@@ -110,15 +110,11 @@ class Ingester:
     def progress_line(self, elapsed: float) -> str:
         """One line on what has been written and what the cluster still has to do."""
         events = self.summary.events
-        alive = sum(
-            beat["state"] == "crawling" and time.time() - beat["time"] < self.timeout
-            for beat in self.cluster.heartbeats().values()
-        )
         return (
             f"ingest: {events} events ({events / elapsed if elapsed else 0:.1f}/s), "
             f"{self.cluster.events_waiting()} waiting; frontier {self.cluster.frontier_size()} "
             f"requests, {sum(self.cluster.claimed().values())} being fetched; "
-            f"{alive} workers crawling"
+            f"{self.cluster.crawling(self.timeout)} workers crawling"
         )
 
     def _ingest(self, raw: bytes) -> None:

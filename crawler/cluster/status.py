@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from crawler.cluster import Cluster, redacted
+from crawler.cluster import Cluster, is_silent, redacted
 
 
 def cluster_status(cluster: Cluster, timeout: float) -> dict[str, Any]:
@@ -17,9 +17,7 @@ def cluster_status(cluster: Cluster, timeout: float) -> dict[str, Any]:
     workers = []
     for _, beat in sorted(cluster.heartbeats().items()):
         silent = now - beat.get("time", 0)
-        state = beat.get("state", "?")
-        if state == "crawling" and silent >= timeout:
-            state = "silent (lost?)"
+        state = "silent (lost?)" if is_silent(beat, timeout, now) else beat.get("state", "?")
         workers.append(
             {
                 "worker": beat.get("worker"),

@@ -35,7 +35,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationW
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from crawler.cluster import TAKE_SCRIPT, Cluster
+from crawler.cluster import GIVE_BACK_SCRIPT, TAKE_SCRIPT, Cluster
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -76,6 +76,7 @@ class ClusterScheduler(Scheduler):
         self.claims_key = f"{self.queue.key.removesuffix(':requests')}:claimed:{self.worker}"
         self.claims = {}
         self._take = self.server.register_script(TAKE_SCRIPT)
+        self._give_back = self.server.register_script(GIVE_BACK_SCRIPT)
 
     def enqueue_request(self, request: Request) -> bool:
         """scrapy-redis' own, less the ``spider`` argument to the stats Scrapy 2.19 deprecates."""
@@ -127,13 +128,8 @@ class ClusterScheduler(Scheduler):
 
     def give_back(self) -> int:
         """Put this worker's claimed requests back in the frontier (it stops before its end)."""
-        count = 0
-        for value in self.server.hvals(self.claims_key):
-            score, _, encoded = value.partition(b" ")
-            self.server.zadd(self.queue.key, {encoded: float(score)})
-            count += 1
-        self.release_all()
-        return count
+        self.claims.clear()
+        return int(self._give_back(keys=[self.claims_key, self.queue.key]))
 
 
 def look_again(crawler: Crawler) -> None:
