@@ -321,6 +321,33 @@ def test_a_killed_workers_pages_are_crawled_by_the_other(
 
 @pytest.mark.e2e
 @pytest.mark.slow
+def test_a_worker_stopped_early_gives_its_requests_back(
+    redis_url: str,
+    mirror: MirrorServer,
+    reference: Reference,
+    tmp_path: Path,
+    start: Callable,
+    cluster: Cluster,
+) -> None:
+    db_path = tmp_path / "archive.db"
+    seed(redis_url, mirror, db_path)
+    slow = start("w1", *worker_args(redis_url, "w1", mirror, db_path), "-s", "DOWNLOAD_DELAY=0.5")
+    wait_until(lambda: cluster.claimed().get("w1", 0) > 0, "w1 took requests", slow)
+    slow.process.send_signal(signal.SIGTERM)
+    assert slow.process.wait(timeout=DEADLINE_SECONDS) == 1
+    assert "Crawl stopped before its end" in slow.output()[1]
+    assert cluster.claimed() == {}  # back in the frontier at once, not after a timeout
+    assert cluster.frontier_size()
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    start("w2", *worker_args(redis_url, "w2", mirror, db_path)).finish(deadline)
+    start("ingest", "ingest", "--cluster", redis_url, "--db", str(db_path)).finish(deadline)
+    assert_same_articles(db_path, reference)
+    assert_crawls_finished(db_path)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
 def test_an_ingester_killed_mid_write_loses_nothing(
     redis_url: str,
     mirror: MirrorServer,
