@@ -29,6 +29,17 @@ def cluster_option(function: Callable[..., Any]) -> Callable[..., Any]:
     )(function)
 
 
+def worker_timeout_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--worker-timeout SECONDS (default 60); ``help_text`` says what it decides."""
+    return click.option(
+        "--worker-timeout",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_WORKER_TIMEOUT,
+        show_default=True,
+        help=help_text,
+    )
+
+
 def cluster_url_of(url: str | None, campaign_cluster: str | None) -> str:
     """The cluster to use: the option's, else the campaign's; ClusterError when neither."""
     if url or campaign_cluster:
@@ -39,13 +50,7 @@ def cluster_url_of(url: str | None, campaign_cluster: str | None) -> str:
 @cli.command()
 @campaign_option("Campaign file of the cluster's crawl.")
 @cluster_option
-@click.option(
-    "--worker-timeout",
-    type=click.FloatRange(min=0.1),
-    default=DEFAULT_WORKER_TIMEOUT,
-    show_default=True,
-    help="Seconds after which a silent worker is lost and its requests go to the others.",
-)
+@worker_timeout_option("Seconds after which a silent worker is lost and its requests go to others.")
 @db_option
 def ingest(
     campaign_path: Path, cluster_url: str | None, worker_timeout: float, db_path: Path
@@ -95,13 +100,7 @@ def cluster() -> None:
 @cluster.command()
 @campaign_option("Campaign file of the cluster's crawl.")
 @cluster_option
-@click.option(
-    "--worker-timeout",
-    type=click.FloatRange(min=0.1),
-    default=DEFAULT_WORKER_TIMEOUT,
-    show_default=True,
-    help="Seconds after which a silent worker counts as lost.",
-)
+@worker_timeout_option("Seconds after which a silent worker counts as lost.")
 @format_option("text", "json")
 def status(
     campaign_path: Path, cluster_url: str | None, worker_timeout: float, output_format: str
