@@ -281,13 +281,17 @@ class Cluster:
             counts.setdefault(source, {})[name] = int(value)
         return counts
 
-    def add_counts(self, source: str, counts: dict[str, int]) -> None:
-        """Add to a source's counts."""
-        with self.client.pipeline() as pipe:
-            for name, value in counts.items():
-                if value:
-                    pipe.hincrby(self.counts_key, f"{source}:{name}", value)
-            pipe.execute()
+    def add_counts(
+        self, source: str, counts: dict[str, int], pipe: redis.client.Pipeline | None = None
+    ) -> None:
+        """Add to a source's counts: in ``pipe`` (a Redis pipeline the caller executes) when
+        given, at once otherwise."""
+        target = pipe if pipe is not None else self.client.pipeline()
+        for name, value in counts.items():
+            if value:
+                target.hincrby(self.counts_key, f"{source}:{name}", value)
+        if pipe is None:
+            target.execute()
 
     def warc_files(self) -> dict[str, str]:
         """The WARC files the workers wrote (as stored), with ``<worker>/<source>``."""

@@ -118,20 +118,23 @@ class Ingester:
         )
 
     def _ingest(self, raw: bytes) -> None:
+        """Write one event, then, in one round trip, count it and drop it from ``ingesting``."""
         try:
             event = json.loads(raw)
             source = event["source"]
             what = apply_event(self.archive, event, self._crawl_id(source))
         except (KeyError, TypeError, ValueError) as error:
             logger.warning("Skipped a malformed event (%s): %.200r", error, raw)
-            source, what = "(malformed)", "malformed"
+            source, what, event = "(malformed)", "malformed", {}
         self.summary.add(source, what)
-        if what in OUTCOMES:
-            self.cluster.add_counts(source, {f"articles_{what}": 1})
-        warc_file = (event.get("capture") or {}).get("warc_file") if what in OUTCOMES else None
-        if warc_file:  # known before the worker's next heartbeat names it
-            self.cluster.client.hsetnx(self.cluster.warcs_key, warc_file, f"/{source}")
-        self.cluster.client.lrem(self.cluster.ingesting_key, 1, raw)
+        with self.cluster.client.pipeline() as pipe:
+            if what in OUTCOMES:
+                self.cluster.add_counts(source, {f"articles_{what}": 1}, pipe)
+                warc_file = (event.get("capture") or {}).get("warc_file")
+                if warc_file:  # known before the worker's next heartbeat names it
+                    pipe.hsetnx(self.cluster.warcs_key, warc_file, f"/{source}")
+            pipe.lrem(self.cluster.ingesting_key, 1, raw)
+            pipe.execute()
 
     def _crawl_id(self, source: str) -> int:
         """The crawls row of ``source`` in this cluster crawl, made on its first event."""
