@@ -129,7 +129,9 @@ class Progress:
             spider.name,
             pages,
             pages / elapsed if elapsed else 0.0,
-            f"{queued} articles queued" if queued else f"{archived} articles archived ({new} new)",
+            f"{queued} articles queued"
+            if queued is not None
+            else f"{archived} articles archived ({new} new)",
             stats.get_value("archive/skipped", 0),
             stats.get_value("archive/fetch_error", 0),
         )
