@@ -7,6 +7,10 @@ spiders.base.NewsSpider.on_error, recorded by crawler.pipelines.StorePipeline in
 page_not_modified(url, seen_at): an article page answered 304 Not Modified to a revalidation;
 sent by crawler.refresh.RefreshMiddleware, StorePipeline moves the page's last-seen times.
 
+warc_file_opened(path): a WARC file was started (``path`` as the archive stores it), before any
+capture goes into it; sent by crawler.warc_writer.WarcWriter, a cluster worker names the file
+in Redis at once (crawler/cluster/worker.py), so a killed worker's files are all known.
+
 page_captured(url, seen_at, capture): a page that is no article (a list, a feed) was captured
 with validators; sent by crawler.refresh.RefreshMiddleware, StorePipeline keeps where.
 """
@@ -14,3 +18,4 @@ with validators; sent by crawler.refresh.RefreshMiddleware, StorePipeline keeps 
 fetch_failed = object()
 page_not_modified = object()
 page_captured = object()
+warc_file_opened = object()

@@ -47,6 +47,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.capture import CAPTURE_META, stored_path
+from crawler.signals import warc_file_opened
 from crawler.warc_files import iter_records
 
 if TYPE_CHECKING:
@@ -170,6 +171,7 @@ class WarcWriter:
         self.stored_name = stored_path(path, self.db_path)
         self.files.append(self.stored_name)
         self.crawler.stats.set_value("archive/warc_files", list(self.files))
+        self.crawler.signals.send_catch_log(warc_file_opened, path=self.stored_name)
         logger.info("Writing WARC %s", path)
         return self.writer, self.file
 

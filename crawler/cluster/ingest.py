@@ -125,14 +125,11 @@ class Ingester:
             what = apply_event(self.archive, event, self._crawl_id(source))
         except (KeyError, TypeError, ValueError) as error:
             logger.warning("Skipped a malformed event (%s): %.200r", error, raw)
-            source, what, event = "(malformed)", "malformed", {}
+            source, what = "(malformed)", "malformed"
         self.summary.add(source, what)
         with self.cluster.client.pipeline() as pipe:
             if what in OUTCOMES:
                 self.cluster.add_counts(source, {f"articles_{what}": 1}, pipe)
-                warc_file = (event.get("capture") or {}).get("warc_file")
-                if warc_file:  # known before the worker's next heartbeat names it
-                    pipe.hsetnx(self.cluster.warcs_key, warc_file, f"/{source}")
             pipe.lrem(self.cluster.ingesting_key, 1, raw)
             pipe.execute()
 

@@ -36,6 +36,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.cluster import GIVE_BACK_SCRIPT, TAKE_SCRIPT, Cluster
+from crawler.signals import warc_file_opened
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -178,6 +179,7 @@ class ClusterWorker:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.warc_file_opened, signal=warc_file_opened)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterWorker:
@@ -216,12 +218,7 @@ class ClusterWorker:
             "queued": stats.get_value("archive/queued", 0),
             "errors": stats.get_value("archive/fetch_error", 0),
         }
-        client = self.cluster.client
-        with client.pipeline() as pipe:
-            pipe.hset(self.cluster.workers_key, self.field, json.dumps(beat))
-            for path in stats.get_value("archive/warc_files", []):
-                pipe.hset(self.cluster.warcs_key, path, self.field)
-            pipe.execute()
+        self.cluster.client.hset(self.cluster.workers_key, self.field, json.dumps(beat))
         for field, count in self.cluster.reclaim_lost(self.timeout).items():
             logger.warning(
                 "%s: worker %s lost (not heard from for %.0fs): %d requests back in the frontier",
@@ -230,6 +227,11 @@ class ClusterWorker:
                 self.timeout,
                 count,
             )
+
+    def warc_file_opened(self, path: str) -> None:
+        """Name a WARC file this worker started, for the ingester's crawls rows (and to close it
+        should the worker be lost)."""
+        self.cluster.client.hset(self.cluster.warcs_key, path, self.field)
 
     def spider_idle(self, spider: Spider) -> None:
         scheduler = scheduler_of(self.crawler)
