@@ -315,12 +315,13 @@ class Cluster:
                 reclaimed[field.decode()] = count
         return reclaimed
 
-    def finished(self, timeout: float) -> bool:
-        """Whether the crawl is done: nothing waits in the frontier, no request is claimed,
-        no worker is crawling (and heard from within ``timeout``), no event waits."""
-        return not (
-            self.crawling(timeout)
-            or self.frontier_size()
-            or self.claimed()
-            or self.events_waiting()
-        )
+    def finished(self) -> bool:
+        """Whether the crawl is done: nothing waits in the frontier, no request is claimed, no
+        worker's heartbeat says crawling, no event waits.
+
+        A worker gone silent still counts as crawling until :meth:`reclaim_lost` marks it lost:
+        judging silence here as well would let a worker that falls silent between the two calls
+        end the crawl with its heartbeat unmarked.
+        """
+        crawling = any(beat.get("state") == "crawling" for beat in self.heartbeats().values())
+        return not (crawling or self.frontier_size() or self.claimed() or self.events_waiting())

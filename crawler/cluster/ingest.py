@@ -162,7 +162,7 @@ class Ingester:
     def _crawl_done(self) -> bool:
         for field_name, count in self.cluster.reclaim_lost(self.timeout).items():
             logger.warning("Worker %s lost: %d requests back in the frontier", field_name, count)
-        return self.cluster.finished(self.timeout)
+        return self.cluster.finished()
 
     def _finish(self) -> None:
         """Close the crawl's rows with their counts and WARC files; mark the crawl finished."""
