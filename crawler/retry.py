@@ -43,7 +43,7 @@ def parse_retry_after(value: bytes | str | None, now: datetime | None = None) ->
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # delta-seconds is ASCII digits ('²'.isdigit() too)
         return float(text)
     try:
         moment = parsedate_to_datetime(text)

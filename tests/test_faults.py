@@ -192,8 +192,8 @@ def test_backoff_delay(retry_times: int, retry_after: float | None, expected: fl
 @pytest.mark.parametrize(
     "value, expected",
     [(b"120", 120.0), ("7", 7.0), (None, None), (b"soon", None), (b"", None),
-     ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
-    ids=["seconds", "text", "none", "garbage", "empty", "past-date"],
+     ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("²", None), ("١٢", None)],
+    ids=["seconds", "text", "none", "garbage", "empty", "past-date", "superscript", "arabic"],
 )  # fmt: skip
 def test_parse_retry_after(value: bytes | str | None, expected: float | None) -> None:
     assert parse_retry_after(value) == expected

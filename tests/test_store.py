@@ -7,10 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from crawler.errors import NotAnArchive
 from crawler.search import fts_query
 from crawler.store import Archive, article_id
+from crawler.store.schema import MIGRATIONS
 
 URL = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
 RECORD = {
@@ -149,6 +151,25 @@ def test_reopening_applies_no_migration_twice(db_path: Path) -> None:
     assert [row["name"] for row in archive.db["_sqlite_migrations"].rows] == applied
     assert applied[0] == "m001_initial"
     archive.close()
+
+
+def test_a_reader_never_sees_a_half_made_archive(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the first crawl creates the archive, a reader sees no tables or all of them."""
+    seen: list[set[str]] = []
+    last = MIGRATIONS._migrations[-1]
+    migrate = last.fn
+
+    def look_then_migrate(db: sqlite_utils.Database) -> None:
+        reader = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        seen.append({row[0] for row in reader.execute("SELECT name FROM sqlite_master")})
+        reader.close()
+        migrate(db)
+
+    monkeypatch.setattr(last, "fn", look_then_migrate)
+    Archive.open(db_path).close()
+    assert seen == [set()]
 
 
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:

@@ -96,7 +96,10 @@ class Archive:
             # transactions, which a re-crawl fetches again. It saves an fsync per article.
             db.execute("PRAGMA synchronous = NORMAL")
             db.enable_wal()
-            MIGRATIONS.apply(db)
+            # One transaction for all pending migrations: a reader never sees a half-made
+            # archive (tables without their search index).
+            with db.atomic():
+                MIGRATIONS.apply(db)
         except sqlite3.DatabaseError as error:
             raise NotAnArchive(f"{path} is not an archive database: {error}") from error
         return cls(db, min_similarity)
