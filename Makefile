@@ -28,15 +28,16 @@ serve: $(STAMP)
 	$(BIN)/archive serve
 
 ## test: lint, then the whole test suite (no network but loopback)
-test: $(STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest
 
+## lint: ruff, and the design rules of docs/ARCHITECTURE.md as import contracts (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache *.egg-info
 
 ## bench: speed, memory and quality figures into BENCHMARKS.md; installs the tools compared with
 bench: $(STAMP)

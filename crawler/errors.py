@@ -22,7 +22,7 @@ class MirrorError(ArchiveError):
 
 
 class WarcError(ArchiveError):
-    """Raised by crawler.warc_files when a file is not a WARC or a capture cannot be read."""
+    """Raised by crawler.warc.reader when a file is not a WARC or a capture cannot be read."""
 
 
 class CrawlLocked(ArchiveError):
@@ -30,4 +30,4 @@ class CrawlLocked(ArchiveError):
 
 
 class ScheduleError(ArchiveError):
-    """Raised by crawler.schedule when a crawl cannot be scheduled or unscheduled."""
+    """Raised by crawler.crawl.schedule when a crawl cannot be scheduled or unscheduled."""

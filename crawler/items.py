@@ -59,7 +59,7 @@ class ArticleItem:
     The spider fills ``raw`` and the fetch facts; NormalisePipeline fills ``record``.
     ``listed`` marks a page an archivist listed by hand, archived whatever the campaign says.
     ``capture`` holds where the page's bytes are in a WARC file and the validators it was served
-    with (crawler/capture.py).
+    with (crawler/warc/capture.py).
     """
 
     raw: RawArticle

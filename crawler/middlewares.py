@@ -4,6 +4,9 @@ SourceHealth gives a source up as unreachable: once ``UNREACHABLE_AFTER`` downlo
 failed to connect (DNS lookup, refused, timed out) before any page of the crawl was fetched, it
 closes the spider with the reason ``unreachable`` and records why in the stat
 ``archive/unreachable``, so a crawl with no network ends within seconds, with one line per source.
+
+NotModified is what RefreshMiddleware (crawler/fetch/refresh.py) raises for a page it need not
+fetch; spiders let it pass, so it lives here, where spiders can import it without the store.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
+    IgnoreRequest,
     NotConfigured,
     ResponseDataLossError,
 )
@@ -43,6 +47,11 @@ ERROR_DESCRIPTIONS = {
     ResponseDataLossError: "truncated body: the connection closed before the whole page came",
     DownloadFailedError: "connection lost (reset by the server?)",
 }
+
+
+class NotModified(IgnoreRequest):
+    """Raised by RefreshMiddleware for an article page that need not be fetched again;
+    spiders.base.NewsSpider.on_error lets it pass: it is no fetch error."""
 
 
 class SourceHealth:

@@ -2,12 +2,12 @@
 
 - NormalisePipeline (crawler.normalise): page fields as printed -> the article record; reads
   ``ARCHIVE_MAX_BODY_CHARS`` and ``ARCHIVE_MAX_IMAGES``.
-- CampaignFilterPipeline (crawler.campaign): drops articles outside the campaign's keywords or
+- CampaignFilterPipeline (crawler.crawl.campaign): drops articles outside the campaign's keywords or
   date window, counting them under ``archive/skipped/<reason>``.
 - StorePipeline (crawler.store): writes the record with where its capture is, counts
   ``archive/new|updated|unchanged|duplicate``, keeps the crawls row of the run, the fetch_errors
   rows, the pages the campaign skipped, where the latest capture of each list page is, and the
-  last-seen times of pages that answered 304 (crawler/refresh.py).
+  last-seen times of pages that answered 304 (crawler/fetch/refresh.py).
   Reads ``ARCHIVE_DB_PATH`` and ``DEDUP_MIN_SIMILARITY``.
 """
 
@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified
 from crawler.items import ArticleItem, Block
 from crawler.normalise import normalise_article
-from crawler.signals import fetch_failed, page_captured, page_not_modified
 from crawler.store import Archive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-    from crawler.campaign import Campaign
+    from crawler.crawl.campaign import Campaign
 
 logger = logging.getLogger(__name__)
 

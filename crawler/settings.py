@@ -20,33 +20,33 @@ in at spider priority. Settings of our own components carry the component's pref
 - ``CLUSTER_WORKER_TIMEOUT``: seconds after which a worker not heard from is lost and its
   claimed requests go back to the frontier (default 60).
 - ``DEDUP_MIN_SIMILARITY``: the estimated Jaccard similarity of their texts from which two
-  articles are near-duplicates, put in one cluster (default 0.5; see crawler/dedup.py).
+  articles are near-duplicates, put in one cluster (default 0.5; see crawler/dedup/minhash.py).
 - ``MIRROR_URL``: answer the real sites' URLs from a local mirror server (tests, demo).
 - ``PROGRESS_INTERVAL``: seconds between progress lines (default 10).
 - ``REFRESH_ENABLED``: do not fetch again article pages seen within ``REFRESH_INTERVAL``, and
-  revalidate older ones with conditional requests (default True; crawler/refresh.py).
+  revalidate older ones with conditional requests (default True; crawler/fetch/refresh.py).
 - ``REFRESH_INTERVAL``: days within which an article page seen before is not fetched again
   (default 7; a campaign's ``refresh_days`` sets it).
 - ``RETRY_BACKOFF_BASE``: seconds before a request's first retry, doubled for each later one
-  (default 1.0; crawler/retry.py).
+  (default 1.0; crawler/fetch/retry.py).
 - ``RETRY_BACKOFF_MAX``: the longest wait before a retry, also the cap on a server's
   ``Retry-After`` (default 60.0).
 - ``REPLAY_FILES``: answer every request from these WARC files instead of the network
-  (``archive crawl --replay``; crawler/replay_handler.py).
+  (``archive crawl --replay``; crawler/warc/replay_handler.py).
 - ``UNREACHABLE_AFTER``: connection failures, with no page fetched, after which a source is
   given up as unreachable (default 3).
 - ``WARC_ENABLED``: write every request and response to gzip WARC 1.1 files (default True;
-  crawler/warc_writer.py).
+  crawler/warc/writer.py).
 - ``WARC_DIR``: the folder of the WARC files (default ``warcs/`` beside ``ARCHIVE_DB_PATH``).
 - ``WARC_MAX_SIZE``: bytes after which a new WARC file is started (default 1 GB).
 
 The User-Agent carries the contact of a campaign's ``contact`` key, else ``$ARCHIVE_CONTACT``
-(crawler/politeness.py).
+(crawler/fetch/politeness.py).
 """
 
 import os
 
-from crawler.politeness import user_agent
+from crawler.fetch.politeness import user_agent
 
 BOT_NAME = "summit-archive"
 SPIDER_MODULES = ["spiders"]
@@ -68,7 +68,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 # so an unreachable source is reported within a minute.
 DOWNLOAD_TIMEOUT = 15
 RETRY_TIMES = 2
-# A retried request waits 1 s, then 2 s … (crawler/retry.py); a server's Retry-After up to 60 s.
+# A retried request waits 1 s, then 2 s … (crawler/fetch/retry.py); a server's Retry-After up
+# to 60 s.
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
@@ -86,12 +87,12 @@ ITEM_PIPELINES = {
 # response as they were exchanged.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.BackoffRetryMiddleware": 550,
-    "crawler.encoding.DecodeMiddleware": 580,
+    "crawler.fetch.retry.BackoffRetryMiddleware": 550,
+    "crawler.fetch.encoding.DecodeMiddleware": 580,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.redirects.GuardedRedirectMiddleware": 600,
-    "crawler.refresh.RefreshMiddleware": 800,
-    "crawler.warc_writer.WarcWriter": 950,
+    "crawler.fetch.redirects.GuardedRedirectMiddleware": 600,
+    "crawler.fetch.refresh.RefreshMiddleware": 800,
+    "crawler.warc.writer.WarcWriter": 950,
     "crawler.middlewares.SourceHealth": 990,
 }
 
@@ -101,7 +102,7 @@ TELNETCONSOLE_ENABLED = False
 
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,
-    "crawler.progress.Progress": 500,
+    "crawler.crawl.progress.Progress": 500,
     "crawler.cluster.worker.ClusterWorker": 600,
 }
 
@@ -131,6 +132,6 @@ WARC_DIR = None
 WARC_MAX_SIZE = 1_000_000_000
 
 LOG_LEVEL = "INFO"
-# The `archive` command installs its own log handler (crawler/runner.py).
+# The `archive` command installs its own log handler (crawler/crawl/runner.py).
 LOG_INSTALL_ROOT_HANDLER = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 import redis  # noqa: E402
 from bench_crawl import build_mirror, crawl  # noqa: E402
 
-from crawler.mirror import serve_mirror  # noqa: E402
+from crawler.fetch.mirror import serve_mirror  # noqa: E402
 from tests.helpers import redis_server  # noqa: E402
 
 REDIS_SERVER = "/usr/bin/redis-server"

@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.mirror import serve_mirror  # noqa: E402
+from crawler.fetch.mirror import serve_mirror  # noqa: E402
 
 HOST = "www.hkcd.com.hk"
 SOURCE = REPO / "tests" / "mirror" / HOST

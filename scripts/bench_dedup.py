@@ -36,14 +36,14 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.dedup import (  # noqa: E402
+from crawler.dedup.minhash import (  # noqa: E402
     DEFAULT_MIN_SIMILARITY,
     NUM_PERM,
     SHINGLE_CHARS,
     fold_for_shingles,
     signature,
 )
-from crawler.extract_page import extract_record  # noqa: E402
+from crawler.extract.page import extract_record  # noqa: E402
 from crawler.normalise.script import to_simplified  # noqa: E402
 from crawler.store import Archive  # noqa: E402
 from crawler.store.clusters import index_article  # noqa: E402

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract_page import extract_record  # noqa: E402
+from crawler.extract.page import extract_record  # noqa: E402
 
 SEED = 9
 BODY_OPEN_REGEX = re.compile(r"<body[^>]*>", re.IGNORECASE)

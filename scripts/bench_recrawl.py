@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 import sqlite_utils  # noqa: E402
 
-from crawler.mirror import serve_mirror  # noqa: E402
+from crawler.fetch.mirror import serve_mirror  # noqa: E402
 
 TARGET_BYTES_SHARE = 0.10
 RUNS_SQL = "SELECT source, requests, bytes FROM crawls ORDER BY id"

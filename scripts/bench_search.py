@@ -3,8 +3,8 @@
 For each size, synthetic articles (about 1,000 characters of clauses of the mirror's pages, as
 in bench_dedup.py, half of them in Simplified script) go into three SQLite files side by side:
 
-- bigram: our index (crawler/search.py): folded text as character bigrams in FTS5 unicode61,
-  ranked by bm25 unless every query term is in most articles (crawler.search.worth_ranking);
+- bigram: our index (crawler/query/search.py): folded text as character bigrams in FTS5 unicode61,
+  ranked by bm25 unless every query term is in most articles (crawler.query.search.worth_ranking);
 - trigram: FTS5's trigram tokenizer on the original text, with a LIKE scan for two-character
   words, which trigram cannot find;
 - like: no index, a LIKE scan over the folded text for every query.
@@ -36,8 +36,13 @@ sys.path.insert(0, str(REPO))
 from bench_dedup import clause_pool  # noqa: E402
 
 from crawler.normalise.script import to_simplified  # noqa: E402
-from crawler.queries import term_counts  # noqa: E402
-from crawler.search import WEIGHTS, fold, fts_query, index_text, worth_ranking  # noqa: E402
+from crawler.query.search import (  # noqa: E402
+    WEIGHTS,
+    fts_query,
+    term_counts,
+    worth_ranking,
+)
+from crawler.store.search_index import fold, index_text  # noqa: E402
 
 ARTICLE_CHARS = 1000
 QUERIES_PER_KIND = 30
@@ -117,7 +122,7 @@ def chunk_rows(chunk: list[tuple[int, tuple[str, str]]]) -> list[tuple[int, str,
 def run_query(db: sqlite3.Connection, kind: str, word: str) -> list[int]:
     """The ids one index kind returns for a word, best LIMIT first."""
     if kind == "bigram":
-        # As crawler.queries.search_articles does: bm25 unless every term is too common for it.
+        # As crawler.query.search.search_articles does: bm25 unless every term is too common for it.
         expression = fts_query(word)
         if worth_ranking(*term_counts(db, "idx", expression)):
             order = f"bm25(idx, {WEIGHTS[0]}, {WEIGHTS[2]})"

@@ -30,8 +30,8 @@ from scrapy.http import HtmlResponse
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract import extract_generic  # noqa: E402
-from crawler.extract_page import extract_record  # noqa: E402
+from crawler.extract.generic import extract_generic  # noqa: E402
+from crawler.extract.page import extract_record  # noqa: E402
 from crawler.normalise import normalise_article  # noqa: E402
 
 EXPECTED = REPO / "tests" / "expected"

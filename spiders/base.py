@@ -27,15 +27,13 @@ from scrapy.exceptions import UsageError
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.campaign import Campaign, load_campaign
-from crawler.capture import ARTICLE_META, capture_of
-from crawler.extract import complete
+from crawler.crawl.campaign import Campaign, load_campaign
+from crawler.crawl.signals import fetch_failed
+from crawler.extract.generic import complete
 from crawler.items import ArticleItem, RawArticle
-from crawler.middlewares import describe_error
+from crawler.middlewares import NotModified, describe_error
 from crawler.normalise.dates import date_in_url, parse_date
-from crawler.refresh import NotModified
-from crawler.signals import fetch_failed
-from crawler.store import utc_now
+from crawler.warc.capture import ARTICLE_META, capture_of, utc_now
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -167,7 +165,7 @@ class NewsSpider(scrapy.Spider):
     def article_request(self, url: str, **kwargs: Any) -> scrapy.Request:
         """A request for an article page, parsed by ``parse_article_page``.
 
-        Marked as an article page, which crawler/refresh.py may skip or revalidate.
+        Marked as an article page, which crawler/fetch/refresh.py may skip or revalidate.
         """
         meta = {ARTICLE_META: True, **kwargs.pop("meta", {})}
         return scrapy.Request(
@@ -210,7 +208,7 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """Count and record a page that could not be fetched (after retries).
 
-        An article page that need not be fetched again (crawler/refresh.py) is no error.
+        An article page that need not be fetched again (crawler/fetch/refresh.py) is no error.
         """
         if failure.check(NotModified):
             return

@@ -19,7 +19,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract import extract_blocks, json_ld_article, node_text
+from crawler.extract.blocks import extract_blocks, node_text
+from crawler.extract.generic import json_ld_article
 from crawler.items import RawArticle
 from spiders.base import NewsSpider
 

@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
-from crawler.capture import ARTICLE_META
-from crawler.extract import extract_generic
+from crawler.extract.generic import extract_generic
 from crawler.items import ArticleItem, RawArticle
-from crawler.runner import site_spider_for
+from crawler.warc.capture import ARTICLE_META
 from spiders.base import NewsSpider
+from spiders.registry import site_spider_for
 
 SITE_NAME_XPATH = "//meta[@property='og:site_name']/@content"
 
@@ -72,7 +72,7 @@ class GenericSpider(NewsSpider):
         """The site spider's extraction when the host has one, the generic one otherwise."""
         host = urlsplit(response.url).hostname or ""
         if host not in self.site_spiders:
-            self.site_spiders[host] = site_spider_for(response.url, self.crawler.settings)
+            self.site_spiders[host] = site_spider_for(response.url)
         site_spider = self.site_spiders[host]
         if site_spider is not None:
             return site_spider().extract(response)

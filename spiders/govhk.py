@@ -36,7 +36,7 @@ from scrapy.exceptions import UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.extract import extract_blocks, node_text
+from crawler.extract.blocks import extract_blocks, node_text
 from crawler.items import Block, RawArticle, RawImage
 from crawler.normalise.dates import parse_date
 from spiders.base import NewsSpider

@@ -22,7 +22,7 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.extract import extract_blocks, node_text
+from crawler.extract.blocks import extract_blocks, node_text
 from crawler.items import RawArticle, RawImage
 from crawler.normalise.dates import date_in_url
 from spiders.base import NewsSpider

@@ -25,7 +25,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract import extract_blocks, node_text
+from crawler.extract.blocks import extract_blocks, node_text
 from crawler.items import RawArticle
 from spiders.base import NewsSpider, date_in_url
 

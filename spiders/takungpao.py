@@ -35,7 +35,8 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler.extract import extract_blocks, json_ld_article, node_text
+from crawler.extract.blocks import extract_blocks, node_text
+from crawler.extract.generic import json_ld_article
 from crawler.items import RawArticle
 from crawler.normalise.dates import parse_date
 from spiders.base import NewsSpider, date_in_url

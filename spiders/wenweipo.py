@@ -25,7 +25,7 @@ import scrapy
 from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
-from crawler.extract import extract_blocks, node_text
+from crawler.extract.blocks import extract_blocks, node_text
 from crawler.items import RawArticle
 from spiders.base import NewsSpider, date_in_url, parse_iso_date
 

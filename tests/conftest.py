@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from crawler.mirror import MirrorServer, serve_mirror
+from crawler.fetch.mirror import MirrorServer, serve_mirror
 from tests.helpers import EXPECTED, MIRROR, redis_server
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.campaign import Campaign, load_campaign
+from crawler.crawl.campaign import Campaign, load_campaign
 from crawler.errors import CampaignError
-from crawler.politeness import user_agent
+from crawler.fetch.politeness import user_agent
 
 SUMMIT = Campaign(name="summit", sources=["hkcd"], keywords=["新質生產力", "高峰論壇"])
 

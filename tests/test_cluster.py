@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
 from crawler.cli import cli
 from crawler.cluster import Cluster
 from crawler.cluster.events import apply_event
-from crawler.mirror import MirrorServer, serve_mirror
+from crawler.crawl.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.fetch.mirror import MirrorServer, serve_mirror
 from crawler.store import Archive
-from crawler.warc_files import check_warc
-from crawler.warc_writer import OPEN
+from crawler.warc.reader import check_warc
+from crawler.warc.writer import OPEN
 from tests.helpers import MIRROR, REPO, run_archive
 
 CAMPAIGN = load_campaign(DEFAULT_CAMPAIGN)

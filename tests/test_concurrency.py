@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from crawler.errors import NotAnArchive
-from crawler.mirror import MirrorServer
-from crawler.queries import open_readonly, search_articles
+from crawler.fetch.mirror import MirrorServer
+from crawler.query.search import search_articles
+from crawler.store.records import open_readonly
 from tests.helpers import start_archive
 
 pytestmark = pytest.mark.e2e

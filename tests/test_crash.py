@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror import MirrorServer
-from crawler.warc_files import read_capture
+from crawler.fetch.mirror import MirrorServer
+from crawler.warc.reader import read_capture
 from tests.helpers import start_archive
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

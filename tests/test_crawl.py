@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler.mirror import MirrorServer
+from crawler.fetch.mirror import MirrorServer
 from tests.helpers import HKCD_HOST, REPO, run_archive
 
 pytestmark = pytest.mark.e2e
@@ -81,7 +81,7 @@ def test_the_date_window_can_be_narrowed(
 
 
 def test_scrapy_crawl_writes_into_the_same_archive(mirror: MirrorServer, db_path: Path) -> None:
-    handler = "crawler.mirror_handler.MirrorDownloadHandler"
+    handler = "crawler.fetch.mirror_handler.MirrorDownloadHandler"
     command = [
         sys.executable,
         "-m",

@@ -13,8 +13,8 @@ import pytest
 import sqlite_utils
 from filelock import FileLock, Timeout
 
-from crawler.crawl_lock import lock_path
-from crawler.mirror import MirrorServer
+from crawler.crawl.lock import lock_path
+from crawler.fetch.mirror import MirrorServer
 from tests.helpers import REPO, run_archive
 
 pytestmark = pytest.mark.e2e

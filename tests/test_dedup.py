@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler import dedup
-from crawler.mirror import MirrorServer, serve_mirror
+from crawler.dedup import minhash as dedup
+from crawler.dedup.diff import diff_summary
+from crawler.fetch.mirror import MirrorServer, serve_mirror
 from crawler.store import Archive
 from tests.helpers import MIRROR, run_archive
 
@@ -117,7 +118,7 @@ def test_cluster_original(members: list[dict], original: str) -> None:
     ids=["same", "added", "removed", "changed", "rewritten"],
 )
 def test_diff_summary_counts_paragraphs(old: str, new: str, summary: dict) -> None:
-    assert dedup.diff_summary(old, new) == summary
+    assert diff_summary(old, new) == summary
 
 
 def archive_json(*args: str) -> object:

@@ -10,15 +10,15 @@ import sqlite3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.encoding import choose_encoding
+from crawler.fetch.encoding import choose_encoding
+from crawler.fetch.retry import parse_retry_after
 from crawler.items import Block, RawArticle, RawImage
 from crawler.normalise import normalise_article
 from crawler.normalise.bylines import parse_byline
 from crawler.normalise.captions import split_caption
 from crawler.normalise.dates import parse_date, resolve_relative_dates
-from crawler.retry import parse_retry_after
-from crawler.search import SearchError, fts_query, snippet
-from crawler.urls import canonicalise_url
+from crawler.normalise.urls import canonicalise_url
+from crawler.query.search import SearchError, fts_query, snippet
 
 # Text that looks like the pages: Chinese, full-width punctuation, digits, dates and credits.
 PIECES = st.sampled_from(

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from crawler.mirror import MirrorServer, from_mirror, to_mirror
+from crawler.fetch.mirror import MirrorServer, from_mirror, to_mirror
 
 MIRROR_URL = "http://127.0.0.1:8123"
 

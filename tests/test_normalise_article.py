@@ -13,9 +13,23 @@ from crawler.normalise import normalise_article
 SEED = Path(__file__).parent / "normalise_cases" / "summit-2024-hkcd-page.txt"
 BASE = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/"
 RECORD_KEYS = {
-    "url", "canonical_url", "outlet", "title", "subtitle", "published", "updated", "bylines",
-    "dateline", "body", "sections", "images", "mentioned_dates", "script", "source_line",
-    "original_outlet", "content_hash",
+    "url",
+    "canonical_url",
+    "outlet",
+    "title",
+    "subtitle",
+    "published",
+    "updated",
+    "bylines",
+    "dateline",
+    "body",
+    "sections",
+    "images",
+    "mentioned_dates",
+    "script",
+    "source_line",
+    "original_outlet",
+    "content_hash",
 }
 
 
@@ -28,8 +42,12 @@ def _seed_articles() -> list[RawArticle]:
     spans = [(starts[0], banner), (starts[1], starts[2]), (starts[2], len(lines))]
     articles = []
     for number, (start, stop) in enumerate(spans, start=1):
-        raw = RawArticle(url=f"{BASE}content_865230{number}.html", outlet="香港商報",
-                         published="2024-08-30", authors=["香港商報"])
+        raw = RawArticle(
+            url=f"{BASE}content_865230{number}.html",
+            outlet="香港商報",
+            published="2024-08-30",
+            authors=["香港商報"],
+        )
         for line in lines[start:stop]:
             if line.startswith("# ") or (line.startswith("## ") and raw.title is None):
                 raw.title = line.lstrip("# ")
@@ -57,10 +75,16 @@ def test_record_has_exactly_the_documented_keys(records):
 @pytest.mark.parametrize(
     ("index", "title", "bylines"),
     [
-        (0, "港府循四大方向 發展新質生產力",
-         [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]),
-        (1, "鄭雁雄：發展新質生產力關鍵是做起來",
-         [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]),
+        (
+            0,
+            "港府循四大方向 發展新質生產力",
+            [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}],
+        ),
+        (
+            1,
+            "鄭雁雄：發展新質生產力關鍵是做起來",
+            [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}],
+        ),
         (2, "孫東：香港要孕育世界級人才", []),
     ],
     ids=["lee-ka-chiu", "zheng-yanxiong", "sun-dong"],
@@ -110,10 +134,15 @@ def test_seed_promotion_block_is_gone(records):
 
 
 def test_seed_captions_become_images(records):
-    assert records[0]["images"] == [{
-        "src": f"{BASE}a1.jpg", "caption": "啓動儀式。", "source": "中聯辦網站",
-        "photographer": None, "caption_raw": "啓動儀式。中聯辦網站圖片",
-    }]
+    assert records[0]["images"] == [
+        {
+            "src": f"{BASE}a1.jpg",
+            "caption": "啓動儀式。",
+            "source": "中聯辦網站",
+            "photographer": None,
+            "caption_raw": "啓動儀式。中聯辦網站圖片",
+        }
+    ]
     assert "中聯辦網站圖片" not in records[0]["body"]
     assert records[2]["images"][-1]["photographer"] == "蔡啓文"
     assert records[2]["images"][-1]["caption"] == (
@@ -128,7 +157,9 @@ def test_seed_vague_dates_are_not_resolved(records):
 def test_reprint_keeps_page_outlet_and_names_the_original():
     raw = RawArticle(
         url="http://www.locpg.gov.cn/20240830/0123456789abcdef0123456789abcdef/c.html",
-        outlet="中聯辦網站", title="港府循四大方向 发展新质生产力", published="2024-08-30 09:00",
+        outlet="中聯辦網站",
+        title="港府循四大方向 发展新质生产力",
+        published="2024-08-30 09:00",
         source_line="来源：香港商報",
         blocks=[Block("paragraph", "【香港商报讯】记者王丹丹报道：昨日，论坛在本港举办。")],
     )
@@ -140,18 +171,29 @@ def test_reprint_keeps_page_outlet_and_names_the_original():
 
 
 def test_traditional_and_simplified_copies_hash_alike():
-    hant = RawArticle(url="https://a.example/1", outlet="香港商報",
-                      blocks=[Block("paragraph", "香港發展新質生產力條件優越。")])
-    hans = RawArticle(url="https://b.example/1", outlet="中聯辦網站",
-                      blocks=[Block("paragraph", "香港发展新质生产力条件优越。")])
+    hant = RawArticle(
+        url="https://a.example/1",
+        outlet="香港商報",
+        blocks=[Block("paragraph", "香港發展新質生產力條件優越。")],
+    )
+    hans = RawArticle(
+        url="https://b.example/1",
+        outlet="中聯辦網站",
+        blocks=[Block("paragraph", "香港发展新质生产力条件优越。")],
+    )
     assert normalise_article(hant)["content_hash"] == normalise_article(hans)["content_hash"]
 
 
 def test_trailing_editor_line_becomes_a_byline_and_leaves_the_body():
-    raw = RawArticle(url="https://www.hkcd.com.hk/x.html", outlet="香港商報",
-                     published="2024-08-30",
-                     blocks=[Block("paragraph", "【香港商報訊】記者王丹丹報道：昨日，論壇舉行。"),
-                             Block("paragraph", "責任編輯：李嘉欣")])
+    raw = RawArticle(
+        url="https://www.hkcd.com.hk/x.html",
+        outlet="香港商報",
+        published="2024-08-30",
+        blocks=[
+            Block("paragraph", "【香港商報訊】記者王丹丹報道：昨日，論壇舉行。"),
+            Block("paragraph", "責任編輯：李嘉欣"),
+        ],
+    )
     record = normalise_article(raw)
     assert record["bylines"][-1] == {"role": "editor", "name": "李嘉欣", "outlet": "香港商報"}
     assert "責任編輯" not in record["body"]
@@ -160,11 +202,15 @@ def test_trailing_editor_line_becomes_a_byline_and_leaves_the_body():
 def test_press_release_takes_its_closing_date_and_drops_it():
     raw = RawArticle(
         url="https://www.info.gov.hk/gia/general/202408/29/P2024082900512.htm",
-        outlet="政府新聞公報", title="行政長官在高峰論壇致辭",
-        blocks=[Block("paragraph", "以下為行政長官李家超今日（八月二十九日）在論壇的致辭："),
-                Block("paragraph", "大家好！"), Block("paragraph", "完"),
-                Block("paragraph", "2024年8月29日（星期四）"),
-                Block("paragraph", "香港時間12時35分")],
+        outlet="政府新聞公報",
+        title="行政長官在高峰論壇致辭",
+        blocks=[
+            Block("paragraph", "以下為行政長官李家超今日（八月二十九日）在論壇的致辭："),
+            Block("paragraph", "大家好！"),
+            Block("paragraph", "完"),
+            Block("paragraph", "2024年8月29日（星期四）"),
+            Block("paragraph", "香港時間12時35分"),
+        ],
     )
     record = normalise_article(raw)
     assert record["published"] == "2024-08-29T12:35:00+08:00"
@@ -174,11 +220,16 @@ def test_press_release_takes_its_closing_date_and_drops_it():
 
 def test_agency_copy_on_a_newspaper_page():
     raw = RawArticle(
-        url="https://www.takungpao.com.hk/news/232108/2024/0830/1.html", outlet="大公報",
-        title="高峰論壇在港舉行", published="2024-08-30 06:00", authors=["大公報"],
-        blocks=[Block("paragraph", "新華社香港8月29日電（記者 劉明洋、韋驊）論壇29日在香港舉行。"),
-                Block("paragraph", "論壇由香港中華聯誼會主辦。（完）"),
-                Block("paragraph", "【編輯:黃鈺涵】")],
+        url="https://www.takungpao.com.hk/news/232108/2024/0830/1.html",
+        outlet="大公報",
+        title="高峰論壇在港舉行",
+        published="2024-08-30 06:00",
+        authors=["大公報"],
+        blocks=[
+            Block("paragraph", "新華社香港8月29日電（記者 劉明洋、韋驊）論壇29日在香港舉行。"),
+            Block("paragraph", "論壇由香港中華聯誼會主辦。（完）"),
+            Block("paragraph", "【編輯:黃鈺涵】"),
+        ],
         images=[RawImage(src="a.jpg", caption="李家超在論壇上致辭。新華社記者 劉明洋 攝")],
     )
     record = normalise_article(raw)
@@ -196,25 +247,39 @@ def test_agency_copy_on_a_newspaper_page():
 
 def test_caption_paragraph_fills_the_image_that_has_none_and_qr_codes_go():
     raw = RawArticle(
-        url="https://www.hkcd.com.hk/y.html", outlet="香港商報", published="2024-08-30",
-        blocks=[Block("paragraph", "【香港商報訊】昨日，論壇舉行。"),
-                Block("paragraph", "啓動儀式。中聯辦網站圖片"),
-                Block("paragraph", "他說，香港要做好準備。")],
-        images=[RawImage(src="a.jpg", alt="啟動儀式 Kick-off Ceremony"),
-                RawImage(src="qr.png", alt="掃碼睇片")],
+        url="https://www.hkcd.com.hk/y.html",
+        outlet="香港商報",
+        published="2024-08-30",
+        blocks=[
+            Block("paragraph", "【香港商報訊】昨日，論壇舉行。"),
+            Block("paragraph", "啓動儀式。中聯辦網站圖片"),
+            Block("paragraph", "他說，香港要做好準備。"),
+        ],
+        images=[
+            RawImage(src="a.jpg", alt="啟動儀式 Kick-off Ceremony"),
+            RawImage(src="qr.png", alt="掃碼睇片"),
+        ],
     )
     record = normalise_article(raw)
-    assert record["images"] == [{
-        "src": "a.jpg", "caption": "啓動儀式。", "source": "中聯辦網站", "photographer": None,
-        "caption_raw": "啓動儀式。中聯辦網站圖片",
-    }]
+    assert record["images"] == [
+        {
+            "src": "a.jpg",
+            "caption": "啓動儀式。",
+            "source": "中聯辦網站",
+            "photographer": None,
+            "caption_raw": "啓動儀式。中聯辦網站圖片",
+        }
+    ]
     assert record["body"] == "【香港商報訊】昨日，論壇舉行。\n\n他說，香港要做好準備。"
 
 
 def test_authors_field_names_people_not_outlets():
-    raw = RawArticle(url="https://www.hkcd.com.hk/z.html", outlet="香港商報",
-                     authors=["香港商報", "作者：香港商報網", "記者 林雪兒", "何文軒"],
-                     blocks=[Block("paragraph", "論壇舉行。")])
+    raw = RawArticle(
+        url="https://www.hkcd.com.hk/z.html",
+        outlet="香港商報",
+        authors=["香港商報", "作者：香港商報網", "記者 林雪兒", "何文軒"],
+        blocks=[Block("paragraph", "論壇舉行。")],
+    )
     assert normalise_article(raw)["bylines"] == [
         {"role": "reporter", "name": "林雪兒", "outlet": "香港商報"},
         {"role": "author", "name": "何文軒", "outlet": "香港商報"},

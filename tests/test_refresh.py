@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler.mirror import MirrorServer, serve_mirror
+from crawler.fetch.mirror import MirrorServer, serve_mirror
 from tests.helpers import MIRROR, REPO, run_archive
 
 pytestmark = pytest.mark.e2e

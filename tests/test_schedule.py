@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
+from crawler.crawl.schedule import on_calendar
 from crawler.errors import ScheduleError
-from crawler.mirror import MirrorServer
-from crawler.schedule import on_calendar
+from crawler.fetch.mirror import MirrorServer
 from tests.helpers import REPO, run_archive
 
 SUMMIT = REPO / "campaigns" / "summit.toml"

@@ -13,10 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.extract_page import extract_record
-from crawler.queries import search_articles, term_counts
-from crawler.search import SearchError, fold, fts_query, index_text, snippet, worth_ranking
+from crawler.extract.page import extract_record
+from crawler.query.search import (
+    SearchError,
+    fts_query,
+    search_articles,
+    snippet,
+    term_counts,
+    worth_ranking,
+)
 from crawler.store import Archive
+from crawler.store.search_index import fold, index_text
 from tests.helpers import EXPECTED, MIRROR, REPO
 
 sys.path.insert(0, str(REPO / "scripts"))

@@ -18,11 +18,11 @@ from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
 
-from crawler import datasette_plugin
 from crawler.cli import cli
-from crawler.datasette_app import archive_datasette
-from crawler.datasette_metadata import HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
-from crawler.sql_functions import archive_fts_query, archive_snippet
+from crawler.serve import plugin as datasette_plugin
+from crawler.serve.app import archive_datasette
+from crawler.serve.metadata import HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
+from crawler.serve.sql_functions import archive_fts_query, archive_snippet
 from crawler.store import Archive, article_id
 from tests.helpers import REPO
 
@@ -158,7 +158,7 @@ def test_the_archive_has_a_title_and_every_visible_table_is_described(get: Get) 
     tables = get("/archive.json").json()["tables"]
     visible = {t["name"] for t in tables if not t["hidden"]}
     undescribed = visible - set(TABLES)
-    assert not undescribed, "describe them in TABLES of crawler/datasette_metadata.py or hide them"
+    assert not undescribed, "describe them in TABLES of crawler/serve/metadata.py or hide them"
     for name in visible:
         columns = get(f"/archive/{name}.json", _size="0").json()["columns"]
         undescribed = set(columns) - set(TABLES[name]["columns"])

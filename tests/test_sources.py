@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler.mirror import serve_mirror
+from crawler.fetch.mirror import serve_mirror
 from tests.helpers import EXPECTED, MIRROR, run_archive
 
 pytestmark = pytest.mark.e2e

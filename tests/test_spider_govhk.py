@@ -15,7 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler.campaign import Campaign
+from crawler.crawl.campaign import Campaign
 from crawler.normalise import normalise_article
 from spiders.govhk import GovhkSpider, daily_index_window, news_url_stamp
 

@@ -11,7 +11,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.campaign import Campaign
+from crawler.crawl.campaign import Campaign
 from spiders.hkcd import HkcdSpider
 
 MIRROR = Path(__file__).parent / "mirror" / "www.hkcd.com.hk"

@@ -11,7 +11,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler.campaign import Campaign
+from crawler.crawl.campaign import Campaign
 from crawler.normalise import normalise_article
 from spiders.hkcd import HkcdSpider
 from spiders.locpg import LocpgSpider, info_date, source_line

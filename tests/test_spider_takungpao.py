@@ -11,7 +11,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from crawler.campaign import Campaign
+from crawler.crawl.campaign import Campaign
 from spiders.takungpao import TakungpaoSpider
 
 MIRROR = Path(__file__).parent / "mirror"

@@ -13,7 +13,7 @@ from scrapy import Request
 from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 
-from crawler.campaign import Campaign
+from crawler.crawl.campaign import Campaign
 from spiders.wenweipo import WenweipoSpider
 
 MIRROR = Path(__file__).parent / "mirror"

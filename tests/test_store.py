@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from crawler.errors import NotAnArchive
-from crawler.search import fts_query
+from crawler.query.search import fts_query
 from crawler.store import Archive, article_id
 from crawler.store.schema import MIGRATIONS
 

@@ -19,11 +19,11 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.capture import resolve_path
 from crawler.cli import cli
-from crawler.mirror import serve_mirror
+from crawler.fetch.mirror import serve_mirror
 from crawler.store import Archive
-from crawler.warc_files import read_capture
+from crawler.warc.capture import resolve_path
+from crawler.warc.reader import read_capture
 from tests.helpers import HKCD_HOST, MIRROR, REPO, run_archive
 
 pytestmark = pytest.mark.e2e

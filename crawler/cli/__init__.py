@@ -1,4 +1,5 @@
-"""The `archive` command.
+"""The `archive` command, the only place that parses arguments (click).
+May import every stage; nothing imports it but crawler/__main__.py.
 
 Each command parses its options, calls one library function and prints the result; errors the
 library raises (crawler.errors) become one-line messages and a non-zero exit. The commands live

@@ -43,7 +43,8 @@ def crawls(crawl_id: int | None, limit: int, db_path: Path, output_format: str) 
 
         archive crawls --errors 12
     """
-    from crawler.queries import crawl_errors, crawl_runs, open_readonly
+    from crawler.query.reports import crawl_errors, crawl_runs
+    from crawler.store.records import open_readonly
 
     try:
         db = open_readonly(db_path)

@@ -12,10 +12,10 @@ from typing import Any
 import click
 import redis
 
-from crawler.campaign import load_campaign
 from crawler.cli import cli
 from crawler.cli.options import campaign_option, db_option, echo_json, fail, format_option
 from crawler.cluster import DEFAULT_WORKER_TIMEOUT, Cluster, ClusterError, redacted
+from crawler.crawl.campaign import load_campaign
 from crawler.errors import ArchiveError
 
 

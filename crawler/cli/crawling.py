@@ -12,7 +12,6 @@ from typing import Any
 import click
 from scrapy.exceptions import UsageError
 
-from crawler.campaign import DEFAULT_CAMPAIGN, load_campaign
 from crawler.cli import cli
 from crawler.cli.options import (
     DATE,
@@ -24,8 +23,9 @@ from crawler.cli.options import (
     parse_setting,
 )
 from crawler.cluster import ClusterJob, check_worker_name, default_worker_name, redacted
+from crawler.crawl.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.crawl.progress import Summary
 from crawler.errors import ArchiveError
-from crawler.progress import Summary
 
 
 @cli.command()
@@ -107,7 +107,7 @@ def crawl(
 
         archive crawl --campaign campaigns/summit.toml --since 2024-08-01
     """
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
     from spiders.generic import read_urls
 
     overrides = {**parse_setting(settings), "ARCHIVE_DB_PATH": str(db_path)}
@@ -248,8 +248,8 @@ def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
 
         archive demo --db demo.db
     """
-    from crawler.mirror import PACKAGED_MIRROR, serve_mirror
-    from crawler.runner import run_crawl
+    from crawler.crawl.runner import run_crawl
+    from crawler.fetch.mirror import PACKAGED_MIRROR, serve_mirror
 
     try:
         campaign = load_campaign(DEFAULT_CAMPAIGN)
@@ -285,7 +285,7 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
 
         archive extract saved.html --url https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
     """
-    from crawler.extract_page import extract_record, read_page
+    from crawler.extract.page import extract_record, read_page
 
     try:
         page_url, body, headers = read_page(file_or_url, url)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from crawler.campaign import DEFAULT_CAMPAIGN
+from crawler.crawl.campaign import DEFAULT_CAMPAIGN
 from crawler.errors import ArchiveError
 
 

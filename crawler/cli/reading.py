@@ -22,7 +22,8 @@ def stats(db_path: Path, output_format: str) -> None:
 
         archive stats --db archive.db
     """
-    from crawler.queries import archive_stats, open_readonly
+    from crawler.query.reports import archive_stats
+    from crawler.store.records import open_readonly
 
     try:
         report = archive_stats(open_readonly(db_path))
@@ -47,7 +48,8 @@ def history(url: str, db_path: Path, output_format: str) -> None:
 
         archive history https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
     """
-    from crawler.queries import article_history, open_readonly
+    from crawler.query.reports import article_history
+    from crawler.store.records import open_readonly
 
     try:
         found = article_history(open_readonly(db_path), url)
@@ -81,7 +83,8 @@ def dupes(min_similarity: float, db_path: Path, output_format: str) -> None:
 
         archive dupes --min-similarity 0.8
     """
-    from crawler.queries import duplicate_clusters, open_readonly
+    from crawler.query.reports import duplicate_clusters
+    from crawler.store.records import open_readonly
 
     try:
         clusters = duplicate_clusters(open_readonly(db_path), min_similarity)

@@ -10,11 +10,11 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from crawler.campaign import load_campaign
 from crawler.cli import cli
 from crawler.cli.options import campaign_option, db_option, echo_json, fail, format_option
+from crawler.crawl.campaign import load_campaign
+from crawler.crawl.schedule import DEFAULT_UNIT_DIR
 from crawler.errors import ArchiveError
-from crawler.schedule import DEFAULT_UNIT_DIR
 
 
 def backend_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,7 +79,7 @@ def install(
 
         archive schedule install --campaign campaigns/summit.toml --db /srv/archive/archive.db
     """
-    from crawler.schedule import crawl_command, install_cron, install_systemd
+    from crawler.crawl.schedule import crawl_command, install_cron, install_systemd
 
     check_backend(tabfile, systemd, unit_dir)
     try:
@@ -112,7 +112,7 @@ def list_schedules(
 
         archive schedule list
     """
-    from crawler.schedule import list_cron, list_systemd
+    from crawler.crawl.schedule import list_cron, list_systemd
 
     check_backend(tabfile, systemd, unit_dir)
     try:
@@ -136,7 +136,7 @@ def remove(name: str, tabfile: Path | None, systemd: bool, unit_dir: Path | None
 
         archive schedule remove summit
     """
-    from crawler.schedule import remove_cron, remove_systemd
+    from crawler.crawl.schedule import remove_cron, remove_systemd
 
     check_backend(tabfile, systemd, unit_dir)
     try:

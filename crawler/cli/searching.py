@@ -55,7 +55,8 @@ def search(
 
         archive search 新质生产力 --outlet 香港商報 --since 2024-08-29
     """
-    from crawler.queries import open_readonly, search_articles
+    from crawler.query.search import search_articles
+    from crawler.store.records import open_readonly
 
     try:
         results = search_articles(
@@ -119,8 +120,8 @@ def export(
 
         archive export --format csv --query 高峰論壇 --output summit.csv
     """
-    from crawler.export import write_csv, write_jsonl
-    from crawler.queries import export_records, open_readonly
+    from crawler.query.export import export_records, write_csv, write_jsonl
+    from crawler.store.records import open_readonly
 
     write = write_csv if output_format == "csv" else write_jsonl
     try:
@@ -151,8 +152,8 @@ def reindex(db_path: Path) -> None:
 
         archive reindex --db archive.db
     """
-    from crawler.queries import open_readonly
     from crawler.store import Archive
+    from crawler.store.records import open_readonly
 
     try:
         open_readonly(db_path)

@@ -10,8 +10,8 @@ import click
 
 from crawler.cli import cli
 from crawler.cli.options import db_option, fail
-from crawler.datasette_metadata import SERVE_OPTIONS
 from crawler.errors import ArchiveError
+from crawler.serve.metadata import SERVE_OPTIONS
 
 
 def serve_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -38,7 +38,7 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
 
         archive serve --db archive.db --open
     """
-    from crawler.datasette_app import serve_archive
+    from crawler.serve.app import serve_archive
 
     try:
         serve_archive(db_path, host=host, port=port, open_browser=open_browser)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from crawler.campaign import load_campaign
 from crawler.cli import cli
 from crawler.cli.options import campaign_option, db_option, echo_json, fail, format_option
+from crawler.crawl.campaign import load_campaign
 from crawler.errors import ArchiveError
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate")
@@ -33,8 +33,8 @@ def import_warc(
         archive import-warc site.warc.gz --db archive.db
     """
     from crawler.store import Archive
-    from crawler.warc_files import expand_warc_paths
-    from crawler.warc_import import import_warcs
+    from crawler.warc.importer import import_warcs
+    from crawler.warc.reader import expand_warc_paths
 
     try:
         campaign = load_campaign(campaign_path)
@@ -90,9 +90,9 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
 
         archive capture -o page.html https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
     """
-    from crawler.capture import resolve_path
-    from crawler.queries import capture_location, open_readonly
-    from crawler.warc_files import read_capture, read_record
+    from crawler.store.records import capture_location, open_readonly
+    from crawler.warc.capture import resolve_path
+    from crawler.warc.reader import read_capture, read_record
 
     try:
         found = capture_location(open_readonly(db_path), url)

@@ -1,4 +1,5 @@
 """One crawl across several machines: scrapy-redis' shared frontier, one archive writer.
+May import the crawl's stages (pipelines, store, warc, crawl); never the CLI, query or serve.
 
 Workers (`archive crawl --cluster URL`) run the campaign's spiders with scrapy-redis' scheduler
 and request dupefilter, so they share one frontier and a request is queued, hence fetched, once.

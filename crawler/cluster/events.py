@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from crawler.cluster.worker import cluster_of
+from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified
 from crawler.items import ArticleItem
 from crawler.pipelines import skipped_page
-from crawler.signals import fetch_failed, page_captured, page_not_modified
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

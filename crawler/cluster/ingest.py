@@ -8,7 +8,7 @@ whatever the number of workers, found again by the cluster crawl's id when an in
 when the crawl is done the rows get their counts (pages and bytes from the workers, article
 outcomes from here) and the WARC files the workers wrote. WARC files a lost worker left open,
 when this machine can reach them, are cut back to their last whole record
-(crawler/warc_writer.py).
+(crawler/warc/writer.py).
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.campaign import Campaign
-from crawler.capture import resolve_path
 from crawler.cluster import DEFAULT_WORKER_TIMEOUT, Cluster, redacted
 from crawler.cluster.events import apply_event
-from crawler.crawl_lock import campaign_lock
-from crawler.dedup import DEFAULT_MIN_SIMILARITY
+from crawler.crawl.campaign import Campaign
+from crawler.crawl.lock import campaign_lock
+from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
 from crawler.store import Archive
-from crawler.warc_writer import OPEN, recover_open_file
+from crawler.warc.capture import resolve_path
+from crawler.warc.writer import OPEN, recover_open_file
 
 logger = logging.getLogger(__name__)
 

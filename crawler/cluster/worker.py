@@ -36,7 +36,7 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from crawler.cluster import GIVE_BACK_SCRIPT, TAKE_SCRIPT, Cluster
-from crawler.signals import warc_file_opened
+from crawler.crawl.signals import warc_file_opened
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider

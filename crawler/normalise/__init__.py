@@ -1,4 +1,5 @@
 """Pure functions that turn a page's printed fields into the archive's article record.
+May import its own modules and tables and crawler.items (the raw types it is handed), nothing else.
 
 No I/O, no Scrapy: text in, values out. :func:`normalise_article` is the entry point; the
 modules below it each do one job and can be used on their own:

@@ -41,7 +41,7 @@ from crawler.normalise.dates import (
 from crawler.normalise.names import split_names
 from crawler.normalise.script import detect_script, to_simplified
 from crawler.normalise.text import clean_blocks, collapse_whitespace, is_boilerplate
-from crawler.urls import canonicalise_url
+from crawler.normalise.urls import canonicalise_url
 
 SOURCE_LINE_REGEX = re.compile(
     r"^[\s【\[(（]*(?:來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"

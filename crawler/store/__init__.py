@@ -1,4 +1,6 @@
 """The archive database: every write (the store package is the only code that writes SQL).
+May import crawler.normalise, crawler.dedup, crawler.warc.capture and crawler.errors; never
+spiders, the CLI, Datasette (serve) or the readers in crawler.query.
 
 Built on sqlite-utils. The schema is a list of migrations (crawler/store/schema.py), applied
 when an archive is opened for writing; the database runs in WAL mode so that readers (Datasette,
@@ -20,28 +22,24 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlite_utils
 
-from crawler.dedup import DEFAULT_MIN_SIMILARITY, diff_summary
+from crawler.dedup.diff import diff_summary
+from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
 from crawler.errors import NewerArchive, NotAnArchive
-from crawler.queries import find_article, stored_record
 from crawler.store.clusters import index_article
+from crawler.store.records import find_article, stored_record
 from crawler.store.schema import MIGRATIONS
 from crawler.store.search_index import rebuild_search_index, write_search_row
+from crawler.warc.capture import utc_now
 
 # Readers and a crawl share the archive (WAL); a writer waits this long for a lock.
 BUSY_TIMEOUT_MS = 30_000
 
 Outcome = Literal["new", "updated", "unchanged", "duplicate"]
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 in UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def article_id(canonical_url: str) -> str:
@@ -73,7 +71,7 @@ class Archive:
 
     :param db: an open sqlite-utils Database; use :meth:`Archive.open` to open a file.
     :param min_similarity: the estimated Jaccard similarity from which two articles are
-        near-duplicates (see crawler/dedup.py).
+        near-duplicates (see crawler/dedup/minhash.py).
     """
 
     def __init__(self, db: sqlite_utils.Database, min_similarity: float = DEFAULT_MIN_SIMILARITY):
@@ -125,7 +123,7 @@ class Archive:
         """Add a row to crawls for a run of one source and return its id.
 
         Earlier runs of the source and campaign still marked ``running`` never finished (the
-        process was killed: only one crawl of a campaign runs at a time, crawler/crawl_lock.py);
+        process was killed: only one crawl of a campaign runs at a time, crawler/crawl/lock.py);
         they are marked ``interrupted``.
         """
         with self.db.atomic():

@@ -1,11 +1,11 @@
 """Clusters of near-duplicate articles in the archive: the persistent MinHash LSH index and the
-cluster rows (writes, so part of the store; the hashing itself is crawler/dedup.py).
+cluster rows (writes, so part of the store; the hashing itself is crawler/dedup/minhash.py).
 
 An article's signature is kept in ``minhashes`` and its bands in ``lsh_buckets`` (indexed on
 band and bucket), so finding the candidates of a new article is one indexed query however large
 the archive, and tomorrow's crawl still finds today's reprint. A cluster row names its original
-(crawler.dedup.choose_original); each member carries ``cluster_id`` and its ``similarity`` to the
-original.
+(crawler.dedup.minhash.choose_original); each member carries ``cluster_id`` and its
+``similarity`` to the original.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import sqlite_utils
 
-from crawler import dedup
+from crawler.dedup import minhash as dedup
 
 # Fewer shingles than this (a caption-length text) say too little to compare.
 MIN_SHINGLES = 20

@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 from crawler.store.search_index import create_search_index, rebuild_search_index
 
 MIGRATIONS = Migrations("archive")
-# m001's index (m003 replaced it with crawler/search.py's): what archives made by the first
+# m001's index (m003 replaced it with crawler/query/search.py's): what archives made by the first
 # version hold until they are opened again.
 FTS_COLUMNS = ["title", "subtitle", "body", "captions"]
 FTS_TOKENIZER = "trigram"
@@ -179,7 +179,7 @@ def m002_dedup_and_revisions(db: sqlite_utils.Database) -> None:
 
 @MIGRATIONS()
 def m003_chinese_search(db: sqlite_utils.Database) -> None:
-    """The folded-bigram search index (crawler/search.py) in place of the trigram one."""
+    """The folded-bigram search index (crawler/query/search.py) in place of the trigram one."""
     db["articles"].disable_fts()
     create_search_index(db)
     rebuild_search_index(db)

@@ -1,0 +1,222 @@
+"""The generic extractor, for pages of sites that have no spider (or fields a spider's selectors
+miss).
+
+It reads, in order of trust: JSON-LD (NewsArticle and its kin), OpenGraph and ``article:`` meta
+tags, then the page itself; the body is the container whose paragraphs hold the most text, as
+text-density extractors do. Everything here works on parsel selectors (lxml), never
+BeautifulSoup, since it runs on every page of a crawl."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract.blocks import extract_blocks, node_text
+from crawler.items import RawArticle
+from crawler.normalise.dates import find_published
+
+logger = logging.getLogger(__name__)
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+    "PubDate",
+    "publish_date",
+    "dc.date",
+    "DC.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
+# Text blocks for the density score: paragraphs, and divs or tds with no block inside them.
+TEXT_BLOCK_XPATH = (
+    "//body//p | //body//div[not(.//p or .//div or .//table or .//ul)]"
+    " | //body//td[not(.//p or .//div or .//table)]"
+)
+NOISE_REGEX = (
+    "nav|menu|footer|sidebar|side-bar|related|recommend|hot|comment|share|breadcrumb|copyright"
+)
+EXSLT = {"re": "http://exslt.org/regular-expressions"}
+TEXT_BLOCKS = etree.XPath(TEXT_BLOCK_XPATH)
+NOISE_ANCESTORS = etree.XPath(
+    "ancestor::*[self::nav or self::header or self::footer or self::aside or self::form"
+    f" or re:test(@class, '{NOISE_REGEX}', 'i') or re:test(@id, '{NOISE_REGEX}', 'i')]",
+    namespaces=EXSLT,
+)
+# Shorter blocks are menus, bylines and captions rather than article text.
+MIN_BLOCK_CHARS = 10
+DATE_TEXT_XPATH = (
+    "//body//*[re:test(@class, 'date|time|info|meta|pub|source', 'i') and not(*[*])] | //time"
+)
+DATE_TEXT_MAX_CHARS = 80
+TITLE_SUFFIX_REGEX = re.compile(r"\s*(?:[-|_–—|｜]|::)\s*(?P<site>[^-|_–—|｜]{2,30})$")
+
+
+def json_ld_article(selector: Selector) -> dict:
+    """The first JSON-LD object of an article type on the page (empty when there is none)."""
+    for script in selector.xpath("//script[@type='application/ld+json']/text()").getall():
+        try:
+            data = json.loads(script)
+        except json.JSONDecodeError:
+            logger.warning("Ignoring JSON-LD that is not valid JSON")
+            continue
+        for candidate in _json_ld_objects(data):
+            kinds = candidate.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if ARTICLE_TYPES.intersection(k for k in kinds if isinstance(k, str)):
+                return candidate
+    return {}
+
+
+def _json_ld_objects(data: object) -> Iterator[dict]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _json_ld_objects(entry)
+    elif isinstance(data, dict):
+        yield data
+        yield from _json_ld_objects(data.get("@graph", []))
+
+
+def _meta(selector: Selector, *names: str) -> str | None:
+    for name in names:
+        value = selector.xpath(
+            f"//meta[@property='{name}' or @name='{name}' or @itemprop='{name}']/@content"
+        ).get()
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def _names(value: object) -> list[str]:
+    """Author names from a JSON-LD author value (a string, an object or a list of them)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for entry in value for name in _names(entry)]
+    return []
+
+
+def densest_container(selector: Selector) -> Selector | None:
+    """The element that holds the article's text, as text-density extractors find it.
+
+    Every text block (a paragraph, or a div with no block inside) scores its length less its
+    link text; the score goes to its parent and half of it to its grandparent, and the best
+    scored element wins. Blocks inside navigation, sidebars, comments and footers don't count.
+    """
+    scores: dict[Any, float] = {}
+    for block in TEXT_BLOCKS(selector.root):
+        if NOISE_ANCESTORS(block):
+            continue
+        text = " ".join(block.text_content().split())
+        if len(text) < MIN_BLOCK_CHARS:
+            continue
+        links = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+        score = len(text) - links
+        parent = block.getparent()
+        if parent is None or score <= 0:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + score
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
+    if not scores:
+        return None
+    best = max(scores, key=scores.__getitem__)
+    return Selector(root=best)
+
+
+def visible_dates(selector: Selector) -> list[str]:
+    """Short texts that pages put dates in (date, time, info and meta lines), in page order."""
+    texts = [node_text(node) for node in selector.xpath(DATE_TEXT_XPATH)]
+    return [text for text in texts if 0 < len(text) <= DATE_TEXT_MAX_CHARS]
+
+
+def clean_title(title: str | None, site_name: str | None = None) -> str | None:
+    """A <title> without the site name the page appends (標題 - 香港商報, 標題_大公網)."""
+    if not title:
+        return None
+    match = TITLE_SUFFIX_REGEX.search(title)
+    if match and (site_name is None or site_name in match.group("site")):
+        return title[: match.start()].strip() or title.strip()
+    return title.strip()
+
+
+def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> RawArticle:
+    """Extract an article from any news page.
+
+    Args:
+        selector: the parsed page.
+        url: the page's URL (for relative links and the record).
+        outlet: the publisher's name when known; else the site name the page declares.
+
+    Returns:
+        A RawArticle with what the page offers; fields it does not offer stay empty.
+
+    Example::
+
+        raw = extract_generic(Selector(text=html), "https://example.org/a.html")
+    """
+    ld = json_ld_article(selector)
+    publisher = ld.get("publisher")
+    site_name = (
+        _text_value(publisher.get("name")) if isinstance(publisher, dict) else None
+    ) or _meta(selector, "og:site_name", "application-name")
+    title = (
+        _text_value(ld.get("headline"))
+        or _meta(selector, "og:title", "twitter:title")
+        or node_text(selector.xpath("(//h1)[1]"))
+        or clean_title(node_text(selector.xpath("//title")), site_name)
+    )
+    seen_published, seen_updated = find_published(visible_dates(selector))
+    container = densest_container(selector)
+    blocks, images = extract_blocks(container, url) if container is not None else ([], [])
+    return RawArticle(
+        url=url,
+        outlet=outlet or site_name or "",
+        title=title or None,
+        published=_text_value(ld.get("datePublished"))
+        or _meta(selector, *PUBLISHED_META)
+        or selector.xpath("//time/@datetime").get()
+        or seen_published,
+        updated=_text_value(ld.get("dateModified"))
+        or _meta(selector, *UPDATED_META)
+        or seen_updated,
+        authors=_names(ld.get("author")) or [a for a in [_meta(selector, "author")] if a],
+        blocks=blocks,
+        images=images,
+    )
+
+
+def _text_value(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def complete(raw: RawArticle, selector: Selector) -> RawArticle:
+    """Fill what a spider's selectors missed (title, date, body) from the generic extractor.
+
+    The generic extractor runs only when something is missing, so pages a spider reads whole
+    cost nothing more.
+    """
+    if raw.title and raw.published and raw.blocks:
+        return raw
+    generic = extract_generic(selector, raw.url, raw.outlet)
+    raw.title = raw.title or generic.title
+    raw.published = raw.published or generic.published
+    raw.updated = raw.updated or generic.updated
+    raw.authors = raw.authors or generic.authors
+    if not raw.blocks:
+        raw.blocks, raw.images = generic.blocks, raw.images or generic.images
+    return raw

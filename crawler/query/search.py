@@ -1,0 +1,370 @@
+"""Search queries on the folded-bigram index (crawler/store/search_index.py says how it is built).
+
+A query is folded as the index is and each of its words becomes an FTS5 phrase of its pieces, so
+any word of two or more characters matches wherever its characters occur in order, a Simplified
+query finds Traditional text and the reverse, and Latin matches ignore case. bm25 ranks, title
+above subtitle above captions above body.
+
+Query syntax: words (all must match), "quoted phrases", AND, OR, NOT, parentheses. Anything else
+is searched as literal text: a user's query is never passed to FTS5 unquoted, so no input can
+raise an SQLite error.
+
+Reads no settings.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from crawler.errors import ArchiveError
+from crawler.normalise.bylines import canonical_outlet
+from crawler.normalise.script import to_simplified, to_traditional
+from crawler.store.search_index import (
+    CJK,
+    CJK_RUN_REGEX,
+    PIECE_REGEX,
+    SEARCH_TABLE,
+    fold,
+    index_tokens,
+)
+
+# bm25 weights in SEARCH_COLUMNS order: a word in the title outweighs ten in the body.
+WEIGHTS = (10.0, 5.0, 1.0, 2.0)
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+QUERY_TOKEN_REGEX = re.compile(r'"[^"]*"?|\(|\)|[^\s"()]+')
+OPERATORS = {"AND", "OR", "NOT"}
+SNIPPET_CHARS = 40
+
+
+class SearchError(ArchiveError):
+    """Raised by fts_query for a query that cannot be searched (empty, too long, one character)."""
+
+
+def _phrase(term: str) -> str | None:
+    """One query word or quoted phrase as an FTS5 phrase; None when it has nothing to search."""
+    folded = fold(term)
+    # Chinese is written without spaces: a space between two Chinese words inside quotes
+    # would otherwise demand a break the text never has.
+    folded = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", folded)
+    pieces = PIECE_REGEX.findall(folded)
+    if not pieces:
+        return None
+    if any(CJK_RUN_REGEX.fullmatch(p) and len(p) == 1 for p in pieces) and len(pieces) == 1:
+        raise SearchError(f"{term!r}: search for words of two or more Chinese characters")
+    tokens = " ".join(index_tokens(folded))
+    return '"' + tokens.replace('"', '""') + '"'
+
+
+def fts_query(query: str) -> str:
+    """Turn a user's query into a safe FTS5 MATCH expression over the folded index.
+
+    Raises :class:`SearchError` for an empty or overlong query or a one-character word.
+
+    Example: ``fts_query('新質生產力 OR "AI"')`` gives ``'"新质 质生 生产 产力" OR "ai"'``.
+    """
+    query = query.strip()
+    if not query:
+        raise SearchError("empty query: give a word to search for")
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(f"query too long: {len(query)} characters, at most {MAX_QUERY_CHARS}")
+    parts: list[str] = []
+    depth = 0
+    for token in QUERY_TOKEN_REGEX.findall(query):
+        if token in OPERATORS:
+            parts.append(token)
+        elif token == "(":
+            depth += 1
+            parts.append(token)
+        elif token == ")":
+            if depth:
+                depth -= 1
+                parts.append(token)
+        else:
+            phrase = _phrase(token.strip('"'))
+            if phrase:
+                parts.append(phrase)
+    parts += [")"] * depth
+    expression = _balance_operators(parts)
+    terms = sum(1 for part in expression if part.startswith('"'))
+    if not terms:
+        raise SearchError(f"nothing to search for in {query!r}")
+    if terms > MAX_TERMS:
+        raise SearchError(f"too many words: {terms}, at most {MAX_TERMS}")
+    return " ".join(expression)
+
+
+def _balance_operators(parts: Sequence[str]) -> list[str]:
+    """Drop AND/OR that have nothing on one side, and empty parentheses."""
+    out: list[str] = []
+    for part in parts:
+        if part in OPERATORS:
+            # FTS5 operators are binary. AND or OR with nothing before them change nothing
+            # and are dropped; a NOT with nothing before it cannot be dropped without turning
+            # the query around.
+            if out and out[-1] not in OPERATORS and out[-1] != "(":
+                out.append(part)
+            elif part == "NOT":
+                raise SearchError("NOT needs a word before it, as in: 高峰論壇 NOT 香港")
+        elif part == ")":
+            while out and out[-1] in OPERATORS:
+                out.pop()
+            if out and out[-1] == "(":
+                out.pop()
+            else:
+                out.append(part)
+        else:
+            # FTS5 joins two phrases by AND implicitly, but not a group and its neighbour.
+            if out and (out[-1] == ")" or (part == "(" and out[-1].startswith('"'))):
+                out.append("AND")
+            out.append(part)
+    while out and out[-1] in OPERATORS:
+        out.pop()
+    return out
+
+
+def expression_terms(expression: str) -> list[str]:
+    """The index tokens an FTS5 expression made by :func:`fts_query` looks for."""
+    return sorted(
+        {
+            token
+            for phrase in re.findall(r'"((?:[^"]|"")*)"', expression)
+            for token in phrase.replace('""', '"').split()
+        }
+    )
+
+
+def worth_ranking(document_counts: Sequence[int], documents: int) -> bool:
+    """Whether bm25 can tell matches apart: not when every term is in most documents.
+
+    bm25 gives a term found in more than half the documents an IDF of about zero (FTS5 clamps
+    it to 1e-6), so when every term of a query is that common all matches score alike, and
+    scoring them all is wasted work: such a query is answered newest first instead.
+    """
+    return not document_counts or any(count * 2 <= documents for count in document_counts)
+
+
+def query_words(query: str) -> list[str]:
+    """The folded words and phrases of a query, for highlighting (operators left out)."""
+    words = []
+    for token in QUERY_TOKEN_REGEX.findall(query):
+        if token in OPERATORS or token in "()":
+            continue
+        folded = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", fold(token.strip('"'))).strip()
+        if folded:
+            words.append(folded)
+    return sorted(set(words), key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a query word occurs in a text: start and end offsets in the original."""
+
+    start: int
+    end: int
+
+
+def find_matches(text: str, query: str) -> list[Match]:
+    """Every occurrence of the query's words in ``text`` (in either script, any case)."""
+    folded = _fold_aligned(text)
+    matches: list[Match] = []
+    for word in query_words(query):
+        start = folded.find(word)
+        while start != -1:
+            matches.append(Match(start, start + len(word)))
+            start = folded.find(word, start + len(word))
+    return _merge(sorted(matches, key=lambda m: (m.start, -m.end)))
+
+
+def _fold_aligned(text: str) -> str:
+    """``fold(text)`` with one character per original character, so offsets carry over."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded
+    return "".join(fold(char)[:1] or char for char in text)
+
+
+def _merge(matches: list[Match]) -> list[Match]:
+    merged: list[Match] = []
+    for match in matches:
+        if merged and match.start <= merged[-1].end:
+            merged[-1] = Match(merged[-1].start, max(merged[-1].end, match.end))
+        else:
+            merged.append(match)
+    return merged
+
+
+def snippet(
+    text: str | None,
+    query: str,
+    *,
+    start: str = "[",
+    end: str = "]",
+    escape: bool = False,
+    width: int = SNIPPET_CHARS,
+) -> str:
+    """A piece of the original text around the first match, matches marked.
+
+    With ``escape`` the text is HTML-escaped around the marks (for ``<mark>``/``</mark>``).
+    Without a match, the text's beginning.
+    """
+    text = text or ""
+    matches = find_matches(text, query)
+    first = matches[0].start if matches else 0
+    left = max(0, first - width)
+    right = min(len(text), first + width * 2)
+    pieces = []
+    cursor = left
+    for match in (m for m in matches if m.start >= left and m.end <= right):
+        pieces += [_text(text[cursor : match.start], escape), start]
+        pieces += [_text(text[match.start : match.end], escape), end]
+        cursor = match.end
+    pieces.append(_text(text[cursor:right], escape))
+    body = "".join(pieces)
+    return ("…" if left else "") + body + ("…" if right < len(text) else "")
+
+
+def _text(value: str, escape: bool) -> str:
+    return html.escape(value) if escape else value
+
+
+SEARCH_SQL = """
+SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
+       a.cluster_id, a.body, a.captions, bm25(articles_search, {weights}) AS rank
+FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
+WHERE articles_search MATCH :match {filters}
+ORDER BY rank, a.published DESC, a.id
+"""
+
+
+COMMON_SEARCH_SQL = """
+SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
+       a.cluster_id, a.body, a.captions, 0.0 AS rank
+FROM articles a
+WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH :match) {filters}
+ORDER BY a.published DESC, a.id
+"""
+
+
+VOCABULARY_SQL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, row)"
+)
+
+
+COPIES_SQL = """
+SELECT a.cluster_id, count(*)
+FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
+WHERE articles_search MATCH :match AND a.cluster_id IN ({clusters}) {filters}
+GROUP BY a.cluster_id
+"""
+
+
+FILTERS_SQL = {
+    "outlet": "a.outlet = :outlet",
+    "since": "a.published >= :since",
+    "until": "substr(a.published, 1, 10) <= :until",
+    "reporter": (
+        "EXISTS (SELECT 1 FROM bylines b WHERE b.article_id = a.id"
+        " AND b.role = 'reporter' AND b.name IN (:reporter, :reporter_hans, :reporter_hant))"
+    ),
+}
+
+
+def search_articles(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    outlet: str | None = None,
+    reporter: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+    all_versions: bool = False,
+) -> list[dict[str, Any]]:
+    """Articles matching ``query`` (crawler/query/search.py syntax), best first, with snippets.
+
+    A cluster of near-duplicates counts once (its best-ranked member, with ``copies``, the
+    number of its other members that match too) unless ``all_versions``.
+    Raises SearchError for a query that cannot be searched.
+    """
+    params: dict[str, Any] = {
+        "match": fts_query(query),
+        "outlet": outlet and canonical_outlet(outlet),
+        "since": since,
+        "until": until,
+        "reporter": reporter,
+        "reporter_hans": reporter and to_simplified(reporter),
+        "reporter_hant": reporter and to_traditional(reporter),
+    }
+    filters = "".join(f" AND {sql}" for key, sql in FILTERS_SQL.items() if params[key])
+    if worth_ranking(*term_counts(db.conn, SEARCH_TABLE, params["match"])):
+        sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
+    else:
+        sql = COMMON_SEARCH_SQL.format(filters=filters)
+    results: list[dict[str, Any]] = []
+    shown: dict[int, dict[str, Any]] = {}
+    for row in db.query(sql, params):
+        cluster = row["cluster_id"]
+        if cluster is not None and cluster in shown and not all_versions:
+            continue
+        results.append(_search_result(row, query))
+        if cluster is not None:
+            shown[cluster] = results[-1]
+        if len(results) >= limit:
+            break
+    if shown and not all_versions:
+        count_sql = COPIES_SQL.format(
+            filters=filters, clusters=", ".join(str(int(c)) for c in shown)
+        )
+        for cluster, matching in db.execute(count_sql, params):
+            shown[cluster]["copies"] = matching - 1
+    return results
+
+
+def term_counts(
+    connection: sqlite3.Connection, table: str, expression: str
+) -> tuple[list[int], int]:
+    """(documents holding each term of an FTS5 expression, documents in the index).
+
+    Reads FTS5's own vocabulary through a temporary fts5vocab table, which a read-only
+    connection may create.
+    """
+    connection.execute(VOCABULARY_SQL.format(table=table))
+    terms = expression_terms(expression)
+    marks = ", ".join("?" for _ in terms)
+    found = dict(
+        connection.execute(
+            f"SELECT term, doc FROM temp.{table}_terms WHERE term IN ({marks})", terms
+        )
+    )
+    documents = connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+    return [found.get(term, 0) for term in terms], documents
+
+
+def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:
+    found_in = next(
+        (
+            row[c]
+            for c in ("title", "subtitle", "body", "captions")
+            if find_matches(row[c] or "", query)
+        ),
+        row["body"],
+    )
+    return {
+        "id": row["id"],
+        "published": row["published"],
+        "outlet": row["outlet"],
+        "title": row["title"],
+        "url": row["url"],
+        "cluster_id": row["cluster_id"],
+        "rank": round(row["rank"], 3),
+        "snippet": snippet(found_in, query),
+        "copies": 0,
+    }

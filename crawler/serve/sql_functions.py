@@ -1,0 +1,56 @@
+"""The SQL functions Chinese search needs, for any SQLite connection to the archive.
+
+Datasette registers them through crawler/serve/plugin.py; any other program can call
+``register_sql_functions(connection)``. Each wraps crawler/query/search.py and never raises, so a
+researcher's query cannot turn into an SQLite error:
+
+- ``archive_fts_query(q)``: the FTS5 MATCH expression of a user's query over ``articles_search``
+  (one that matches nothing when the query cannot be searched: empty, one character …);
+- ``archive_snippet(text, q)``: a piece of ``text`` around the first match, HTML-escaped, each
+  match in ``<mark>``;
+- ``archive_fold(text)``: ``text`` as search compares it (Simplified, lower case), so
+  ``archive_fold(name) = archive_fold(:name)`` finds a name written in either script.
+
+Reads no settings.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from crawler.query.search import SearchError, fts_query, snippet
+from crawler.store.search_index import fold
+
+# An empty FTS5 phrase: a valid MATCH expression that no row matches.
+MATCH_NOTHING = '""'
+
+
+def archive_fts_query(query: str | None) -> str:
+    """The MATCH expression of ``query``; one that matches nothing if it cannot be searched."""
+    try:
+        return fts_query(str(query or ""))
+    except SearchError:
+        return MATCH_NOTHING
+
+
+def archive_snippet(text: str | None, query: str | None) -> str:
+    """HTML: escaped text around the first match of ``query``, matches in ``<mark>``."""
+    return snippet(str(text or ""), str(query or ""), start="<mark>", end="</mark>", escape=True)
+
+
+def archive_fold(text: str | None) -> str | None:
+    """``text`` folded to Simplified script and lower case (None stays None)."""
+    return None if text is None else fold(str(text))
+
+
+SQL_FUNCTIONS = {
+    "archive_fts_query": (1, archive_fts_query),
+    "archive_snippet": (2, archive_snippet),
+    "archive_fold": (1, archive_fold),
+}
+
+
+def register_sql_functions(connection: sqlite3.Connection) -> None:
+    """Make the archive's SQL functions available on ``connection``."""
+    for name, (arguments, function) in SQL_FUNCTIONS.items():
+        connection.create_function(name, arguments, function, deterministic=True)

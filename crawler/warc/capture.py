@@ -1,0 +1,71 @@
+"""What a response tells the archive about its capture, carried from the downloader to the store.
+
+The WARC writer (crawler/warc/writer.py) and the replay handler (crawler/warc/replay_handler.py) put
+where a response's bytes are (WARC file, offset, length) and when it was fetched (the record's
+WARC-Date) in ``request.meta[CAPTURE_META]``; :func:`capture_of` adds the validators the page was
+served with (ETag, Last-Modified), and StorePipeline keeps them all on the URL's article_urls row.
+Spiders mark article page requests with ``request.meta[ARTICLE_META]``
+(crawler/fetch/refresh.py skips or revalidates those).
+
+A WARC file inside the archive's folder (``warcs/…``) is stored by its path relative to that
+folder, so an archive can be moved with its WARCs; any other by its absolute path.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.http import Response
+
+CAPTURE_META = "archive_capture"
+ARTICLE_META = "archive_article"
+VALIDATOR_HEADERS = {"etag": b"ETag", "last_modified": b"Last-Modified"}
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def capture_of(response: Response, request: Request | None = None) -> dict[str, Any]:
+    """The capture facts of a response: WARC place and fetch time (if any) and its validators.
+
+    ``request`` defaults to the response's own (which a downloader middleware does not see yet).
+    """
+    request = request or response.request
+    meta = request.meta if request is not None else {}
+    capture = dict(meta.get(CAPTURE_META) or {})
+    for field, header in VALIDATOR_HEADERS.items():
+        value = response.headers.get(header)
+        capture[field] = value.decode("latin-1") if value else None
+    return capture
+
+
+def stored_path(path: str | Path, db_path: str | Path) -> str:
+    """How a WARC file is named in the archive: relative to the archive's folder when inside it."""
+    path = Path(path).resolve()
+    folder = Path(db_path).resolve().parent
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+
+
+def resolve_path(stored: str, db_path: str | Path) -> Path:
+    """The file a stored WARC path names (the inverse of :func:`stored_path`)."""
+    return Path(db_path).resolve().parent / stored
+
+
+def iso_from_warc_date(warc_date: str) -> str | None:
+    """A WARC-Date (``2024-08-30T02:00:00.123456Z``) as the archive's times: UTC, to the second.
+
+    None when it is no date.
+    """
+    try:
+        moment = datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()

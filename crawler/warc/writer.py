@@ -1,0 +1,278 @@
+"""Writes every request and response of a crawl to gzip WARC 1.1 files, with warcio.
+
+Settings:
+
+- ``WARC_ENABLED``: write WARC files (default True).
+- ``WARC_DIR``: the folder for them (default ``warcs/`` beside ``ARCHIVE_DB_PATH``).
+- ``WARC_MAX_SIZE``: bytes after which the next record goes into a new file (default 1 GB).
+
+A downloader middleware next to the download handler (after retries, redirects and
+decompression), so a record holds the request as sent and the response as received: the real
+URL (the mirror and replay handlers answer with it), every header, the body still in its
+Content-Encoding. Twisted has undone any chunked Transfer-Encoding, so that header is left out.
+Each response record is followed by its request record (WARC-Concurrent-To the response).
+
+A file is written as ``<name>.warc.gz.open`` and renamed when closed, and each record is
+flushed as it is written, so a killed crawl leaves only whole records the archive may point at
+plus at most one cut one. When a crawl of the same campaign and source starts, a leftover
+``.open`` file is cut back to its last whole record and renamed (or removed when it holds none
+but its warcinfo), and this is logged.
+
+Each file starts with a warcinfo record naming the crawler, campaign, source, crawl id and the
+settings that shape a crawl, and is named ``<campaign>-<source>-<crawl id>-<UTC time>-<n>.warc.gz``;
+a cluster worker's (crawler/cluster/) carry the worker's name in place of the crawl id, and a
+worker only closes the files it left open itself.
+Where each response record lies (file, offset, length) and its WARC-Date go into
+``request.meta[CAPTURE_META]`` for the item (crawler/warc/capture.py); the stat
+``archive/warc_files`` lists the files (as stored: relative to the archive's folder),
+``archive/warc/records`` counts the records.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from datetime import UTC, datetime
+from http import HTTPStatus
+from importlib.metadata import version
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.crawl.signals import warc_file_opened
+from crawler.warc.capture import CAPTURE_META, stored_path
+from crawler.warc.reader import iter_records
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+WARC_VERSION = "1.1"
+WARC_SPEC = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+# Settings that shape what a crawl fetches, recorded in each file's warcinfo record.
+RECORDED_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_TIMEOUT",
+    "RETRY_TIMES",
+    "REFRESH_ENABLED",
+    "REFRESH_INTERVAL",
+)
+SKIPPED_HEADERS = {b"transfer-encoding"}
+# The suffix of a WARC file being written.
+OPEN = ".open"
+
+
+class WarcWriter:
+    """Downloader middleware writing each request and response to the crawl's WARC files."""
+
+    def __init__(self, crawler: Crawler, directory: Path, max_size: int):
+        self.crawler = crawler
+        self.directory = directory
+        self.max_size = max_size
+        self.db_path = crawler.settings["ARCHIVE_DB_PATH"]
+        self.file: BinaryIO | None = None
+        self.writer: WARCWriter | None = None
+        self.stored_name = ""
+        self.files: list[str] = []
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcWriter:
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED"):
+            raise NotConfigured
+        directory = settings.get("WARC_DIR") or Path(settings["ARCHIVE_DB_PATH"]).parent / "warcs"
+        return cls(crawler, Path(directory), settings.getint("WARC_MAX_SIZE"))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        writer, out = self._open_file()
+        moment = datetime.now(UTC)
+        warc_date = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        response_record = writer.create_warc_record(
+            response.url,
+            "response",
+            payload=BytesIO(response.body),
+            length=len(response.body),
+            http_headers=response_http_headers(response),
+            warc_headers_dict={"WARC-Date": warc_date},
+        )
+        request_record = writer.create_warc_record(
+            request.url,
+            "request",
+            payload=BytesIO(request.body),
+            length=len(request.body),
+            http_headers=request_http_headers(request),
+            warc_headers_dict={
+                "WARC-Date": warc_date,
+                "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
+            },
+        )
+        offset = out.tell()
+        writer.write_record(response_record)
+        length = out.tell() - offset
+        writer.write_record(request_record)
+        # Into the OS's hands before the archive may point at it: a killed process loses none.
+        out.flush()
+        request.meta[CAPTURE_META] = {
+            "warc_file": self.stored_name,
+            "warc_offset": offset,
+            "warc_length": length,
+            "fetched_at": moment.replace(microsecond=0).isoformat(),
+        }
+        self.crawler.stats.inc_value("archive/warc/records", 2)
+        if out.tell() >= self.max_size:
+            self._close_file()
+        return response
+
+    def spider_opened(self) -> None:
+        for path in sorted(self.directory.glob(f"{self._name_start()}-*{OPEN}")):
+            recover_open_file(path)
+
+    def _name_start(self) -> str:
+        """What this crawl's file names start with: campaign, source, and the cluster worker."""
+        spider = self.crawler.spider
+        worker = self.crawler.settings.get("CLUSTER_WORKER")
+        start = f"{spider.campaign.name}-{spider.name}"
+        return f"{start}-{worker}" if self.crawler.settings.get("CLUSTER_URL") else start
+
+    def spider_closed(self) -> None:
+        self._close_file()
+
+    def _open_file(self) -> tuple[WARCWriter, BinaryIO]:
+        """The current file and its writer; a new file (with its warcinfo) when there is none."""
+        if self.writer is not None and self.file is not None:
+            return self.writer, self.file
+        start = self._name_start()
+        if not self.crawler.settings.get("CLUSTER_URL"):
+            start += f"-{self.crawler.stats.get_value('archive/crawl_id') or 0}"
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        serial = len(self.files) + 1
+        name = f"{start}-{stamp}-{serial:05d}.warc.gz"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / name
+        self.file = path.with_name(name + OPEN).open("xb")
+        self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
+        self.writer.write_record(self.writer.create_warcinfo_record(name, self._warcinfo()))
+        self.stored_name = stored_path(path, self.db_path)
+        self.files.append(self.stored_name)
+        self.crawler.stats.set_value("archive/warc_files", list(self.files))
+        self.crawler.signals.send_catch_log(warc_file_opened, path=self.stored_name)
+        logger.info("Writing WARC %s", path)
+        return self.writer, self.file
+
+    def _close_file(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            open_path = Path(self.file.name)
+            open_path.rename(open_path.with_name(open_path.name.removesuffix(OPEN)))
+        self.file = None
+        self.writer = None
+
+    def _warcinfo(self) -> dict[str, str]:
+        """The warcinfo fields: who crawled what, for which campaign, with which settings."""
+        settings = self.crawler.settings
+        spider = self.crawler.spider
+        campaign = spider.campaign
+        recorded = {name: settings.get(name) for name in RECORDED_SETTINGS}
+        return {
+            "software": (
+                f"summit-archive/{version('summit-archive')} (Scrapy {version('scrapy')}, "
+                f"warcio {version('warcio')})"
+            ),
+            "format": f"WARC File Format {WARC_VERSION}",
+            "conformsTo": WARC_SPEC,
+            "isPartOf": campaign.name,
+            "description": campaign.title or "",
+            "source": spider.name,
+            "crawl-id": str(self.crawler.stats.get_value("archive/crawl_id") or ""),
+            "worker": settings.get("CLUSTER_WORKER") or "",
+            "http-header-user-agent": settings.get("USER_AGENT"),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "keywords": json.dumps(campaign.keywords, ensure_ascii=False),
+            "settings": json.dumps(recorded, ensure_ascii=False, sort_keys=True, default=str),
+        }
+
+
+def complete_length(path: Path, chunk_size: int = 1 << 20) -> int:
+    """Bytes of the gzip WARC file ``path`` up to the end of its last whole record (each record
+    is a gzip member of its own)."""
+    end = position = 0
+    decompressor = zlib.decompressobj(wbits=31)
+    with path.open("rb") as stream:
+        while chunk := stream.read(chunk_size):
+            while chunk:
+                try:
+                    decompressor.decompress(chunk)
+                except zlib.error:
+                    return end
+                if not decompressor.eof:
+                    position += len(chunk)
+                    break
+                position += len(chunk) - len(decompressor.unused_data)
+                end = position
+                chunk = decompressor.unused_data
+                decompressor = zlib.decompressobj(wbits=31)
+    return end
+
+
+def recover_open_file(path: Path) -> Path | None:
+    """Close a WARC file a killed crawl left open: cut it to its last whole record and drop the
+    ``.open`` suffix; remove it when it holds no record but its warcinfo. Returns the kept file."""
+    end = complete_length(path)
+    if end:
+        with path.open("r+b") as stream:
+            stream.truncate(end)
+    if not end or sum(1 for _ in iter_records(path)) <= 1:
+        path.unlink()
+        logger.warning("Removed %s, left by a killed crawl with no capture in it", path)
+        return None
+    kept = path.with_name(path.name.removesuffix(OPEN))
+    path.rename(kept)
+    logger.warning("Closed %s, left open by a killed crawl, after its last whole record", kept)
+    return kept
+
+
+def response_http_headers(response: Response) -> StatusAndHeaders:
+    """The response's status line and headers as warcio writes them."""
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    headers = [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in response.headers.items()
+        if name.lower() not in SKIPPED_HEADERS
+        for value in values
+    ]
+    protocol = response.protocol or "HTTP/1.1"
+    return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
+
+
+def request_http_headers(request: Request) -> StatusAndHeaders:
+    """The request line and headers as sent, with the Host and Content-Length of the transport."""
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = [("Host", parts.netloc)]
+    headers += [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in request.headers.items()
+        for value in values
+    ]
+    if request.body and not request.headers.get(b"Content-Length"):
+        headers.append(("Content-Length", str(len(request.body))))
+    return StatusAndHeaders(f"{target} HTTP/1.1", headers, protocol=request.method)
