@@ -54,6 +54,11 @@ def is_html(response: Response, content_type: str) -> bool:
     return isinstance(response, TextResponse) and textual
 
 
+def split_arg(value: str | None, default: Iterable[str]) -> list[str]:
+    """A comma-separated spider argument (``-a channels=a,b``) as a list, else ``default``."""
+    return value.split(",") if value else list(default)
+
+
 def parse_iso_date(value: str, name: str) -> date:
     """A spider argument given as an ISO date; a UsageError naming the argument otherwise."""
     try:
@@ -74,6 +79,8 @@ class NewsSpider(scrapy.Spider):
     list_href_xpath: ClassVar[str] = "./@href | .//a/@href"
     list_date_xpath: ClassVar[str] = ""
     list_next_xpath: ClassVar[str] = ""
+    # A site's channels: name -> the first page of its list; ``-a channels=a,b`` picks some.
+    channel_urls: ClassVar[Mapping[str, str]] = {}
     campaign: Campaign
 
     def __init__(
@@ -81,9 +88,15 @@ class NewsSpider(scrapy.Spider):
         campaign: str | Campaign | None = None,
         since: str | None = None,
         until: str | None = None,
+        channels: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
+        self.channels = split_arg(channels, self.channel_urls)
+        unknown = sorted(set(self.channels) - set(self.channel_urls))
+        if unknown:
+            known = ", ".join(self.channel_urls) or "none"
+            raise UsageError(f"-a channels: unknown {', '.join(unknown)}; known: {known}")
         self.allowed_domains = list(self.hosts)
         self._campaign_arg = campaign
         self._since = parse_iso_date(since, "since") if since else None
@@ -204,6 +217,19 @@ class NewsSpider(scrapy.Spider):
         )
 
     # errors
+
+    async def start(self) -> Any:
+        for request in self.channel_requests():
+            yield request
+
+    def channel_requests(self) -> Iterator[scrapy.Request]:
+        """Requests for the first list page of each chosen channel."""
+        return self.list_requests(self.channel_urls[name] for name in self.channels)
+
+    def list_requests(self, urls: Iterable[str]) -> Iterator[scrapy.Request]:
+        """Requests for the list pages ``urls``, read by parse_list."""
+        for url in urls:
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error)
 
     def on_error(self, failure: Failure) -> None:
         """Count and record a page that could not be fetched (after retries).

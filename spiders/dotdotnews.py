@@ -14,9 +14,9 @@ spiders.base.NewsSpider (``campaign``, ``since``, ``until``).
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import ClassVar
 
-import scrapy
 from scrapy.http import Response
 
 from crawler.extract.blocks import extract_blocks, node_text
@@ -53,16 +53,9 @@ class DotdotnewsSpider(NewsSpider):
     list_item_xpath = LIST_ITEM_XPATH
     list_href_xpath = "./@data-href"
     list_next_xpath = NEXT_PAGE_XPATH
-
-    def __init__(self, channels: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.channels = channels.split(",") if channels else list(CHANNELS)
-
-    async def start(self) -> Any:
-        for channel in self.channels:
-            yield scrapy.Request(
-                LIST_URL.format(channel=channel), callback=self.parse_list, errback=self.on_error
-            )
+    channel_urls: ClassVar[Mapping[str, str]] = {
+        channel: LIST_URL.format(channel=channel) for channel in CHANNELS
+    }
 
     def parse_article(self, response: Response) -> RawArticle:
         """An article page: og:title, JSON-LD date and author, the rich-text body."""

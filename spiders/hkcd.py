@@ -14,8 +14,8 @@ spiders.base.NewsSpider (``campaign``, ``since``, ``until``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
 from urllib.parse import unquote, urldefrag
 
 import scrapy
@@ -63,16 +63,13 @@ class HkcdSpider(NewsSpider):
     list_item_xpath = LIST_ITEM_XPATH
     list_date_xpath = LIST_DATE_XPATH
     list_next_xpath = NEXT_PAGE_XPATH
-
-    def __init__(self, channels: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.channels = channels.split(",") if channels else list(CHANNELS)
+    channel_urls: ClassVar[Mapping[str, str]] = {
+        channel: LIST_URL.format(channel=channel) for channel in CHANNELS
+    }
 
     async def start(self) -> Any:
-        for channel in self.channels:
-            yield scrapy.Request(
-                LIST_URL.format(channel=channel), callback=self.parse_list, errback=self.on_error
-            )
+        for request in self.channel_requests():
+            yield request
         for keyword in self.campaign.keywords:
             yield scrapy.FormRequest(
                 SEARCH_URL,

@@ -22,12 +22,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import scrapy
 from scrapy.http import Response
 
 from crawler.extract.blocks import extract_blocks, node_text
 from crawler.items import RawArticle
-from spiders.base import NewsSpider, date_in_url
+from spiders.base import NewsSpider, date_in_url, split_arg
 
 BASE_URL = "https://www.locpg.gov.cn"
 OLD_BASE_URL = "https://www.locpg.hk"
@@ -85,11 +84,11 @@ class LocpgSpider(NewsSpider):
 
     def __init__(self, lists: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.lists = lists.split(",") if lists else list(LIST_URLS)
+        self.lists = split_arg(lists, LIST_URLS)
 
     async def start(self) -> Any:
-        for url in self.lists:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error)
+        for request in self.list_requests(self.lists):
+            yield request
 
     def parse_article(self, response: Response) -> RawArticle:
         """An article page of either layout: title, 来源 line, date, body, editor."""

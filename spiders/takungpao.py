@@ -32,7 +32,6 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-import scrapy
 from scrapy.http import Response
 
 from crawler.extract.blocks import extract_blocks, node_text
@@ -99,8 +98,8 @@ class TakungpaoSpider(NewsSpider):
     list_next_xpath = NEXT_PAGE_XPATH
 
     async def start(self) -> Any:
-        for url in LIST_URLS:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error)
+        for request in self.list_requests(LIST_URLS):
+            yield request
 
     def parse_article(self, response: Response) -> RawArticle:
         """An article page of takungpao.com.hk or tkww.hk."""

@@ -17,12 +17,11 @@ Spider arguments: ``channels`` (comma-separated names of CHANNELS, default all),
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
-from scrapy.exceptions import UsageError
 from scrapy.http import Response
 
 from crawler.extract.blocks import extract_blocks, node_text
@@ -74,24 +73,19 @@ class WenweipoSpider(NewsSpider):
     list_item_xpath = LIST_ITEM_XPATH
     list_date_xpath = LIST_DATE_XPATH
     list_next_xpath = NEXT_PAGE_XPATH
+    channel_urls: ClassVar[Mapping[str, str]] = {
+        name: BASE_URL + path for name, path in CHANNELS.items()
+    }
 
-    def __init__(self, channels: str | None = None, editions: str | None = None, **kwargs: Any):
+    def __init__(self, editions: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.channels = channels.split(",") if channels else list(CHANNELS)
-        unknown = sorted(set(self.channels) - set(CHANNELS))
-        if unknown:
-            raise UsageError(
-                f"-a channels: unknown {', '.join(unknown)}; known: {', '.join(CHANNELS)}"
-            )
         self.editions = [
             parse_iso_date(day.strip(), "editions") for day in (editions or "").split(",") if day
         ]
 
     async def start(self) -> Any:
-        for channel in self.channels:
-            yield scrapy.Request(
-                BASE_URL + CHANNELS[channel], callback=self.parse_list, errback=self.on_error
-            )
+        for request in self.channel_requests():
+            yield request
         for day in self.editions:
             yield self.edition_request(EDITION_URL.format(day=day))
 

@@ -35,6 +35,7 @@ from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qs, quote, urlsplit, urlunsplit
 
 import lxml.html
@@ -42,6 +43,7 @@ import lxml.html
 from crawler.errors import MirrorError
 
 MIRROR_CONFIG = "_mirror.json"
+Server = TypeVar("Server", bound=ThreadingHTTPServer)
 PACKAGED_MIRROR = Path(__file__).resolve().parents[2] / "tests" / "mirror"
 
 
@@ -239,6 +241,13 @@ def serve_mirror(root: str | Path = PACKAGED_MIRROR, port: int = 0) -> Iterator[
         server = MirrorServer(root, port)
     except OSError as error:
         raise MirrorError(f"cannot serve the mirror on port {port}: {error}") from error
+    with serving_in_thread(server) as running:
+        yield running
+
+
+@contextmanager
+def serving_in_thread(server: Server) -> Iterator[Server]:
+    """Run ``server`` on a background thread while in the block; stop and close it after."""
     # A short poll lets the server stop at once (serve_forever polls every 0.5 s by default).
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="mirror", daemon=True

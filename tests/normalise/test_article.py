@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from crawler.items import Block, RawArticle, RawImage
 from crawler.normalise import normalise_article
+from tests.helpers import TESTS
 
-SEED = Path(__file__).parent / "normalise_cases" / "summit-2024-hkcd-page.txt"
+SEED = TESTS / "normalise_cases" / "summit-2024-hkcd-page.txt"
 BASE = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/"
 RECORD_KEYS = {
     "url",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -15,8 +14,9 @@ from crawler.crawl.campaign import Campaign
 from crawler.normalise import normalise_article
 from spiders.hkcd import HkcdSpider
 from spiders.locpg import LocpgSpider, info_date, source_line
+from tests.helpers import TESTS
 
-MIRROR = Path(__file__).parent / "mirror"
+MIRROR = TESTS / "mirror"
 GOV = "https://www.locpg.gov.cn"
 HK = "https://www.locpg.hk"
 SPEECH = "/20240829/d05bf7d88d127a98c29dc72be0091c95/c.html"

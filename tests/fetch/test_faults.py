@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.fetch.retry import backoff_delay, parse_retry_after
-from tests.faultserver import ENCODED_TEXTS, FaultServer, serve_faults
+from tests.fetch.faultserver import ENCODED_TEXTS, FaultServer, serve_faults
 from tests.helpers import run_archive
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -13,8 +12,9 @@ from scrapy.http import HtmlResponse
 
 from crawler.crawl.campaign import Campaign
 from spiders.dotdotnews import DotdotnewsSpider, author_names
+from tests.helpers import TESTS
 
-MIRROR = Path(__file__).parent / "mirror" / "www.dotdotnews.com"
+MIRROR = TESTS / "mirror" / "www.dotdotnews.com"
 BASE = "https://www.dotdotnews.com"
 GUESTS = "/a/202408/29/AP66d050162af21499a5d7f811.html"
 LEE = "/a/202408/29/AP66cfe56898a1e2893abe7891.html"

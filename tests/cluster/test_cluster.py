@@ -152,6 +152,12 @@ def seed(redis_url: str, mirror: MirrorServer, db_path: Path) -> dict[str, int]:
     return json.loads(result.stdout)["seeded"]
 
 
+@pytest.fixture
+def seeded(redis_url: str, mirror: MirrorServer, db_path: Path) -> dict[str, int]:
+    """The cluster's frontier seeded for the archive at db_path: requests queued per source."""
+    return seed(redis_url, mirror, db_path)
+
+
 def worker_args(redis_url: str, name: str, mirror: MirrorServer, db_path: Path) -> list[str]:
     return [
         "crawl", "--cluster", redis_url, "--worker", name, "--mirror", mirror.url,
@@ -264,12 +270,11 @@ def test_a_killed_workers_pages_are_crawled_by_the_other(
     redis_url: str,
     mirror: MirrorServer,
     reference: Reference,
-    tmp_path: Path,
+    db_path: Path,
+    seeded: dict[str, int],
     start: Callable,
     cluster: Cluster,
 ) -> None:
-    db_path = tmp_path / "archive.db"
-    seed(redis_url, mirror, db_path)
     timeout = ["-s", "CLUSTER_WORKER_TIMEOUT=2"]
     ingester = start(
         "ingest", "ingest", "--cluster", redis_url, "--db", str(db_path), "--worker-timeout", "2"
@@ -314,8 +319,8 @@ def test_a_killed_workers_pages_are_crawled_by_the_other(
     assert {(row["waiting"], row["being_fetched"]) for row in state["sources"]} == {(0, 0)}
     assert state["events_waiting"] == 0
     # The WARC files w1 left open were cut back to their last whole record by the ingester.
-    assert not list((tmp_path / "warcs").glob(f"*{OPEN}"))
-    for path in (tmp_path / "warcs").glob("*-w1-*"):
+    assert not list((db_path.parent / "warcs").glob(f"*{OPEN}"))
+    for path in (db_path.parent / "warcs").glob("*-w1-*"):
         check_warc(path)
 
 
@@ -325,12 +330,11 @@ def test_a_worker_stopped_early_gives_its_requests_back(
     redis_url: str,
     mirror: MirrorServer,
     reference: Reference,
-    tmp_path: Path,
+    db_path: Path,
+    seeded: dict[str, int],
     start: Callable,
     cluster: Cluster,
 ) -> None:
-    db_path = tmp_path / "archive.db"
-    seed(redis_url, mirror, db_path)
     slow = start("w1", *worker_args(redis_url, "w1", mirror, db_path), "-s", "DOWNLOAD_DELAY=0.5")
     wait_until(lambda: cluster.claimed().get("w1", 0) > 0, "w1 took requests", slow)
     slow.process.send_signal(signal.SIGTERM)
@@ -352,12 +356,11 @@ def test_an_ingester_killed_mid_write_loses_nothing(
     redis_url: str,
     mirror: MirrorServer,
     reference: Reference,
-    tmp_path: Path,
+    db_path: Path,
+    seeded: dict[str, int],
     start: Callable,
     cluster: Cluster,
 ) -> None:
-    db_path = tmp_path / "archive.db"
-    seed(redis_url, mirror, db_path)
     start("w1", *worker_args(redis_url, "w1", mirror, db_path)).finish(
         time.monotonic() + DEADLINE_SECONDS
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -15,8 +14,9 @@ from scrapy.http import HtmlResponse
 
 from crawler.crawl.campaign import Campaign
 from spiders.wenweipo import WenweipoSpider
+from tests.helpers import TESTS
 
-MIRROR = Path(__file__).parent / "mirror"
+MIRROR = TESTS / "mirror"
 BASE = "https://www.wenweipo.com"
 PDF = "https://pdf.wenweipo.com"
 ZHENG = "/a/202408/30/AP66d0da7d2c4957d96fe2bc3d.html"

@@ -10,12 +10,13 @@ import pytest
 from crawler.crawl.campaign import Campaign, load_campaign
 from crawler.errors import CampaignError
 from crawler.fetch.politeness import user_agent
+from tests.helpers import REPO
 
 SUMMIT = Campaign(name="summit", sources=["hkcd"], keywords=["新質生產力", "高峰論壇"])
 
 
 def test_the_summit_campaign_loads() -> None:
-    campaign = load_campaign(Path(__file__).parents[1] / "campaigns" / "summit.toml")
+    campaign = load_campaign(REPO / "campaigns" / "summit.toml")
     assert campaign.name == "summit"
     assert campaign.sources == ["hkcd", "locpg", "wenweipo", "takungpao", "dotdotnews", "govhk"]
     assert {"新質生產力", "新质生产力", "高峰論壇", "高峰论坛"} <= set(campaign.keywords)

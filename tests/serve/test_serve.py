@@ -24,9 +24,9 @@ from crawler.serve.app import archive_datasette
 from crawler.serve.metadata import HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
 from crawler.serve.sql_functions import archive_fts_query, archive_snippet
 from crawler.store import Archive, article_id
-from tests.helpers import REPO
+from tests.helpers import HKCD_RECORD, HKCD_URL, REPO
 
-URL = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
+URL = HKCD_URL
 REPRINT_URL = "https://www.locpg.gov.cn/jsdt/2024-08/30/c_1212345678.htm"
 HOSTILE_URL = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/31/content_8652999.html"
 BODY = (
@@ -35,16 +35,8 @@ BODY = (
     "論壇吸引約三百名政商學界人士出席，與會者就人工智能與基礎科研交流意見。"
 )
 ARTICLE = {
-    "url": URL,
-    "canonical_url": URL,
-    "outlet": "香港商報",
-    "original_outlet": None,
-    "title": "港府循四大方向 發展新質生產力",
-    "subtitle": "特首：善用自身優勢積極創新變革",
-    "published": "2024-08-30T04:21:37+08:00",
-    "updated": None,
+    **HKCD_RECORD,
     "bylines": [{"role": "reporter", "name": "鍾文華", "outlet": "香港商報"}],
-    "dateline": {"place": None, "date": None},
     "body": BODY,
     "sections": [],
     "images": [
@@ -57,8 +49,6 @@ ARTICLE = {
         }
     ],
     "mentioned_dates": [],
-    "script": "Hant",
-    "source_line": None,
     "content_hash": "sha256:hant",
 }
 # The same story in Simplified script, by another outlet: a reprint in the same cluster.

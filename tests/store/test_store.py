@@ -13,35 +13,8 @@ from crawler.errors import NotAnArchive
 from crawler.query.search import fts_query
 from crawler.store import Archive, article_id
 from crawler.store.schema import MIGRATIONS
-
-URL = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
-RECORD = {
-    "url": URL,
-    "canonical_url": URL,
-    "outlet": "香港商報",
-    "original_outlet": None,
-    "title": "港府循四大方向 發展新質生產力",
-    "subtitle": "特首：善用自身優勢積極創新變革",
-    "published": "2024-08-30T04:21:37+08:00",
-    "updated": None,
-    "bylines": [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}],
-    "dateline": {"place": None, "date": None},
-    "body": "【香港商報訊】記者王丹丹報道：昨日，「科技+新質生產力高峰論壇」在本港舉辦。",
-    "sections": ["建設國際科創中心重要引擎"],
-    "images": [
-        {
-            "src": "https://www.hkcd.com.hk/hkcdweb/images/2024-08/30/a8652301_2.jpg",
-            "caption": "啓動儀式。",
-            "caption_raw": "啓動儀式。中聯辦網站圖片",
-            "source": "中聯辦網站",
-            "photographer": None,
-        }
-    ],
-    "mentioned_dates": [{"text": "昨日", "date": "2024-08-29"}],
-    "script": "Hant",
-    "source_line": None,
-    "content_hash": "sha256:abc",
-}
+from tests.helpers import HKCD_RECORD as RECORD
+from tests.helpers import HKCD_URL as URL
 
 
 @pytest.fixture

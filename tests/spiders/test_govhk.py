@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -18,8 +17,9 @@ from twisted.python.failure import Failure
 from crawler.crawl.campaign import Campaign
 from crawler.normalise import normalise_article
 from spiders.govhk import GovhkSpider, daily_index_window, news_url_stamp
+from tests.helpers import TESTS
 
-MIRROR = Path(__file__).parent / "mirror"
+MIRROR = TESTS / "mirror"
 NEWS = "https://www.news.gov.hk"
 INFO = "https://www.info.gov.hk"
 CE_STORY = "/chi/202408/20240829_124512_301.html"

@@ -13,13 +13,14 @@ from __future__ import annotations
 import gzip
 import socket
 import struct
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from crawler.fetch.mirror import serving_in_thread
 
 # Characters that a plain decoder gets wrong: 啓 綫 峯 (and 嘅) are in HKSCS, not in plain Big5,
 # yet Hong Kong servers label such pages "big5"; 裏 is in neither GB2312 nor plain Big5.
@@ -216,11 +217,5 @@ class FaultServer(ThreadingHTTPServer):
 @contextmanager
 def serve_faults(timeout_seconds: float = 3.0) -> Iterator[FaultServer]:
     """Serve the faults on 127.0.0.1 on a thread while in the block."""
-    server = FaultServer(timeout_seconds)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving_in_thread(FaultServer(timeout_seconds)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -13,8 +12,9 @@ from scrapy.http import HtmlResponse
 
 from crawler.crawl.campaign import Campaign
 from spiders.takungpao import TakungpaoSpider
+from tests.helpers import TESTS
 
-MIRROR = Path(__file__).parent / "mirror"
+MIRROR = TESTS / "mirror"
 TKP = "https://www.takungpao.com.hk"
 TKWW = "https://www.tkww.hk"
 LEAD = "/news/232109/2024/0830/1012364.html"

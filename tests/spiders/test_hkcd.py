@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -13,8 +12,9 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.crawl.campaign import Campaign
 from spiders.hkcd import HkcdSpider
+from tests.helpers import TESTS
 
-MIRROR = Path(__file__).parent / "mirror" / "www.hkcd.com.hk"
+MIRROR = TESTS / "mirror" / "www.hkcd.com.hk"
 BASE = "https://www.hkcd.com.hk"
 FIRST = "/hkcdweb/content/2024/08/30/content_8652301.html"
 CAMPAIGN = Campaign(
