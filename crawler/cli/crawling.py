@@ -285,10 +285,12 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
 
         archive extract saved.html --url https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html
     """
-    from crawler.extract.page import extract_record, read_page
+    from crawler.extract.page import canonical_url, extract_record
+    from crawler.fetch.one_page import read_page
 
     try:
-        page_url, body, headers = read_page(file_or_url, url)
+        fetched_url, body, headers = read_page(file_or_url)
+        page_url = fetched_url or url or canonical_url(body) or Path(file_or_url).resolve().as_uri()
         record = extract_record(page_url, body, headers, published=published)
     except ArchiveError as error:
         fail(error)
