@@ -38,6 +38,10 @@ from crawler.errors import CampaignError
 from crawler.fetch.politeness import SOURCE_SETTINGS, user_agent
 from crawler.normalise.script import to_simplified
 
+# A campaign's name goes into crontab comments, systemd unit names, Redis keys and file names:
+# nothing that a shell, a unit file or a path would read as more than a name.
+NAME_REGEX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+
 DEFAULT_CAMPAIGN = Path("campaigns/summit.toml")
 
 
@@ -160,9 +164,28 @@ def key_line(text: str, key: str) -> int | None:
     return None
 
 
+def check_campaign_name(name: str) -> str:
+    """``name`` when it is a safe campaign name (see NAME_REGEX), else CampaignError."""
+    if not NAME_REGEX.fullmatch(name):
+        raise CampaignError(
+            f"campaign name {name!r}: use up to 64 ASCII letters, digits, '-', '_' and '.',"
+            " not starting with '.'"
+        )
+    return name
+
+
+def _get_name(data: dict[str, Any], path: Path) -> str:
+    name = _get(data, "name", str, path)
+    try:
+        return check_campaign_name(path.stem if name is None else name)
+    except CampaignError as error:
+        key = "name" if name is not None else 'the file name (set name = "...")'
+        raise KeyProblem("name", f"{key}: {error}") from error
+
+
 def _campaign_of(data: dict[str, Any], path: Path) -> Campaign:
     return Campaign(
-        name=_get(data, "name", str, path) or path.stem,
+        name=_get_name(data, path),
         title=_get(data, "title", str, path),
         sources=_get_strings(data, "sources", path),
         keywords=_get_strings(data, "keywords", path),

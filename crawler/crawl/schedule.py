@@ -24,8 +24,8 @@ from pathlib import Path
 
 from crontab import CronTab
 
-from crawler.crawl.campaign import Campaign
-from crawler.errors import ScheduleError
+from crawler.crawl.campaign import Campaign, check_campaign_name
+from crawler.errors import CampaignError, ScheduleError
 
 MARKER = "summit-archive campaign="
 UNIT_PREFIX = "archive-crawl-"
@@ -42,6 +42,8 @@ CRON_SPECIALS = {
 WEEKDAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 UNIT_KEY_REGEX = re.compile(r"^(X-ArchiveCampaign|X-ArchiveSchedule|ExecStart)=(.*)$", re.M)
+# A line break (or any control character) in a path would start a new crontab line or unit key.
+CONTROL_REGEX = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,22 @@ def crawl_command(campaign: Campaign, db_path: Path, log_dir: Path) -> list[str]
         "--log-dir",
         str(log_dir.resolve()),
     ]
+
+
+def checked_name(name: str) -> str:
+    """A campaign name safe in a crontab comment and a unit file's name (ScheduleError if not)."""
+    try:
+        return check_campaign_name(name)
+    except CampaignError as error:
+        raise ScheduleError(str(error)) from error
+
+
+def _plain(values: list[str]) -> list[str]:
+    """``values`` when none holds a control character (a line break would add a line)."""
+    for value in values:
+        if CONTROL_REGEX.search(value):
+            raise ScheduleError(f"cannot schedule a command with a control character: {value!r}")
+    return values
 
 
 def _schedule_of(campaign: Campaign) -> str:
@@ -107,11 +125,13 @@ def install_cron(
 ) -> ScheduledCrawl:
     """Add (or replace) the campaign's crontab entry."""
     schedule = _schedule_of(campaign)
+    name = checked_name(campaign.name)
+    cwd, *command = _plain([str(Path.cwd()), *command])
     cron = open_crontab(tabfile)
-    cron.remove_all(comment=MARKER + campaign.name)
-    line = f"cd {shlex.quote(str(Path.cwd()))} && {shlex.join(command)}"
-    # cron reads an unescaped % as a newline
-    job = cron.new(command=line.replace("%", r"\%"), comment=MARKER + campaign.name)
+    cron.remove_all(comment=MARKER + name)
+    line = f"cd {shlex.quote(cwd)} && {shlex.join(command)}"
+    # python-crontab escapes % (which cron reads as a newline) itself, and unescapes on reading.
+    job = cron.new(command=line, comment=MARKER + name)
     job.setall(schedule)
     _write(cron, tabfile)
     return ScheduledCrawl(campaign.name, schedule, line, str(tabfile or "user crontab"))
@@ -123,7 +143,7 @@ def list_cron(tabfile: Path | None = None) -> list[ScheduledCrawl]:
         ScheduledCrawl(
             job.comment.removeprefix(MARKER),
             str(job.slices),
-            job.command.replace(r"\%", "%"),
+            job.command,
             str(tabfile or "user crontab"),
         )
         for job in open_crontab(tabfile)
@@ -133,6 +153,7 @@ def list_cron(tabfile: Path | None = None) -> list[ScheduledCrawl]:
 
 def remove_cron(name: str, tabfile: Path | None = None) -> None:
     """Remove the campaign's crontab entry; ScheduleError when it has none."""
+    name = checked_name(name)
     cron = open_crontab(tabfile)
     if not list(cron.find_comment(MARKER + name)):
         raise ScheduleError(f"no scheduled crawl of campaign {name!r} in {tabfile or 'crontab'}")
@@ -144,9 +165,27 @@ def remove_cron(name: str, tabfile: Path | None = None) -> None:
 
 
 def unit_paths(name: str, unit_dir: Path) -> tuple[Path, Path]:
-    """The .service and .timer files of the campaign ``name``."""
-    stem = unit_dir.expanduser() / f"{UNIT_PREFIX}{name}"
-    return stem.with_suffix(".service"), stem.with_suffix(".timer")
+    """The .service and .timer files of the campaign ``name``, inside ``unit_dir``."""
+    stem = f"{UNIT_PREFIX}{checked_name(name)}"
+    folder = unit_dir.expanduser()
+    return folder / f"{stem}.service", folder / f"{stem}.timer"
+
+
+def systemd_quote(value: str) -> str:
+    """One ExecStart argument as systemd reads it: double-quoted, with its escapes, specifiers
+    (%) and variables ($) taken literally."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("%", "%%").replace("$", "$$") + '"'
+
+
+def systemd_unquote(line: str) -> str:
+    """An ExecStart line written by systemd_quote, back as a shell command to show (a line
+    edited by hand into something else is shown as it is)."""
+    try:
+        args = shlex.split(line)
+    except ValueError:
+        return line
+    return shlex.join(arg.replace("$$", "$").replace("%%", "%") for arg in args)
 
 
 def install_systemd(
@@ -156,14 +195,15 @@ def install_systemd(
     schedule = _schedule_of(campaign)
     calendar = on_calendar(schedule)
     service, timer = unit_paths(campaign.name, unit_dir)
-    # systemd reads % as the start of a specifier
-    exec_start = shlex.join(command).replace("%", "%%")
+    cwd, *command = _plain([str(Path.cwd()), *command])
+    exec_start = " ".join(map(systemd_quote, command))
     try:
         service.parent.mkdir(parents=True, exist_ok=True)
         service.write_text(
             f"[Unit]\nDescription=archive crawl of campaign {campaign.name}\n"
             f"X-ArchiveCampaign={campaign.name}\n\n"
-            f"[Service]\nType=oneshot\nWorkingDirectory={Path.cwd()}\nExecStart={exec_start}\n",
+            f"[Service]\nType=oneshot\nWorkingDirectory={cwd.replace('%', '%%')}\n"
+            f"ExecStart={exec_start}\n",
             encoding="utf-8",
         )
         timer.write_text(
@@ -187,7 +227,7 @@ def list_systemd(unit_dir: Path = DEFAULT_UNIT_DIR) -> list[ScheduledCrawl]:
         if service.is_file():
             keys.update(UNIT_KEY_REGEX.findall(service.read_text(encoding="utf-8")))
         name = keys.get("X-ArchiveCampaign", timer.stem.removeprefix(UNIT_PREFIX))
-        command = keys.get("ExecStart", "").replace("%%", "%")
+        command = systemd_unquote(keys.get("ExecStart", ""))
         found.append(ScheduledCrawl(name, keys.get("X-ArchiveSchedule", ""), command, str(timer)))
     return found
 

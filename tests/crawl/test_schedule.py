@@ -5,6 +5,7 @@ per-run log file a scheduled crawl writes."""
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_systemd_gets_a_service_and_a_timer(campaign: Path, tmp_path: Path) -> N
     timer = (units / "archive-crawl-summit.timer").read_text(encoding="utf-8")
     service = (units / "archive-crawl-summit.service").read_text(encoding="utf-8")
     assert "OnCalendar=*-*-* 06:00:00" in timer and "Persistent=true" in timer
-    assert "Type=oneshot" in service and f"--campaign {campaign}" in service
+    assert "Type=oneshot" in service and f'"--campaign" "{campaign}"' in service
 
 
 @pytest.mark.parametrize(
@@ -156,3 +157,88 @@ def test_a_scheduled_run_writes_a_log_file_of_its_own(mirror: MirrorServer, tmp_
     [log] = logs.glob("summit-*.log")
     text = log.read_text(encoding="utf-8")
     assert "hkcd: " in text and "Archive " in text and "INFO" in text
+
+
+def campaign_named(tmp_path: Path, name: str) -> Path:
+    """A scheduled campaign file whose name key is ``name`` (TOML-escaped)."""
+    path = tmp_path / "campaign.toml"
+    toml_name = json.dumps(name)  # a JSON string is a valid TOML basic string
+    path.write_text(
+        f'name = {toml_name}\nsources = ["hkcd"]\nschedule = "0 6 * * *"\n', encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "x\n* * * * * touch /tmp/owned",
+        "x\nExecStartPre=/bin/sh -c 'touch /tmp/owned'",
+        "../../outside",
+        "a/b",
+        ".hidden",
+        "summit campaign",
+        "x" * 65,
+        "",
+    ],
+    ids=["cron-newline", "unit-newline", "dot-dot", "slash", "leading-dot", "space", "too-long",
+         "empty"],
+)  # fmt: skip
+def test_unsafe_campaign_names_are_refused_and_nothing_is_written(
+    tmp_path: Path, backend: list[str], name: str
+) -> None:
+    result = invoke("schedule", "install", "--campaign", str(campaign_named(tmp_path, name)),
+                    *backend)  # fmt: skip
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert "campaign name" in result.output
+    assert not (tmp_path / "units").exists()
+    assert not (tmp_path / "crontab").exists() or "owned" not in (tmp_path / "crontab").read_text()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["campaign.toml"]
+
+
+def test_a_name_with_a_dot_is_its_own_campaign(tmp_path: Path, backend: list[str]) -> None:
+    for name in ("summit", "summit.v2"):
+        install = invoke("schedule", "install", "--campaign", str(campaign_named(tmp_path, name)),
+                         *backend)  # fmt: skip
+        assert install.exit_code == 0, install.output
+    listed = json.loads(invoke("schedule", "list", *backend, "--format", "json").output)
+    assert sorted(entry["campaign"] for entry in listed) == ["summit", "summit.v2"]
+    assert invoke("schedule", "remove", "summit.v2", *backend).exit_code == 0
+    listed = json.loads(invoke("schedule", "list", *backend, "--format", "json").output)
+    assert [entry["campaign"] for entry in listed] == ["summit"]
+
+
+@pytest.mark.parametrize(
+    "db_name", ["50%.db", "a b.db", "it's.db", 'quote".db', "$HOME.db", "back\\slash.db"]
+)
+def test_every_path_is_scheduled_as_written(
+    tmp_path: Path, backend: list[str], campaign: Path, db_name: str
+) -> None:
+    db = tmp_path / db_name
+    result = invoke("schedule", "install", "--campaign", str(campaign), "--db", str(db), *backend)
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(invoke("schedule", "list", *backend, "--format", "json").output)
+    assert shlex.split(entry["command"])[-6:-1] == [
+        "--campaign", str(campaign), "--db", str(db), "--log-dir",
+    ]  # fmt: skip
+
+
+def test_the_crontab_escapes_a_percent_sign_once(tmp_path: Path, campaign: Path) -> None:
+    tab = tmp_path / "crontab"
+    db = tmp_path / "50%.db"
+    result = invoke("schedule", "install", "--campaign", str(campaign), "--db", str(db),
+                    "--crontab", str(tab))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = tab.read_text(encoding="utf-8")
+    assert "50\\%.db" in text and "50\\\\%" not in text
+
+
+def test_a_path_with_a_line_break_is_refused(tmp_path: Path, backend: list[str]) -> None:
+    folder = tmp_path / "two\nlines"
+    folder.mkdir()
+    campaign = folder / "summit.toml"
+    campaign.write_text(SUMMIT.read_text(encoding="utf-8"), encoding="utf-8")
+    result = invoke("schedule", "install", "--campaign", str(campaign), *backend)
+    assert result.exit_code == 1
+    assert "control character" in result.output
