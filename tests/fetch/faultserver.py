@@ -42,6 +42,7 @@ ARTICLE = (
     "<body><nav>Home News</nav><article><h1>{title}</h1>{body}</article></body></html>"
 )
 BOMB_SIZE = 64 * 1024 * 1024
+TRICKLE_SECONDS = 0.05
 
 
 def article_page(title: str, paragraphs: list[str], meta: str = "") -> str:
@@ -57,7 +58,7 @@ class Answer:
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
     body: bytes = b""
-    behaviour: str = ""  # "", "timeout", "reset", "truncate", "fail_first"
+    behaviour: str = ""  # "", "timeout", "reset", "truncate", "fail_first", "trickle"
 
 
 def _html(text: str, charset: str | None = "utf-8", encoding: str = "utf-8") -> Answer:
@@ -118,6 +119,12 @@ def build_faults(port: int) -> dict[str, Answer]:
         # Over the default DOWNLOAD_MAXSIZE (32 MB): refused by its Content-Length.
         "/too-big": _html("<html><body>" + "x" * (33 * 1024 * 1024) + "</body></html>"),
         "/gzip-bomb": _gzip_bomb(),
+        "/gzip-page": Answer(
+            headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
+            body=gzip.compress(ok.encode()),
+        ),
+        "/trickle": Answer(body=ok.encode(), behaviour="trickle"),
+        "/redirect/ftp": _redirect("ftp://127.0.0.1/pub/page.html"),
         "/malformed": _html(
             "<html><head><title>峯會<body><article><h1>峯會<p>第一段：峯會如期舉行<p>第二段"
             "<div><span>講者分享</table></td>&&&<<>>"
@@ -176,10 +183,27 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(answer.body[: len(answer.body) // 3])
             self.close_connection = True
+        elif answer.behaviour == "trickle":
+            self._trickle(answer.body)
         elif answer.behaviour == "fail_first" and self.server.hits[path] <= 2:
             self._send(_status(503))
         else:
             self._send(answer)
+
+    def _trickle(self, body: bytes) -> None:
+        """A byte every TRICKLE_SECONDS: never stalls, never ends in time (until the client
+        hangs up)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body:
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:  # the client gave up: what a trickle is for
+                return
+            time.sleep(TRICKLE_SECONDS)
 
     def _send(self, answer: Answer) -> None:
         self.send_response(answer.status)
