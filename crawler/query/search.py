@@ -39,6 +39,8 @@ from crawler.store.search_index import (
 WEIGHTS = (10.0, 5.0, 1.0, 2.0)
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
+# FTS5's parser overflows its stack somewhere under 100 nested groups; nobody needs more than a few.
+MAX_DEPTH = 8
 QUERY_TOKEN_REGEX = re.compile(r'"[^"]*"?|\(|\)|[^\s"()]+')
 OPERATORS = {"AND", "OR", "NOT"}
 SNIPPET_CHARS = 40
@@ -66,7 +68,8 @@ def _phrase(term: str) -> str | None:
 def fts_query(query: str) -> str:
     """Turn a user's query into a safe FTS5 MATCH expression over the folded index.
 
-    Raises :class:`SearchError` for an empty or overlong query or a one-character word.
+    Raises :class:`SearchError` for an empty or overlong query, one nested too deep, or a
+    one-character word.
 
     Example: ``fts_query('新質生產力 OR "AI"')`` gives ``'"新质 质生 生产 产力" OR "ai"'``.
     """
@@ -82,6 +85,8 @@ def fts_query(query: str) -> str:
             parts.append(token)
         elif token == "(":
             depth += 1
+            if depth > MAX_DEPTH:
+                raise SearchError(f"too many nested parentheses: at most {MAX_DEPTH} levels")
             parts.append(token)
         elif token == ")":
             if depth:

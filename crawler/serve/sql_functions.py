@@ -18,29 +18,43 @@ from __future__ import annotations
 
 import sqlite3
 
-from crawler.query.search import SearchError, fts_query, snippet
+from crawler.query.search import MAX_QUERY_CHARS, SearchError, fts_query, snippet
 from crawler.store.search_index import fold
 
 # An empty FTS5 phrase: a valid MATCH expression that no row matches.
 MATCH_NOTHING = '""'
+# Stored texts are at most ARCHIVE_MAX_BODY_CHARS (1,000,000); anything longer passed in a
+# query is not the archive's text, and folding 80 million characters took 5.5 s, past
+# Datasette's time limit, while it held a thread every other request waited for.
+MAX_TEXT_CHARS = 1_000_000
 
 
 def archive_fts_query(query: str | None) -> str:
     """The MATCH expression of ``query``; one that matches nothing if it cannot be searched."""
     try:
-        return fts_query(str(query or ""))
+        return fts_query(str(query or "")[: MAX_QUERY_CHARS + 1])
     except SearchError:
         return MATCH_NOTHING
 
 
 def archive_snippet(text: str | None, query: str | None) -> str:
-    """HTML: escaped text around the first match of ``query``, matches in ``<mark>``."""
-    return snippet(str(text or ""), str(query or ""), start="<mark>", end="</mark>", escape=True)
+    """HTML: escaped text around the first match of ``query`` in the first MAX_TEXT_CHARS of
+    ``text``, matches in ``<mark>``."""
+    return snippet(
+        str(text or "")[:MAX_TEXT_CHARS],
+        str(query or "")[:MAX_TEXT_CHARS],
+        start="<mark>",
+        end="</mark>",
+        escape=True,
+    )
 
 
 def archive_fold(text: str | None) -> str | None:
-    """``text`` folded to Simplified script and lower case (None stays None)."""
-    return None if text is None else fold(str(text))
+    """``text`` folded to Simplified script and lower case (None stays None, and so does a text
+    longer than MAX_TEXT_CHARS: it is no text of the archive)."""
+    if text is None or len(str(text)) > MAX_TEXT_CHARS:
+        return None
+    return fold(str(text))
 
 
 SQL_FUNCTIONS = {

@@ -97,6 +97,7 @@ def test_queries_become_safe_fts5_expressions(query: str, expression: str) -> No
         ("NOT 香港", "NOT needs a word before it"),
         ("香港 " * 300, "query too long"),
         (" ".join(f"w{n}" for n in range(40)), "too many words"),
+        ("(" * 100 + "香港 科技" + ")" * 100, "too many nested parentheses"),
     ],
     ids=[
         "empty",
@@ -108,6 +109,7 @@ def test_queries_become_safe_fts5_expressions(query: str, expression: str) -> No
         "leading-not",
         "huge",
         "too-many-words",
+        "nested-100",
     ],
 )
 def test_unsearchable_queries_get_a_clear_message(query: str, message: str) -> None:
@@ -309,12 +311,25 @@ def test_archive_search_collapses_copies_and_filters(corpus: Archive, tmp_path: 
     assert {row["outlet"] for row in reporter} >= {"香港商報"}
 
 
-@pytest.mark.parametrize("query", ['"', "NOT", "港", "(", "'", "\\", "%", "AND OR NOT"])
-def test_archive_search_never_shows_a_traceback(corpus: Archive, query: str) -> None:
+NESTED = "(" * 100 + "香港 科技" + ")" * 100
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "NOT", "港", "(", "'", "\\", "%", "AND OR NOT", NESTED, "香港 " * 300]
+)
+@pytest.mark.parametrize("command", ["search", "export"])
+def test_archive_search_and_export_never_show_a_traceback(
+    corpus: Archive, query: str, command: str, tmp_path: Path
+) -> None:
     db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
-    result = CliRunner().invoke(cli, ["search", query, "--db", db])
+    args = (
+        [query]
+        if command == "search"
+        else ["--query", query, "--output", str(tmp_path / "x.jsonl")]
+    )
+    result = CliRunner().invoke(cli, [command, *args, "--db", db])
     assert result.exit_code in (0, 1)
-    assert "Traceback" not in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) <= 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -22,7 +22,12 @@ from crawler.cli import cli
 from crawler.serve import plugin as datasette_plugin
 from crawler.serve.app import archive_datasette
 from crawler.serve.metadata import HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
-from crawler.serve.sql_functions import archive_fts_query, archive_snippet
+from crawler.serve.sql_functions import (
+    MAX_TEXT_CHARS,
+    archive_fold,
+    archive_fts_query,
+    archive_snippet,
+)
 from crawler.store import Archive, article_id
 from tests.helpers import HKCD_RECORD, HKCD_URL, REPO
 
@@ -209,8 +214,17 @@ def test_search_collapses_a_story_and_counts_its_copies(get: Get) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["", "新", '"', "NOT 香港", "()", "*", "a" * 600],
-    ids=["empty", "one-char", "quote", "not-first", "parens", "star", "too-long"],
+    [
+        "",
+        "新",
+        '"',
+        "NOT 香港",
+        "()",
+        "*",
+        "a" * 600,
+        "(" * 100 + "香港" + ")" * 100,
+    ],
+    ids=["empty", "one-char", "quote", "not-first", "parens", "star", "too-long", "nested"],
 )
 def test_an_unsearchable_query_matches_nothing_and_raises_no_error(get: Get, query: str) -> None:
     assert archive_fts_query(query) == '""'
@@ -226,6 +240,14 @@ def test_a_hostile_query_is_searched_as_text(get: Get, query: str) -> None:
     response = get("/archive/search.json", q=query, _shape="array")
     assert response.status_code == 200, response.text
     assert len(rows(get, "articles")) == 3
+
+
+def test_sql_functions_take_no_more_than_an_articles_text() -> None:
+    huge = "香港" * (MAX_TEXT_CHARS // 2) + "新質生產力"
+    assert archive_fold(huge) is None
+    assert archive_fold("新質生產力") == "新质生产力"
+    assert archive_fts_query(huge) == '""'
+    assert "<mark>" not in archive_snippet(huge, "新質生產力")
 
 
 def test_snippets_escape_the_text_and_mark_the_matches() -> None:
