@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from crawler.errors import CrawlLocked
+from crawler.errors import ArchiveError, CrawlLocked
 
 UNSAFE_NAME_REGEX = re.compile(r"[^\w.-]+")
 
@@ -34,10 +34,15 @@ def lock_path(db_path: str | Path, campaign: str) -> Path:
 def campaign_lock(db_path: str | Path, campaign: str) -> Iterator[None]:
     """Hold the campaign's lock while in the block; CrawlLocked when another crawl holds it."""
     path = lock_path(db_path, campaign)
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
+    except OSError as error:
+        raise ArchiveError(
+            f"cannot crawl into {db_path}: cannot write its lock {path} ({error.strerror});"
+            " the archive's folder must be writable"
+        ) from error
     except Timeout as error:
         raise CrawlLocked(
             f"a crawl of campaign {campaign!r} into {db_path} is already running "

@@ -24,7 +24,7 @@ from datasette.utils import sqlite3
 
 from crawler.serve import plugin as datasette_plugin
 from crawler.serve.metadata import DATABASE, DATASETTE_SETTINGS, build_metadata
-from crawler.store.records import open_readonly
+from crawler.store.records import connect_readonly, open_readonly
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -33,9 +33,7 @@ class ReadOnlyDatabase(Database):
     """A Datasette database on a file whose every connection is read-only."""
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-        )
+        conn = connect_readonly(Path(self.path), check_same_thread=False)
         conn.execute("PRAGMA query_only = 1")
         # As Database.connect does, so that Database.close() closes it.
         self._all_file_connections.append(conn)

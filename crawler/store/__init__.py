@@ -29,7 +29,7 @@ import sqlite_utils
 
 from crawler.dedup.diff import diff_summary
 from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
-from crawler.errors import NewerArchive, NotAnArchive
+from crawler.errors import ArchiveError, NewerArchive, NotAnArchive
 from crawler.store.clusters import index_article
 from crawler.store.records import find_article, stored_record
 from crawler.store.schema import MIGRATIONS
@@ -98,6 +98,10 @@ class Archive:
             # archive (tables without their search index).
             with db.atomic():
                 MIGRATIONS.apply(db)
+        except sqlite3.OperationalError as error:
+            if "readonly" in str(error) or "unable to open" in str(error):
+                raise ArchiveError(f"cannot write to the archive {path}: {error}") from error
+            raise NotAnArchive(f"{path} is not an archive database: {error}") from error
         except sqlite3.DatabaseError as error:
             raise NotAnArchive(f"{path} is not an archive database: {error}") from error
         return cls(db, min_similarity)

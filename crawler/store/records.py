@@ -8,6 +8,7 @@ crawler/query/.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,41 @@ from crawler.errors import NotAnArchive
 from crawler.normalise.urls import canonicalise_url
 
 
+def connect_readonly(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file at ``path``.
+
+    A reader of a WAL database makes a ``-shm`` file beside it; on read-only media (a DVD, a
+    read-only mount) that fails, and the file, which nobody can be writing there, is opened
+    immutable instead. Raises sqlite3.DatabaseError for a file that is not a database.
+    """
+    uri = path.resolve().as_uri()
+    connection = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=check_same_thread)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.OperationalError:
+        connection.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size:
+        raise NotAnArchive(
+            f"{path} is on read-only media with its last writes still in {wal.name}: copy both"
+            " to writable storage, or checkpoint it where it was written"
+            " (sqlite3 ARCHIVE 'PRAGMA wal_checkpoint(TRUNCATE)')"
+        )
+    return sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=check_same_thread
+    )
+
+
 def open_readonly(path: str | Path) -> sqlite_utils.Database:
     """Open an existing archive read-only; NotAnArchive when it is missing or not an archive."""
     path = Path(path)
     if not path.is_file():
         raise NotAnArchive(f"no archive at {path}: run `archive crawl` or `archive demo` first")
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        db = sqlite_utils.Database(connection)
+        db = sqlite_utils.Database(connect_readonly(path))
         tables = set(db.table_names())
     except sqlite3.DatabaseError as error:
         raise NotAnArchive(f"{path} is not an archive database: {error}") from error
