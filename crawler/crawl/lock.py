@@ -38,15 +38,15 @@ def campaign_lock(db_path: str | Path, campaign: str) -> Iterator[None]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
-    except OSError as error:
-        raise ArchiveError(
-            f"cannot crawl into {db_path}: cannot write its lock {path} ({error.strerror});"
-            " the archive's folder must be writable"
-        ) from error
     except Timeout as error:
         raise CrawlLocked(
             f"a crawl of campaign {campaign!r} into {db_path} is already running "
             f"(lock {path}); try again when it has finished"
+        ) from error
+    except OSError as error:  # after Timeout, which is a TimeoutError (an OSError)
+        raise ArchiveError(
+            f"cannot crawl into {db_path}: cannot write its lock {path} ({error.strerror});"
+            " the archive's folder must be writable"
         ) from error
     try:
         yield
