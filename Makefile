@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The archive `make stats` and `make serve` read: make serve DB=demo.db shows the demo.
+DB ?= archive.db
 
 .PHONY: crawl demo stats serve test lint bench clean
 
@@ -15,17 +17,17 @@ $(STAMP): pyproject.toml
 crawl: $(STAMP)
 	$(BIN)/archive crawl --campaign campaigns/summit.toml
 
-## demo: crawl the bundled mirror over 127.0.0.1 into archive.db (no internet needed)
+## demo: crawl the bundled mirror over 127.0.0.1 into demo.db, its own archive (no internet needed)
 demo: $(STAMP)
 	$(BIN)/archive demo
 
 ## stats: what the archive holds
 stats: $(STAMP)
-	$(BIN)/archive stats
+	$(BIN)/archive stats --db $(DB)
 
-## serve: browse archive.db in Datasette, read-only, at http://127.0.0.1:8001/archive
+## serve: browse $(DB) (archive.db) in Datasette, read-only, at http://127.0.0.1:8001/archive
 serve: $(STAMP)
-	$(BIN)/archive serve
+	$(BIN)/archive serve --db $(DB)
 
 ## test: lint, then the whole test suite (no network but loopback)
 test: lint

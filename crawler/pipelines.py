@@ -161,6 +161,7 @@ class StorePipeline:
                 "keywords": campaign.keywords,
                 "db": self.crawler.settings["ARCHIVE_DB_PATH"],
             },
+            origin=self.crawler.settings["ARCHIVE_CRAWL_ORIGIN"],
         )
         self.stats.set_value("archive/crawl_id", self.crawl_id)
 

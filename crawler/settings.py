@@ -21,6 +21,7 @@ in at spider priority. Settings of our own components carry the component's pref
   claimed requests go back to the frontier (default 60).
 - ``DEDUP_MIN_SIMILARITY``: the estimated Jaccard similarity of their texts from which two
   articles are near-duplicates, put in one cluster (default 0.5; see crawler/dedup/minhash.py).
+- ``ARCHIVE_CRAWL_ORIGIN``: live, mirror or replay: where the pages come from (kept per crawl).
 - ``MIRROR_URL``: answer the real sites' URLs from a local mirror server (tests, demo).
 - ``PROGRESS_INTERVAL``: seconds between progress lines (default 10).
 - ``REFRESH_ENABLED``: do not fetch again article pages seen within ``REFRESH_INTERVAL``, and
@@ -122,6 +123,10 @@ CLUSTER_CAMPAIGN = None
 CLUSTER_WORKER_TIMEOUT = 60.0
 DEDUP_MIN_SIMILARITY = 0.5
 MIRROR_URL = None
+# Where a crawl's pages come from: "live" (the sites), "mirror" (MIRROR_URL) or "replay"
+# (REPLAY_FILES); set by `archive crawl --mirror/--replay`. Kept on the crawls row; a crawl
+# revalidates (If-None-Match, the refresh interval) only with what crawls of its own origin saw.
+ARCHIVE_CRAWL_ORIGIN = "live"
 PROGRESS_INTERVAL = 10.0
 REFRESH_ENABLED = True
 REFRESH_INTERVAL = 7.0

@@ -63,11 +63,13 @@ def start_archive(*args: str, **env: str) -> subprocess.Popen:
     )
 
 
-def run_archive(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
-    """Run the `archive` command in a child process from the repository's root."""
+def run_archive(
+    *args: str, timeout: float = 120, cwd: Path = REPO, **env: str
+) -> subprocess.CompletedProcess:
+    """Run the `archive` command in a child process (from the repository's root by default)."""
     return subprocess.run(
         [sys.executable, "-m", "crawler", *args],
-        cwd=REPO,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,

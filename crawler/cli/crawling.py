@@ -23,7 +23,7 @@ from crawler.cli.options import (
     parse_setting,
 )
 from crawler.cluster import ClusterJob, check_worker_name, default_worker_name, redacted
-from crawler.crawl.campaign import DEFAULT_CAMPAIGN, load_campaign
+from crawler.crawl.campaign import PACKAGED_CAMPAIGN, load_campaign
 from crawler.crawl.progress import Summary
 from crawler.errors import ArchiveError
 
@@ -240,24 +240,36 @@ def print_summaries(
     help="The mirror folder to serve (default: the bundled tests/mirror).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's own log.")
-@db_option
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="demo.db",
+    show_default=True,
+    help="The demo's own archive; its WARC files go in DB-warcs/ beside it.",
+)
 def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
-    """Crawl the bundled mirror of the sites, served on 127.0.0.1; no internet needed.
+    """Crawl the bundled mirror of the sites, served on 127.0.0.1, into its own archive
+    (demo.db); no internet needed.
+
+    The mirror's pages carry the real sites' URLs, so they never go into the archive of live
+    crawls (archive.db), where a live crawl would take them for what it saw last.
 
     Example:
 
-        archive demo --db demo.db
+        archive demo
     """
     from crawler.crawl.runner import run_crawl
     from crawler.fetch.mirror import PACKAGED_MIRROR, serve_mirror
 
     try:
-        campaign = load_campaign(DEFAULT_CAMPAIGN)
+        campaign = load_campaign(PACKAGED_CAMPAIGN)
+        warc_dir = db_path.with_name(f"{db_path.stem}-warcs")
         with serve_mirror(mirror_dir or PACKAGED_MIRROR) as server:
             click.echo(f"Serving the mirror at {server.url}", err=True)
             summaries = run_crawl(
                 campaign,
-                settings={"ARCHIVE_DB_PATH": str(db_path)},
+                settings={"ARCHIVE_DB_PATH": str(db_path), "WARC_DIR": str(warc_dir)},
                 mirror_url=server.url,
                 verbose=verbose,
             )

@@ -202,8 +202,11 @@ class Cluster:
             )
         return crawl
 
-    def begin_crawl(self, sources: list[str], since: str | None, until: str | None) -> str:
-        """Start a new crawl: clear the last one's frontier and counts, record the new one.
+    def begin_crawl(
+        self, sources: list[str], since: str | None, until: str | None, origin: str = "live"
+    ) -> str:
+        """Start a new crawl: clear the last one's frontier and counts, record the new one
+        (``origin``: where its pages come from, ARCHIVE_CRAWL_ORIGIN).
 
         Raises ClusterError while a crawl is unfinished, or events of the last one wait for
         `archive ingest`.
@@ -225,7 +228,13 @@ class Cluster:
             for key in self.keys("*:requests", "*:dupefilter", "*:claimed:*"):
                 pipe.delete(key)
             window = {"since": since or "", "until": until or ""}
-            record = {"id": crawl_id, "seeded": crawl_id, "sources": json.dumps(sources), **window}
+            record = {
+                "id": crawl_id,
+                "seeded": crawl_id,
+                "sources": json.dumps(sources),
+                "origin": origin,
+                **window,
+            }
             pipe.hset(self.crawl_key, mapping=record)
             pipe.execute()
         return crawl_id

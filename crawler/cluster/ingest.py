@@ -155,6 +155,7 @@ class Ingester:
                     "cluster": redacted(self.cluster.url),
                     "cluster_crawl": self.crawl["id"],
                 },
+                origin=self.crawl.get("origin") or "live",
             )
         self.crawl_ids[source] = crawl_id
         return crawl_id

@@ -43,6 +43,8 @@ from crawler.normalise.script import to_simplified
 NAME_REGEX = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 
 DEFAULT_CAMPAIGN = Path("campaigns/summit.toml")
+# The summit campaign as shipped, wherever the command runs from (`archive demo`).
+PACKAGED_CAMPAIGN = Path(__file__).resolve().parents[2] / DEFAULT_CAMPAIGN
 
 
 @dataclass(frozen=True)

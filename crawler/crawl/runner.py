@@ -57,7 +57,12 @@ def project_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
 def mirror_overrides(mirror_url: str) -> dict[str, Any]:
     """The settings that send every http(s) request to the mirror at ``mirror_url``."""
     handlers = {"http": MIRROR_HANDLER, "https": MIRROR_HANDLER}
-    return {"MIRROR_URL": mirror_url, "DOWNLOAD_HANDLERS": handlers, **MIRROR_SETTINGS}
+    return {
+        "MIRROR_URL": mirror_url,
+        "DOWNLOAD_HANDLERS": handlers,
+        "ARCHIVE_CRAWL_ORIGIN": "mirror",
+        **MIRROR_SETTINGS,
+    }
 
 
 def replay_overrides(replay_files: list[str | Path]) -> dict[str, Any]:
@@ -76,6 +81,7 @@ def replay_overrides(replay_files: list[str | Path]) -> dict[str, Any]:
         "DOWNLOAD_HANDLERS": handlers,
         "WARC_ENABLED": False,
         "REFRESH_ENABLED": False,
+        "ARCHIVE_CRAWL_ORIGIN": "replay",
         **MIRROR_SETTINGS,
     }
 
@@ -112,8 +118,9 @@ def cluster_crawl(
     sources: list[str] | None,
     since: date | None,
     until: date | None,
+    origin: str = "live",
 ) -> tuple[list[str], date | None, date | None]:
-    """The sources and date window a cluster process crawls.
+    """The sources and date window a cluster process crawls (seeding records ``origin``).
 
     Seeding starts a new cluster crawl of the sources (all the campaign's when None) in the
     window (the campaign's by default). A worker takes the seeded crawl's sources (those of
@@ -125,7 +132,9 @@ def cluster_crawl(
     if job.seed:
         chosen = sources or campaign.sources
         since, until = since or campaign.since, until or campaign.until
-        cluster.begin_crawl(chosen, since and since.isoformat(), until and until.isoformat())
+        cluster.begin_crawl(
+            chosen, since and since.isoformat(), until and until.isoformat(), origin
+        )
         return chosen, since, until
     crawl = cluster.seeded_crawl()
     seeded = tuple(
@@ -181,7 +190,8 @@ def run_crawl(
             f"no spider for source {', '.join(unknown)}; known: {', '.join(sorted(loader.list()))}"
         )
     if cluster:
-        chosen, since, until = cluster_crawl(cluster, campaign, sources, since, until)
+        origin = project["ARCHIVE_CRAWL_ORIGIN"]
+        chosen, since, until = cluster_crawl(cluster, campaign, sources, since, until, origin)
     arguments = {
         "campaign": campaign,
         "since": since and since.isoformat(),

@@ -56,6 +56,7 @@ class RefreshMiddleware:
         self.crawler = crawler
         self.interval = interval
         self.db_path = Path(crawler.settings["ARCHIVE_DB_PATH"])
+        self.origin = crawler.settings["ARCHIVE_CRAWL_ORIGIN"]
         self.db: sqlite_utils.Database | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -71,14 +72,15 @@ class RefreshMiddleware:
         if db is None:
             return
         if request.meta.get(ARTICLE_META):
-            seen = page_validators(db, request.url, self.crawler.spider.campaign.filter_key())
+            filter_key = self.crawler.spider.campaign.filter_key()
+            seen = page_validators(db, request.url, filter_key, self.origin)
             if seen is None:
                 return
             if last_seen(seen["last_seen"]) > datetime.now(UTC) - self.interval:
                 self._count("archive/not_modified", "archive/not_modified/skipped")
                 raise NotModified(f"seen {seen['last_seen']}, within the refresh interval")
         elif request.method == "GET":
-            seen = page_capture(db, request.url)
+            seen = page_capture(db, request.url, self.origin)
             if seen is None or not resolve_path(seen["warc_file"], self.db_path).is_file():
                 return
             request.meta[EARLIER_CAPTURE_META] = (seen["warc_file"], seen["warc_offset"])

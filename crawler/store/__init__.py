@@ -123,8 +123,10 @@ class Archive:
         since: str | None = None,
         until: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        origin: str = "live",
     ) -> int:
-        """Add a row to crawls for a run of one source and return its id.
+        """Add a row to crawls for a run of one source and return its id. ``origin`` says
+        where its pages come from: live, mirror or replay (ARCHIVE_CRAWL_ORIGIN).
 
         Earlier runs of the source and campaign still marked ``running`` never finished (the
         process was killed: only one crawl of a campaign runs at a time, crawler/crawl/lock.py);
@@ -145,6 +147,7 @@ class Archive:
                     "started": utc_now(),
                     "status": "running",
                     "settings": json.dumps(settings or {}, ensure_ascii=False, sort_keys=True),
+                    "origin": origin,
                 }
             )
         assert table.last_pk is not None

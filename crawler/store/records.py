@@ -106,31 +106,43 @@ def find_article(db: sqlite_utils.Database, canonical_url: str, url: str) -> dic
     return next(iter(db.query(ARTICLE_BY_URL_SQL, [canonical_url, url])), None)
 
 
-VALIDATORS_SQL = """
-SELECT last_seen, etag, last_modified FROM article_urls WHERE url = ?1
+# Only what crawls of the same origin saw (a row of no crawl, or of a crawl made before origins
+# were kept, counts as live): a mirror's or a replay's answers never stand for the live site's.
+SAME_ORIGIN_SQL = (
+    "coalesce((SELECT origin FROM crawls WHERE id = {table}.crawl_id), 'live') = :origin"
+)
+VALIDATORS_SQL = f"""
+SELECT last_seen, etag, last_modified FROM article_urls
+WHERE url = :url AND {SAME_ORIGIN_SQL.format(table="article_urls")}
 UNION ALL
-SELECT last_seen, etag, last_modified FROM skipped_pages WHERE url = ?1 AND filter_key = ?2
+SELECT last_seen, etag, last_modified FROM skipped_pages
+WHERE url = :url AND filter_key = :filter_key AND {SAME_ORIGIN_SQL.format(table="skipped_pages")}
 LIMIT 1
 """
 
 
-def page_validators(db: sqlite_utils.Database, url: str, filter_key: str) -> dict | None:
-    """When an article page was last seen and its ETag and Last-Modified (None if never seen).
+def page_validators(
+    db: sqlite_utils.Database, url: str, filter_key: str, origin: str = "live"
+) -> dict | None:
+    """When an article page was last seen by a crawl of ``origin`` and its ETag and
+    Last-Modified (None if never seen).
 
     A page the campaign skipped counts only under the same campaign filter (``filter_key``).
     """
-    return next(iter(db.query(VALIDATORS_SQL, [url, filter_key])), None)
+    params = {"url": url, "filter_key": filter_key, "origin": origin}
+    return next(iter(db.query(VALIDATORS_SQL, params)), None)
 
 
-PAGE_CAPTURE_SQL = """
+PAGE_CAPTURE_SQL = f"""
 SELECT warc_file, warc_offset, etag, last_modified FROM page_captures
-WHERE url = ? AND warc_file IS NOT NULL
+WHERE url = :url AND warc_file IS NOT NULL AND {SAME_ORIGIN_SQL.format(table="page_captures")}
 """
 
 
-def page_capture(db: sqlite_utils.Database, url: str) -> dict | None:
-    """The latest capture of a page that is no article (a list, a feed), with its validators."""
-    return next(iter(db.query(PAGE_CAPTURE_SQL, [url])), None)
+def page_capture(db: sqlite_utils.Database, url: str, origin: str = "live") -> dict | None:
+    """The latest capture of a page that is no article (a list, a feed) by a crawl of
+    ``origin``, with its validators."""
+    return next(iter(db.query(PAGE_CAPTURE_SQL, {"url": url, "origin": origin})), None)
 
 
 CAPTURE_SQL = """

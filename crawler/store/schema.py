@@ -234,3 +234,10 @@ def m004_captures_and_revalidation(db: sqlite_utils.Database) -> None:
 def m005_fetch_attempts(db: sqlite_utils.Database) -> None:
     """How many times a page that could not be fetched was tried (first try plus retries)."""
     db["fetch_errors"].add_column("attempts", int)
+
+
+@MIGRATIONS()
+def m006_crawl_origin(db: sqlite_utils.Database) -> None:
+    """Where each crawl's pages came from: live, mirror or replay (NULL for crawls made before
+    it was kept, taken as live)."""
+    db["crawls"].add_column("origin", str)

@@ -126,6 +126,18 @@ def test_demo_archives_the_summit_from_every_outlet(db_path: Path) -> None:
     assert all(outlet in stats for outlet in outlets)
 
 
+def test_the_demo_keeps_to_an_archive_of_its_own_marked_mirror(tmp_path: Path) -> None:
+    """The mirror's pages carry the real sites' URLs: in archive.db a live crawl would take
+    them for what it saw last and ask the sites 'not modified since?'."""
+    result = run_archive("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    made = {path.name for path in tmp_path.iterdir()}
+    assert {"demo.db", "demo-warcs"} <= made and not made & {"archive.db", "warcs"}
+    assert list((tmp_path / "demo-warcs").glob("*.warc.gz"))
+    db = sqlite_utils.Database(tmp_path / "demo.db")
+    assert {row["origin"] for row in db.query("SELECT origin FROM crawls")} == {"mirror"}
+
+
 def test_a_second_demo_adds_no_rows(db_path: Path) -> None:
     run_archive("demo", "--db", str(db_path))
     count = sqlite_utils.Database(db_path)["articles"].count

@@ -12,6 +12,7 @@ import sqlite_utils
 from crawler.errors import NotAnArchive
 from crawler.query.search import fts_query
 from crawler.store import Archive, article_id
+from crawler.store.records import page_validators
 from crawler.store.schema import MIGRATIONS
 from tests.helpers import HKCD_RECORD as RECORD
 from tests.helpers import HKCD_URL as URL
@@ -183,3 +184,27 @@ def test_a_reprint_by_another_outlet_is_its_own_article_in_a_cluster(archive: Ar
     assert rows["香港商報"]["cluster_id"] == rows["中聯辦網站"]["cluster_id"] is not None
     cluster = archive.db["clusters"].get(rows["香港商報"]["cluster_id"])
     assert (cluster["original_id"], cluster["size"]) == (rows["香港商報"]["id"], 2)
+
+
+@pytest.mark.parametrize(
+    "stored_by, asked_by, found",
+    [
+        ("live", "live", True),
+        ("mirror", "live", False),
+        ("replay", "live", False),
+        ("mirror", "mirror", True),
+        (None, "live", True),
+    ],
+    ids=["live", "mirror-not-for-live", "replay-not-for-live", "mirror-for-mirror", "no-crawl"],
+)
+def test_validators_come_only_from_crawls_of_the_same_origin(
+    archive: Archive, stored_by: str | None, asked_by: str, found: bool
+) -> None:
+    crawl = None if stored_by is None else archive.start_crawl(source="hkcd", origin=stored_by)
+    capture = {"etag": '"v1"', "last_modified": "Fri, 30 Aug 2024 04:21:37 GMT"}
+    archive.save_article(
+        RECORD, crawl_id=crawl, http_status=200, fetched_at="2024-08-30T00:00:00+00:00",
+        capture=capture,
+    )  # fmt: skip
+    seen = page_validators(archive.db, URL, "any", asked_by)
+    assert (seen is not None and seen["etag"] == '"v1"') is found
