@@ -27,6 +27,8 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.error import ConnectError
 from twisted.web._newclient import ResponseNeverReceived
 
+from crawler.crawl.signals import fetch_failed
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -61,6 +63,8 @@ class SourceHealth:
         self.crawler = crawler
         self.limit = limit
         self.failures = 0
+        self.reason: str | None = None
+        self.reported: set[bytes] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourceHealth:
@@ -74,14 +78,42 @@ class SourceHealth:
         assert stats is not None
         if not isinstance(exception, CONNECTION_ERRORS):
             return
-        if stats.get_value("response_received_count") or stats.get_value("archive/unreachable"):
+        if stats.get_value("response_received_count"):
             return
-        self.failures += 1
-        if self.failures >= self.limit:
-            reason = f"{describe_error(exception)} ({request.url})"
-            stats.set_value("archive/unreachable", reason)
-            logger.error("Giving up on %s: unreachable: %s", self.crawler.spider.name, reason)
+        if self.reason is None:
+            self.failures += 1
+            if self.failures < self.limit:
+                return
+            self.reason = f"{describe_error(exception)} ({request.url})"
+            stats.set_value("archive/unreachable", self.reason)
+            logger.error("Giving up on %s: unreachable: %s", self.crawler.spider.name, self.reason)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="unreachable"))
+        # The request that tipped it, and each one still in flight, is a fetch error: its
+        # retries are dropped with the spider, and the audit must say what was not fetched.
+        fingerprint = self.crawler.request_fingerprinter.fingerprint(request)
+        if fingerprint not in self.reported:
+            self.reported.add(fingerprint)
+            reason = f"unreachable: {describe_error(exception)}"
+            report_fetch_error(self.crawler, request, reason, "unreachable")
+
+
+def report_fetch_error(
+    crawler: Crawler, request: Request, reason: str, kind: str | int, status: int | None = None
+) -> None:
+    """Count a page that could not be archived (under ``archive/fetch_error/<kind>``), log it,
+    and send ``fetch_failed`` for its fetch_errors row; attempts are the first try plus the
+    retries Scrapy made."""
+    logger.warning("Could not fetch %s: %s", request.url, reason)
+    stats = crawler.stats
+    assert stats is not None
+    stats.inc_value("archive/fetch_error")
+    stats.inc_value(f"archive/fetch_error/{kind}")
+    attempts = 1 + request.meta.get("retry_times", 0)
+    # The URL asked for, not where its redirects led.
+    url = request.meta.get("redirect_urls", [request.url])[0]
+    crawler.signals.send_catch_log(
+        fetch_failed, url=url, reason=reason, http_status=status, attempts=attempts
+    )
 
 
 def describe_error(error: BaseException) -> str:

@@ -28,10 +28,9 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.crawl.campaign import Campaign, load_campaign
-from crawler.crawl.signals import fetch_failed
 from crawler.extract.generic import complete
 from crawler.items import ArticleItem, RawArticle
-from crawler.middlewares import NotModified, describe_error
+from crawler.middlewares import NotModified, describe_error, report_fetch_error
 from crawler.normalise.dates import date_in_url, parse_date
 from crawler.warc.capture import ARTICLE_META, capture_of, utc_now
 
@@ -250,15 +249,5 @@ class NewsSpider(scrapy.Spider):
     def record_error(
         self, request: scrapy.Request, reason: str, kind: str | int, status: int | None = None
     ) -> None:
-        """Count a page that could not be archived (under ``archive/fetch_error/<kind>``) and
-        send ``fetch_failed`` for its fetch_errors row; attempts are the first try plus the
-        retries Scrapy made."""
-        self.logger.warning("Could not fetch %s: %s", request.url, reason)
-        self.crawler.stats.inc_value("archive/fetch_error")
-        self.crawler.stats.inc_value(f"archive/fetch_error/{kind}")
-        attempts = 1 + request.meta.get("retry_times", 0)
-        # The URL asked for, not where its redirects led.
-        url = request.meta.get("redirect_urls", [request.url])[0]
-        self.crawler.signals.send_catch_log(
-            fetch_failed, url=url, reason=reason, http_status=status, attempts=attempts
-        )
+        """Count and record a page that could not be archived (crawler.middlewares)."""
+        report_fetch_error(self.crawler, request, reason, kind, status)

@@ -5,6 +5,7 @@ source archives is checked in test_sources.py."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -112,6 +113,23 @@ def test_an_unreachable_source_fails_fast_with_one_line(db_path: Path) -> None:
     assert result.returncode == 1
     assert "hkcd: unreachable: connection refused" in result.stdout
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_an_unreachable_sources_summary_log_and_audit_agree(db_path: Path) -> None:
+    """Every page the crawl asked for and could not fetch is an error in the summary, a line
+    on stderr and a fetch_errors row, however the source was given up."""
+    result = run_archive("crawl", "--source", "hkcd", "--mirror", "http://127.0.0.1:9",
+                         "--db", str(db_path))  # fmt: skip
+    assert result.returncode == 1
+    logged = re.findall(r"Could not fetch (\S+): unreachable", result.stderr)
+    rows = list(sqlite_utils.Database(db_path).query("SELECT url, reason FROM fetch_errors"))
+    assert f"0 skipped, {len(rows)} errors" in result.stdout
+    assert sorted(row["url"] for row in rows) == sorted(logged)
+    # Each page Scrapy's log says it could not download is one of them.
+    failed = set(re.findall(r"Error downloading <GET (\S+)>", result.stderr))
+    assert failed and failed <= {row["url"] for row in rows}
+    audit = run_archive("crawls", "--errors", "1", "--db", str(db_path))
+    assert "https://www.hkcd.com.hk/robots.txt" in audit.stdout
 
 
 def test_demo_archives_the_summit_from_every_outlet(db_path: Path) -> None:
