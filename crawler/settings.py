@@ -83,13 +83,16 @@ ITEM_PIPELINES = {
 }
 
 # Retries wait with backoff and redirect loops fail (in Scrapy's places); pages are decoded
-# after decompression (590); the refresh middleware runs after robots.txt and before the
+# after decompression (590), and meta refreshes read from the decoded page (575); the refresh
+# middleware runs after robots.txt and before the
 # downloader's stats; the WARC writer next to the download handler sees each request and
 # response as they were exchanged.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.fetch.retry.BackoffRetryMiddleware": 550,
     "crawler.fetch.encoding.DecodeMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.fetch.redirects.GuardedMetaRefreshMiddleware": 575,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.fetch.redirects.GuardedRedirectMiddleware": 600,
     "crawler.fetch.refresh.RefreshMiddleware": 800,

@@ -87,6 +87,11 @@ def _redirect(location: str) -> Answer:
     return Answer(302, {"Location": location, "Content-Type": "text/html"})
 
 
+def _meta_refresh(location: str) -> Answer:
+    page = f'<html><head><meta http-equiv="refresh" content="0; url={location}"></head></html>'
+    return _html(page)
+
+
 def _gzip_bomb() -> Answer:
     body = gzip.compress(b"\0" * BOMB_SIZE, compresslevel=9)
     return Answer(headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}, body=body)
@@ -116,6 +121,13 @@ def build_faults(port: int) -> dict[str, Answer]:
         "/redirect/loop1": _redirect("/redirect/loop2"),
         "/redirect/loop2": _redirect("/redirect/loop1"),
         "/redirect/offsite": _redirect(f"http://localhost:{port}/ok"),
+        "/refresh/loop1": _meta_refresh("/refresh/loop2"),
+        "/refresh/loop2": _meta_refresh("/refresh/loop1"),
+        "/refresh/offsite": _meta_refresh(f"http://localhost:{port}/ok"),
+        "/refresh/ok": _meta_refresh("/refresh/target"),
+        "/refresh/target": _html(
+            article_page("刷新後的文章", ["第一段：頁面以 meta refresh 轉到此處。", "第二段。"])
+        ),
         # Over the default DOWNLOAD_MAXSIZE (32 MB): refused by its Content-Length.
         "/too-big": _html("<html><body>" + "x" * (33 * 1024 * 1024) + "</body></html>"),
         "/gzip-bomb": _gzip_bomb(),

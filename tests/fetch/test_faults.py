@@ -35,6 +35,8 @@ FAILURES = {
     "/truncated": ("truncated body", None, 3),
     "/redirect/loop1": ("redirect loop", None, 1),
     "/redirect/offsite": ("redirected off the allowed domains", None, 1),
+    "/refresh/loop1": ("redirect loop", None, 1),
+    "/refresh/offsite": ("redirected off the allowed domains", None, 1),
     "/too-big": ("larger than download max size", None, 1),
     "/gzip-bomb": ("exceeded DOWNLOAD_MAXSIZE", None, 1),
     "/empty": ("empty page", 200, 1),
@@ -72,7 +74,7 @@ class FaultCrawl:
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl]:
     db_path = tmp_path_factory.mktemp("faults") / "archive.db"
-    paths = [*FAILURES, *ARCHIVED, "/redirect/chain1", *CHARSET_PATHS]
+    paths = [*FAILURES, *ARCHIVED, "/redirect/chain1", "/refresh/ok", *CHARSET_PATHS]
     with serve_faults(timeout_seconds=4) as server:
         urls = [arg for path in paths for arg in ("--url", server.url(path))]
         settings = {
@@ -143,6 +145,11 @@ def test_a_page_that_recovers_after_retries_is_archived(faults: FaultCrawl) -> N
 @pytest.mark.parametrize("path", ARCHIVED)
 def test_odd_but_readable_pages_are_archived(faults: FaultCrawl, path: str) -> None:
     assert faults.body_of(path) is not None
+
+
+def test_a_meta_refresh_is_followed_to_its_page(faults: FaultCrawl) -> None:
+    assert faults.server.hits["/refresh/target"] == 1
+    assert "meta refresh" in (faults.body_of("/refresh/target") or "")
 
 
 def test_a_redirect_chain_is_followed_to_its_page(faults: FaultCrawl) -> None:
