@@ -1,5 +1,8 @@
 """Named exceptions: each says who raises it; the CLI turns them into one-line errors."""
 
+import errno
+import sqlite3
+
 
 class ArchiveError(Exception):
     """Base class of the errors the `archive` command reports as a one-line message."""
@@ -31,3 +34,11 @@ class CrawlLocked(ArchiveError):
 
 class ScheduleError(ArchiveError):
     """Raised by crawler.crawl.schedule when a crawl cannot be scheduled or unscheduled."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk (or the user's quota) is full: ENOSPC or EDQUOT from the
+    operating system, SQLITE_FULL from SQLite."""
+    if isinstance(error, sqlite3.OperationalError):
+        return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)

@@ -97,6 +97,18 @@ class SourceHealth:
             report_fetch_error(self.crawler, request, reason, "unreachable")
 
 
+def stop_crawl(crawler: Crawler, failure: str) -> None:
+    """Stop the crawl because it cannot go on (the disk is full …): the stat ``archive/failed``
+    says why, the crawl ends with the reason ``failed`` and the command exits non-zero."""
+    stats = crawler.stats
+    assert stats is not None
+    if stats.get_value("archive/failed"):
+        return
+    stats.set_value("archive/failed", failure)
+    logger.error("Stopping %s: %s", crawler.spider.name, failure)
+    deferred_from_coro(crawler.engine.close_spider_async(reason="failed"))
+
+
 def report_fetch_error(
     crawler: Crawler, request: Request, reason: str, kind: str | int, status: int | None = None
 ) -> None:

@@ -14,14 +14,20 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified
+from crawler.errors import is_disk_full
 from crawler.items import ArticleItem, Block
+from crawler.middlewares import stop_crawl
 from crawler.normalise import normalise_article
 from crawler.store import Archive
 
@@ -31,6 +37,10 @@ if TYPE_CHECKING:
     from crawler.crawl.campaign import Campaign
 
 logger = logging.getLogger(__name__)
+
+# Room kept beside the archive while a crawl runs and given back when the disk fills, so the
+# crawl's row can still be marked failed (an update is a few 4 KB pages of write-ahead log).
+RESERVE_BYTES = 64 * 1024
 
 
 class NormalisePipeline:
@@ -134,8 +144,9 @@ class StorePipeline:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.archive_path = crawler.settings.get("ARCHIVE_DB_PATH")
         self.archive = Archive.open(
-            crawler.settings.get("ARCHIVE_DB_PATH"),
+            self.archive_path,
             min_similarity=crawler.settings.getfloat("DEDUP_MIN_SIMILARITY"),
         )
         self.crawl_id: int | None = None
@@ -164,38 +175,74 @@ class StorePipeline:
             origin=self.crawler.settings["ARCHIVE_CRAWL_ORIGIN"],
         )
         self.stats.set_value("archive/crawl_id", self.crawl_id)
+        self._drop_stale_reserves()
+        self.reserve = Path(f"{self.archive_path}.crawl-{self.crawl_id}.reserve")
+        try:
+            self.reserve.write_bytes(bytes(RESERVE_BYTES))
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            stop_crawl(self.crawler, f"disk full: {self.reserve.parent} ({error})")
+
+    def _drop_stale_reserves(self) -> None:
+        """Remove the room kept by crawls that no longer run (killed before they gave it back)."""
+        for path in Path(self.archive_path).parent.glob(f"{Path(self.archive_path).name}.crawl-*"):
+            crawl_id = path.name.rsplit(".crawl-", 1)[1].removesuffix(".reserve")
+            row = self.archive.db.execute("SELECT status FROM crawls WHERE id = ?", [crawl_id])
+            if (row.fetchone() or ["gone"])[0] != "running":
+                path.unlink(missing_ok=True)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         assert item.record is not None
-        outcome = self.archive.save_article(
-            item.record,
-            crawl_id=self.crawl_id,
-            http_status=item.http_status,
-            fetched_at=item.fetched_at,
-            capture=item.capture,
-        )
-        self.stats.inc_value(f"archive/{outcome}")
-        return item
+        with self._writing(item.record["url"]):
+            outcome = self.archive.save_article(
+                item.record,
+                crawl_id=self.crawl_id,
+                http_status=item.http_status,
+                fetched_at=item.fetched_at,
+                capture=item.capture,
+            )
+            self.stats.inc_value(f"archive/{outcome}")
+            return item
+        raise DropItem(f"not archived: {self.stats.get_value('archive/failed')}")
 
     def record_skipped(self, item: object, exception: Exception) -> None:
         page = skipped_page(item, exception, self.crawler.spider.campaign)
         if page:
-            self.archive.record_skipped(**page, crawl_id=self.crawl_id)
+            with self._writing(page["url"]):
+                self.archive.record_skipped(**page, crawl_id=self.crawl_id)
 
     def record_not_modified(self, url: str, seen_at: str) -> None:
-        self.archive.mark_not_modified(url, crawl_id=self.crawl_id, seen_at=seen_at)
+        with self._writing(url):
+            self.archive.mark_not_modified(url, crawl_id=self.crawl_id, seen_at=seen_at)
 
     def record_page_capture(self, url: str, seen_at: str, capture: dict) -> None:
-        self.archive.record_page_capture(
-            url, crawl_id=self.crawl_id, seen_at=seen_at, capture=capture
-        )
+        with self._writing(url):
+            self.archive.record_page_capture(
+                url, crawl_id=self.crawl_id, seen_at=seen_at, capture=capture
+            )
 
     def record_fetch_error(
         self, url: str, reason: str, http_status: int | None = None, attempts: int = 1
     ) -> None:
         if self.crawl_id is not None:
-            self.archive.record_fetch_error(
-                self.crawl_id, url=url, reason=reason, http_status=http_status, attempts=attempts
+            with self._writing(url):
+                self.archive.record_fetch_error(
+                    self.crawl_id, url=url, reason=reason, http_status=http_status,
+                    attempts=attempts,
+                )  # fmt: skip
+
+    @contextmanager
+    def _writing(self, url: str) -> Iterator[None]:
+        """Stop the crawl when the disk is full; the store's transaction has rolled back, so
+        nothing of the page is half-written."""
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if not is_disk_full(error):
+                raise
+            stop_crawl(
+                self.crawler, f"disk full: {self.archive_path} ({error}); {url} not archived"
             )
 
     def spider_closed(self, reason: str) -> None:
@@ -212,11 +259,22 @@ class StorePipeline:
             "requests": stats.get_value("downloader/request_count", 0),
             "bytes": stats.get_value("downloader/response_bytes", 0),
         }
+        failure = stats.get_value("archive/failed")
         if self.crawl_id is not None:
-            self.archive.finish_crawl(
-                self.crawl_id,
-                status=reason,
-                counts=counts,
-                warc_files=stats.get_value("archive/warc_files", []),
-            )
+            self.reserve.unlink(missing_ok=True)
+            try:
+                self.archive.finish_crawl(
+                    self.crawl_id,
+                    status="failed" if failure else reason,
+                    counts=counts,
+                    warc_files=stats.get_value("archive/warc_files", []),
+                    failure=failure,
+                )
+            except sqlite3.OperationalError as error:
+                if not is_disk_full(error):
+                    raise
+                logger.error(
+                    "Crawl %s could not be marked %s: %s; the next crawl marks it interrupted",
+                    self.crawl_id, "failed" if failure else reason, error,
+                )  # fmt: skip
         self.archive.close()

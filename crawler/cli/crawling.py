@@ -150,9 +150,13 @@ def crawl(
         stopped = any(summary.reason == "shutdown" for summary in summaries)
         if stopped:
             click.echo(resume_hint(job_dir), err=True)
-    failed = [s for s in summaries if s.unreachable or (s.errors and not s.pages)]
-    if failed or stopped:
+    if any(map(failed, summaries)) or stopped:
         sys.exit(1)
+
+
+def failed(summary: Summary) -> bool:
+    """Whether a source's crawl failed: unreachable, stopped (a full disk …), or all errors."""
+    return bool(summary.unreachable or summary.failure or (summary.errors and not summary.pages))
 
 
 def cluster_job(
@@ -276,6 +280,8 @@ def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
     except ArchiveError as error:
         fail(error)
     print_summaries(summaries, "text", db_path)
+    if any(map(failed, summaries)):
+        sys.exit(1)
     click.echo(
         "\nTry next:\n"
         f"  archive stats --db {db_path}\n"

@@ -38,6 +38,7 @@ class Summary:
     errors: int
     seconds: float
     unreachable: str | None = None
+    failure: str | None = None
     not_modified: int = 0
     replay_missing: int = 0
     queued: int | None = None
@@ -51,6 +52,8 @@ class Summary:
         """The summary as one line."""
         if self.unreachable:
             return f"{self.source}: unreachable: {self.unreachable}"
+        if self.failure:
+            return f"{self.source}: failed after {self.pages} pages: {self.failure}"
         if self.queued is not None:  # a cluster worker: `archive ingest` stores the articles
             return (
                 f"{self.source}: {self.pages} pages in {self.seconds:.1f}s "
@@ -85,6 +88,7 @@ def summarise(source: str, stats: dict[str, Any], seconds: float | None = None) 
         errors=stats.get("archive/fetch_error", 0),
         seconds=seconds,
         unreachable=stats.get("archive/unreachable"),
+        failure=stats.get("archive/failed"),
         not_modified=stats.get("archive/not_modified", 0),
         replay_missing=stats.get("archive/replay_missing", 0),
         queued=stats.get("archive/queued"),

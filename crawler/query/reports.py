@@ -103,7 +103,7 @@ def duplicate_clusters(db: sqlite_utils.Database, min_similarity: float = 0.0) -
 CRAWL_RUNS_SQL = """
 SELECT id, source, campaign, started, finished, status, pages, requests, bytes,
        articles_new AS new, articles_updated AS updated, articles_unchanged AS unchanged,
-       not_modified, skipped, errors, warc_files
+       not_modified, skipped, errors, warc_files, failure
 FROM crawls ORDER BY id DESC LIMIT ?
 """
 CRAWL_ERRORS_SQL = """

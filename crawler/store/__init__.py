@@ -29,7 +29,7 @@ import sqlite_utils
 
 from crawler.dedup.diff import diff_summary
 from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
-from crawler.errors import ArchiveError, NewerArchive, NotAnArchive
+from crawler.errors import ArchiveError, NewerArchive, NotAnArchive, is_disk_full
 from crawler.store.clusters import index_article
 from crawler.store.records import find_article, stored_record
 from crawler.store.schema import MIGRATIONS
@@ -160,13 +160,27 @@ class Archive:
         status: str,
         counts: Mapping[str, int],
         warc_files: list[str] | None = None,
+        failure: str | None = None,
     ) -> None:
-        """Close a crawl's row with its final status, counts and the WARC files it wrote."""
-        row = {"finished": utc_now(), "status": status, **counts}
+        """Close a crawl's row with its final status, counts, the WARC files it wrote and, for
+        a failed one, why.
+
+        On a full disk the write-ahead log is checkpointed (which may give back the room an
+        aborted article took) and the row written once more; sqlite3.OperationalError if that
+        fails too.
+        """
+        row = {"finished": utc_now(), "status": status, "failure": failure, **counts}
         if warc_files is not None:
             row["warc_files"] = json.dumps(warc_files, ensure_ascii=False)
-        with self.db.atomic():
-            self.db["crawls"].update(crawl_id, row)
+        try:
+            with self.db.atomic():
+                self.db["crawls"].update(crawl_id, row)
+        except sqlite3.OperationalError as error:
+            if not is_disk_full(error):
+                raise
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self.db.atomic():
+                self.db["crawls"].update(crawl_id, row)
 
     def record_fetch_error(
         self,

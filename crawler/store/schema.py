@@ -241,3 +241,9 @@ def m006_crawl_origin(db: sqlite_utils.Database) -> None:
     """Where each crawl's pages came from: live, mirror or replay (NULL for crawls made before
     it was kept, taken as live)."""
     db["crawls"].add_column("origin", str)
+
+
+@MIGRATIONS()
+def m007_crawl_failure(db: sqlite_utils.Database) -> None:
+    """Why a crawl failed (the disk full …), beside its status ``failed``."""
+    db["crawls"].add_column("failure", str)

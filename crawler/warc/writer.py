@@ -30,6 +30,7 @@ Where each response record lies (file, offset, length) and its WARC-Date go into
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import zlib
@@ -42,11 +43,14 @@ from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.crawl.signals import warc_file_opened
+from crawler.errors import is_disk_full
+from crawler.middlewares import stop_crawl
 from crawler.warc.capture import CAPTURE_META, stored_path
 from crawler.warc.reader import iter_records
 
@@ -122,12 +126,17 @@ class WarcWriter:
                 "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
             },
         )
+        records, length = whole_records(response_record, request_record)
         offset = out.tell()
-        writer.write_record(response_record)
-        length = out.tell() - offset
-        writer.write_record(request_record)
-        # Into the OS's hands before the archive may point at it: a killed process loses none.
-        out.flush()
+        try:
+            # Into the OS's hands before the archive may point at it: a killed process loses none.
+            write_all(out, records)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            self._cut_back(out, offset)
+            stop_crawl(self.crawler, f"disk full: {self.stored_name} ({error})")
+            raise IgnoreRequest(f"not archived: disk full ({error})") from error
         request.meta[CAPTURE_META] = {
             "warc_file": self.stored_name,
             "warc_offset": offset,
@@ -138,6 +147,15 @@ class WarcWriter:
         if out.tell() >= self.max_size:
             self._close_file()
         return response
+
+    def _cut_back(self, out: BinaryIO, offset: int) -> None:
+        """Drop records half-written at ``offset`` (the file ends at its last whole record)."""
+        try:
+            out.truncate(offset)
+            out.seek(offset)
+        except OSError:
+            # The next crawl's recover_open_file cuts the .open file back all the same.
+            logger.warning("Could not cut %s back to its last whole record", self.stored_name)
 
     def spider_opened(self) -> None:
         for path in sorted(self.directory.glob(f"{self._name_start()}-*{OPEN}")):
@@ -165,9 +183,12 @@ class WarcWriter:
         name = f"{start}-{stamp}-{serial:05d}.warc.gz"
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
-        self.file = path.with_name(name + OPEN).open("xb")
+        # Unbuffered: each pair of records is one write (whole_records), so a failed write
+        # leaves no bytes in a buffer that closing the file would try to write again.
+        self.file = path.with_name(name + OPEN).open("xb", buffering=0)
         self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
-        self.writer.write_record(self.writer.create_warcinfo_record(name, self._warcinfo()))
+        warcinfo, _ = whole_records(self.writer.create_warcinfo_record(name, self._warcinfo()))
+        write_all(self.file, warcinfo)
         self.stored_name = stored_path(path, self.db_path)
         self.files.append(self.stored_name)
         self.crawler.stats.set_value("archive/warc_files", list(self.files))
@@ -206,6 +227,27 @@ class WarcWriter:
             "keywords": json.dumps(campaign.keywords, ensure_ascii=False),
             "settings": json.dumps(recorded, ensure_ascii=False, sort_keys=True, default=str),
         }
+
+
+def whole_records(*records: ArcWarcRecord) -> tuple[bytes, int]:
+    """``records`` as gzip members, and the length of the first one."""
+    buffer = BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version=WARC_VERSION)
+    writer.write_record(records[0])
+    first = buffer.tell()
+    for record in records[1:]:
+        writer.write_record(record)
+    return buffer.getvalue(), first
+
+
+def write_all(out: BinaryIO, data: bytes) -> None:
+    """Write all of ``data`` to the unbuffered ``out`` (OSError when the disk refuses)."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise OSError(errno.ENOSPC, "nothing written")
+        view = view[written:]
 
 
 def complete_length(path: Path, chunk_size: int = 1 << 20) -> int:

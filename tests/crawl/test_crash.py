@@ -9,7 +9,9 @@ import random
 import signal
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 
@@ -22,8 +24,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TRIALS = 20
 MAX_RUNS = 3 * TRIALS
 SEED = 8
-# Kill moments: from the child's start-up (imports, opening the archive) to the crawl's end.
+# Kill moments: every other trial from the child's start (start-up: imports, opening the
+# archive), the others from the moment its crawl row exists, so that however slow the machine
+# is at starting Python, some kills land in the crawl itself.
 KILL_AFTER_SECONDS = (0.4, 2.0)
+KILL_AFTER_ROW_SECONDS = (0.0, 1.5)
 TIME_LIMIT_SECONDS = 240
 ORPHANS_SQL = {
     table: f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
@@ -42,6 +47,22 @@ def crawl_args(mirror: MirrorServer, db_path: Path, job_dir: Path) -> list[str]:
 
 def summit_urls(hkcd_expected: list[dict]) -> set[str]:
     return {e["url"] for e in hkcd_expected if e["summit"] and e["published"][:10] >= "2024-08-01"}
+
+
+def crawl_rows(db_path: Path) -> int:
+    if not db_path.exists():
+        return 0
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as db:
+        try:
+            return db.execute("SELECT count(*) FROM crawls").fetchone()[0]
+        except sqlite3.OperationalError:  # no schema yet
+            return 0
+
+
+def wait_for_a_new_crawl_row(db_path: Path, rows_before: int, child: Popen) -> None:
+    """Until the child's crawl row is written (or the child has ended)."""
+    while child.poll() is None and crawl_rows(db_path) <= rows_before:
+        time.sleep(0.02)
 
 
 def check_sound(db: sqlite3.Connection) -> None:
@@ -64,8 +85,13 @@ def test_killed_crawls_resume_and_lose_or_duplicate_nothing(
     for _ in range(MAX_RUNS):
         if killed == TRIALS:
             break
+        rows_before = crawl_rows(db_path)
         child = start_archive(*crawl_args(mirror, db_path, job_dir))
-        time.sleep(rng.uniform(*KILL_AFTER_SECONDS))
+        if killed % 2:
+            wait_for_a_new_crawl_row(db_path, rows_before, child)
+            time.sleep(rng.uniform(*KILL_AFTER_ROW_SECONDS))
+        else:
+            time.sleep(rng.uniform(*KILL_AFTER_SECONDS))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             killed += 1
