@@ -78,7 +78,7 @@ def mainland_rows(path: str) -> list[tuple[str, str, str]]:
             if not level and not name.endswith("市"):
                 continue
             short = SUFFIX_REGEX.sub("", name)
-            for form in {name, short}:
+            for form in sorted({name, short}):
                 if len(form) >= 2:
                     rows.append((form, level or "city", "cpca adcodes"))
     return rows
