@@ -40,7 +40,12 @@ from crawler.normalise.dates import (
 )
 from crawler.normalise.names import split_names
 from crawler.normalise.script import detect_script, to_simplified
-from crawler.normalise.text import clean_blocks, collapse_whitespace, is_boilerplate
+from crawler.normalise.text import (
+    clean_blocks,
+    collapse_whitespace,
+    is_boilerplate,
+    strip_invisible,
+)
 from crawler.normalise.urls import canonicalise_url
 
 SOURCE_LINE_REGEX = re.compile(
@@ -122,6 +127,7 @@ def _image_records(raw: RawArticle) -> tuple[list[dict], list[dict]]:
     uncaptioned: list[dict] = []
     for image in raw.images:
         caption_raw = image.caption if image.caption is not None else image.alt
+        caption_raw = strip_invisible(caption_raw) if caption_raw else caption_raw
         if caption_raw and is_boilerplate(caption_raw):
             continue
         record = {
