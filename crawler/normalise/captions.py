@@ -111,7 +111,7 @@ def _is_organisation(who: str) -> bool:
         is_known_outlet(who)
         or bool(ORG_SUFFIX_REGEX.search(who))
         or single_latin_word
-        or not is_plausible_name(joined)
+        or not is_plausible_name(joined, strict=False)
     )
 
 
