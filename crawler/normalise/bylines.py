@@ -24,8 +24,8 @@ import datetime as dt
 import itertools
 import re
 
-from crawler.normalise.dates import MONTHS, resolve_day, to_ascii_digits
-from crawler.normalise.names import NAME_CHARS, is_plausible_name, split_names
+from crawler.normalise.dates import MONTHS, cjk_number, resolve_day, to_ascii_digits
+from crawler.normalise.names import NAME_CHARS, is_chinese_name, is_plausible_name, split_names
 from crawler.normalise.outlets import (
     LATIN_OUTLET_PATTERN,
     OUTLET_PATTERN,
@@ -42,8 +42,13 @@ _HAN = r"\u4e00-\u9fff"
 _GENERIC_OUTLET = rf"[{_HAN}A-Za-z0-9.]{{1,10}}?(?:{_SUFFIX})"
 _OWN = r"本報|本报|本網|本网|本台|本刊"
 _OUTLET = rf"(?:{_OWN}|{OUTLET_PATTERN}|{_GENERIC_OUTLET})"
-_DATE = r"(?:(?P<month>1[0-2]|0?[1-9])\s*月\s*)?(?P<day>3[01]|[12]\d|0?[1-9])\s*日"
-_KIND = r"專電|专电|快訊|快讯|專訊|专讯|訊|讯|消息|電|电|報道|报道|報導|报导"
+# 8月29日, 29日, or in Chinese numerals 九月二十七日 (中新社北京九月二十七日電).
+_DATE = (
+    r"(?:(?:(?P<month>1[0-2]|0?[1-9])\s*月\s*)?(?P<day>3[01]|[12]\d|0?[1-9])\s*日"
+    r"|(?:(?P<cmonth>十[一二]?|[一二三四五六七八九])月)?"
+    r"(?P<cday>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日)"
+)
+_KIND = r"社評|社评|專電|专电|快訊|快讯|專訊|专讯|訊|讯|消息|電|电|報道|报道|報導|报导"
 _OPEN = r"[【\[〔(《]"
 _CLOSE = r"[】\]〕)》]"
 
@@ -60,8 +65,35 @@ OUTLET_MARKER_REGEX = re.compile(
     rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
     rf"(?P<place>{PLACE_PATTERN})?\s*(?:{_DATE})?\s*(?P<kind>{_KIND})\s*{_CLOSE}"
 )
-# 【橙新聞】: a known outlet alone in brackets.
-OUTLET_ALONE_REGEX = re.compile(rf"[【\[〔]\s*(?P<outlet>{OUTLET_PATTERN})\s*[】\]〕]")
+# 【橙新聞】, 【Now新聞台】, 【商台新聞】: an outlet alone in brackets, known or a broadcaster's
+# name; section names (【國際新聞】, 【娛樂新聞】) are none.
+OUTLET_ALONE_REGEX = re.compile(
+    rf"[【\[〔]\s*(?P<outlet>{OUTLET_PATTERN}|[^\s【】\[\]〔〕]{{1,10}}?"
+    r"(?:新聞台|新闻台|電台|电台|電視台|电视台|電視|电视|新聞|新闻|台))\s*[】\]〕]"
+)
+SECTION_REGEX = re.compile(
+    r"^(?:國際|国际|兩岸|两岸|中國|中国|內地|内地|娛樂|娱乐|體育|体育|財經|财经|港聞|港闻|本地|即時|即时|"
+    r"社會|社会|要聞|要闻|焦點|焦点|熱點|热点|今日|晨早|午間|午间|晚間|晚间|深宵|每日|重點|重点|突發|突发|"
+    r"最新|天氣|天气|交通|專題|专题|特備|特备|新聞|新闻|電視|电视)"
+)
+# A header line of a TV, radio or online item: "- 有線新聞 - 2024年02月07日",
+# "now新聞 | 2024-02-07 18:30".
+HEADER_REGEX = re.compile(
+    rf"[\s\-–—•·|]*(?P<outlet>{OUTLET_PATTERN}|[^\s\-–—|]{{2,12}}?(?:{_SUFFIX}))\s*[\-–—|·•]?\s*"
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*[(（]?[^\d)）]{0,4}[)）]?)?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?[\s\-–—|]*"
+)
+# 仇志榮報道。 / （李明報道） / (王小明、李大華報導): people and a verb, no title.
+BARE_CREDIT_REGEX = re.compile(
+    r"(?P<open>[(\[【])?\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、,]\s*[\u4e00-\u9fff·]{2,6})*)\s*"
+    r"(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?\s*$)"
+)
+# 記者蘇永耀/台北報導, 特派記者賴錦宏/北京報導: the place after a slash.
+PLACE_REPORT_REGEX = re.compile(
+    r"\s*[/∕]\s*(?P<place>[^\s/∕\]〕)】,:。]{1,10}?)\s*(?:報導|報道|报道|报导|專電|专电|電|电)"
+)
+# An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
+TRAILING_OUTLET_REGEX = re.compile(rf"\s*(?P<outlet>{OUTLET_PATTERN})\s*$")
 # 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
 PLAIN_OUTLET_REGEX = re.compile(
     rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
@@ -217,7 +249,7 @@ NAME_RUN_REGEX = re.compile(
     rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z]))+"
 )
 REPORT_VERB_REGEX = re.compile(
-    r"(?:\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
+    r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
     r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/])|電|电))+"
 )
 PHOTO_VERB_REGEX = re.compile(r"攝|摄")
@@ -264,6 +296,14 @@ def _date_of(month: str | None, day: str | None, published: dt.date | None) -> s
         if date <= published + dt.timedelta(days=1):
             return date.isoformat()
     return None
+
+
+def _month_day(match: re.Match[str]) -> tuple[str | None, str | None]:
+    """The month and day a dateline match printed, in digits or Chinese numerals."""
+    if match.group("cday"):
+        month = match.group("cmonth")
+        return (str(cjk_number(month)) if month else None), str(cjk_number(match.group("cday")))
+    return match.group("month"), match.group("day")
 
 
 class _Result:
@@ -313,6 +353,24 @@ def _generic_outlet_ok(name: str) -> bool:
     if name.startswith("本") or is_known_outlet(name):
         return True
     return name.endswith(OUTLET_SUFFIXES) and not name.startswith(("綜合", "综合", "專題", "专题"))
+
+
+def _broadcaster_ok(name: str) -> bool:
+    """Whether a bracketed name ending 新聞/台 is a broadcaster's, not a section's (國際新聞)."""
+    return not SECTION_REGEX.match(name) and not name.startswith(("本", "綜合", "综合"))
+
+
+def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
+    """Read 仇志榮報道。 or （李明報道）: names with no title; ``pos`` if none."""
+    match = BARE_CREDIT_REGEX.match(folded, pos)
+    if not match:
+        return pos
+    names = [name.strip() for name in re.split(r"[、,]", match.group("names"))]
+    if not all(is_chinese_name(name) for name in names):
+        return pos
+    for name in names:
+        result.add("reporter", name)
+    return match.end()
 
 
 def _split_name_place(run: str) -> tuple[list[str], str | None]:
@@ -385,12 +443,19 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
     names, place, cursor = _read_names(folded, cursor)
     if not names:
         return pos
-    verb = REPORT_VERB_REGEX.match(folded, cursor)
+    slash = PLACE_REPORT_REGEX.match(folded, cursor)
+    if slash:
+        place, cursor = slash.group("place"), slash.end()
+        trailing = TRAILING_OUTLET_REGEX.match(folded, cursor)
+        if trailing:
+            org, cursor = trailing.group("outlet"), trailing.end()
+    verb = None if slash else REPORT_VERB_REGEX.match(folded, cursor)
     if verb:
         cursor = verb.end()
         if PHOTO_VERB_REGEX.search(verb.group()):
-            roles = ["photographer"]
-    elif folded[cursor : cursor + 1] in (",", "。", ";"):
+            reported = re.search(r"報|报|撰|採|采|整理|連線|连线|綜合|综合", verb.group())
+            roles = ["reporter", "photographer"] if reported else ["photographer"]
+    elif not slash and folded[cursor : cursor + 1] in (",", "。", ";"):
         return pos
     if org and (not org.startswith("本") or result.outlet is None):
         result.set_outlet(org)
@@ -450,18 +515,22 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
                 for name in names:
                     result.add("reporter", name)
             result.place = place
-            result.date = _date_of(dateline.group("month"), dateline.group("day"), result.published)
+            result.date = _date_of(*_month_day(dateline), result.published)
             return dateline.end()
     marker = OUTLET_MARKER_REGEX.match(folded, pos)
     if marker and _generic_outlet_ok(marker.group("outlet")):
         result.set_outlet(marker.group("outlet").strip())
         result.place = marker.group("place")
-        result.date = _date_of(marker.group("month"), marker.group("day"), result.published)
+        result.date = _date_of(*_month_day(marker), result.published)
         return marker.end()
     alone = OUTLET_ALONE_REGEX.match(folded, pos)
-    if alone:
+    if alone and (is_known_outlet(alone.group("outlet")) or _broadcaster_ok(alone.group("outlet"))):
         result.set_outlet(alone.group("outlet"))
         return alone.end()
+    header = HEADER_REGEX.fullmatch(folded, pos)
+    if header and _generic_outlet_ok(header.group("outlet")):
+        result.set_outlet(header.group("outlet"))
+        return header.end()
     plain = PLAIN_OUTLET_REGEX.match(folded, pos)
     if plain and plain.group("known") and folded[plain.end() : plain.end() + 1] == ",":
         _add_sources(plain.group("known"), result)
@@ -547,6 +616,8 @@ def parse_byline(
     result = _Result(page_outlet, published)
     start = BULLET_REGEX.match(folded).end()
     pos = _parse_english(folded, start, result)
+    if pos == start:
+        pos = _read_bare_credit(folded, start, result)
     if pos == start:
         pos = _read_head(folded, start, result)
         compiled = COMPILED_REGEX.match(folded, pos)
