@@ -259,6 +259,8 @@ NOT_NAME_REGEX = re.compile(
     r"昨|已|也|又|還|还|並|并|是|將|将|會|会|就|這|这|那"
 )
 CLOSE_REGEX = re.compile(rf"\s*{_CLOSE}")
+# The end of a dispatch printed after its last credit: （完）, 【完】, (完), ——完——.
+END_MARK_REGEX = re.compile(r"\s*(?:[(\[【（]\s*完\s*[)\]】）]|[-—]{1,2}\s*完\s*[-—]{1,2})\s*$")
 ROC_CODE_REGEX = re.compile(r"\s*(?P<roc>1\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)")
 ROLE_SEPARATOR_REGEX = re.compile(r"[\s/|;,、]*")
 BULLET_REGEX = re.compile(r"[\s■●◆▲★]*")
@@ -637,6 +639,12 @@ def parse_byline(
     return result.as_dict(pos)
 
 
+def strip_end_mark(text: str) -> str:
+    """``text`` without the end mark of a dispatch printed last: （完）, 【完】, ——完——."""
+    match = END_MARK_REGEX.search(text)
+    return text[: match.start()] if match else text
+
+
 def split_trailing_byline(
     text: str, *, page_outlet: str | None = None, published: dt.date | None = None
 ) -> tuple[str, dict | None]:
@@ -646,6 +654,13 @@ def split_trailing_byline(
         (the text before the credit, the parsed credit) or (text, None) when there is none.
     """
     folded = to_ascii_digits(text)
+    done = END_MARK_REGEX.search(folded)
+    if done:
+        # 《……。（記者 張三）（完）》: the end mark goes with the credit.
+        before, parsed = split_trailing_byline(
+            text[: done.start()], page_outlet=page_outlet, published=published
+        )
+        return (before, parsed) if parsed else (text, None)
     candidates = [m.start() for m in re.finditer(rf"{_OPEN}|(?<=[。！？!?」\s])", folded)]
     for start in candidates:
         if len(folded) - start > 60:

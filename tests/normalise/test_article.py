@@ -16,6 +16,8 @@ RECORD_KEYS = {
     "url",
     "canonical_url",
     "outlet",
+    "outlet_source",
+    "date_basis",
     "title",
     "subtitle",
     "published",
