@@ -234,3 +234,11 @@ def m004_captures_and_revalidation(db: sqlite_utils.Database) -> None:
 def m005_fetch_attempts(db: sqlite_utils.Database) -> None:
     """How many times a page that could not be fetched was tried (first try plus retries)."""
     db["fetch_errors"].add_column("attempts", int)
+
+
+@MIGRATIONS()
+def m006_outlet_source_and_date_basis(db: sqlite_utils.Database) -> None:
+    """Where an article's outlet came from (host, byline, metadata, none) and the day its
+    relative dates and dateline were read against (published, fetched); issue #17."""
+    db["articles"].add_column("outlet_source", str)
+    db["articles"].add_column("date_basis", str)
