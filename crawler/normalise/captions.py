@@ -53,11 +53,13 @@ CREDIT_PATTERN = (
     rf"|(?P<elabel>Photo(?:graph)?s?\s+by|Photographed\s+by|Pictured\s+by|Photo\s+courtesy\s+of|"
     rf"Courtesy\s+of)\s+(?P<elwho>[A-Za-z][A-Za-z.'\- ]{{1,40}}?)"
     rf"(?:\s*/\s*(?P<elorg>[A-Za-z][A-Za-z.'\- ]{{1,40}}?))?"
-    rf"|(?P<label>{_LABEL})\s*[：:／/|]\s*(?P<lwho>[^：:，,。（()）\[\]【】]{{1,40}}?)"
+    rf"|(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?:{_TITLE}\s*[：:﹕]?\s*)?"
+    rf"(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,40}}?)"
     rf"|(?:(?P<org>{OUTLET_PATTERN}|本報|本报|本網|本网)\s*)?(?P<title>{_TITLE})\s*"
     rf"(?P<twho>{_WHO})?\s*(?:攝|摄|拍攝|拍摄)?"
-    rf"|(?P<oorg>{OUTLET_PATTERN})\s*(?P<owho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
-    rf"|(?P<from>圖取自|图取自|翻攝自|翻摄自|取自|翻攝|翻摄)\s*[：:]?\s*"
+    rf"|(?P<oorg>{OUTLET_PATTERN})\s*(?:發|发)?\s*(?P<owho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
+    rf"|(?P<from>圖取自|图取自|圖擷自|图撷自|圖截自|图截自|擷自|撷自|截自|翻攝自|翻摄自|取自|翻攝|翻摄)"
+    r"\s*[：:]?\s*"
     rf"(?P<fwho>[^：:，,。（()）\[\]【】]{{1,40}}?)"
     rf"|(?:圖片|图片|相片|照片|圖|图)由\s*(?P<bywho>{_WHO})\s*(?P<byverb>提供|供圖|供图|拍攝|拍摄|攝|摄)"
     rf"|(?P<vwho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
@@ -152,9 +154,11 @@ def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
     if staff:
         org = staff.group("org")
         return ([org] if org and org[0] != "本" else []), split_names(staff.group("name"))
-    org, slash, person = who.partition("/")
-    if slash and _is_organisation(org.strip()) and is_plausible_name(person.strip()):
-        return [org.strip()], [person.strip()]
+    parts = [part.strip() for part in who.split("/") if part.strip()]
+    people = [part for part in parts if not _is_organisation(part) and is_plausible_name(part)]
+    if len(parts) > 1 and people:
+        # 攝影/REUTERS/Ann Wang/達志影像: agencies and the person, in any order.
+        return [part for part in parts if part not in people], people
     if _is_organisation(who):
         return [who], []
     return [], split_names(who) or [who]
