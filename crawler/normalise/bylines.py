@@ -89,8 +89,11 @@ BARE_CREDIT_REGEX = re.compile(
     r"(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?\s*$)"
 )
 # 記者蘇永耀/台北報導, 特派記者賴錦宏/北京報導: the place after a slash.
+# 記者孫偉倫/綜合報導, 記者方炳超/特稿, 記者X/台北即時報導: a kind of report and no place.
 PLACE_REPORT_REGEX = re.compile(
-    r"\s*[/∕]\s*(?P<place>[^\s/∕\]〕)】,:。]{1,10}?)\s*(?:報導|報道|报道|报导|專電|专电|電|电)"
+    r"\s*[/∕]\s*(?:(?:綜合報導|综合报道|綜合報道|综合报导|特稿|專訪|专访|專題|专题|即時報導|即时报导)"
+    r"|(?P<place>[^\s/∕\]〕)】,:。]{1,10}?)\s*"
+    r"(?:即時報導|即时报导|報導|報道|报道|报导|專電|专电|電|电))"
 )
 # An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
 TRAILING_OUTLET_REGEX = re.compile(rf"\s*(?P<outlet>{OUTLET_PATTERN})\s*$")
@@ -263,7 +266,10 @@ CLOSE_REGEX = re.compile(rf"\s*{_CLOSE}")
 END_MARK_REGEX = re.compile(r"\s*(?:[(\[【（]\s*完\s*[)\]】）]|[-—]{1,2}\s*完\s*[-—]{1,2})\s*$")
 ROC_CODE_REGEX = re.compile(r"\s*(?P<roc>1\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)")
 ROLE_SEPARATOR_REGEX = re.compile(r"[\s/|;,、]*")
-BULLET_REGEX = re.compile(r"[\s■●◆▲★]*")
+# Bullets, and a date printed before a byline on a list page (2025.11.29記者方炳超/特稿).
+BULLET_REGEX = re.compile(
+    r"[\s■●◆▲★]*(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}\s*(?=記者|记者|文|【|〔|\[|\())?"
+)
 
 _ENGLISH_NAME = r"[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3}"
 BY_REGEX = re.compile(

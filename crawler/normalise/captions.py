@@ -54,7 +54,8 @@ CREDIT_PATTERN = (
     rf"Courtesy\s+of)\s+(?P<elwho>[A-Za-z][A-Za-z.'\- ]{{1,40}}?)"
     rf"(?:\s*/\s*(?P<elorg>[A-Za-z][A-Za-z.'\- ]{{1,40}}?))?"
     rf"|(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?:{_TITLE}\s*[：:﹕]?\s*)?"
-    rf"(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,40}}?)"
+    rf"(?:(?P<lfrom>翻攝自|翻摄自|取自|擷自|撷自|截自)\s*(?P<lfwho>[^（()）\[\]【】]{{1,40}}?)"
+    rf"|(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,40}}?))"
     rf"|(?:(?P<org>{OUTLET_PATTERN}|本報|本报|本網|本网)\s*)?(?P<title>{_TITLE})\s*"
     rf"(?P<twho>{_WHO})?\s*(?:攝|摄|拍攝|拍摄)?"
     rf"|(?P<oorg>{OUTLET_PATTERN})\s*(?:發|发)?\s*(?P<owho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
@@ -144,6 +145,8 @@ def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
         return [groups["oorg"]], split_names(groups["owho"])
     if groups["from"]:
         return [groups["fwho"].strip()], []
+    if groups["lfrom"]:
+        return [groups["lfwho"].strip()], []
     if groups["bywho"]:
         who = groups["bywho"].strip()
         if groups["byverb"] in ("提供", "供圖", "供图") or _is_organisation(who):
