@@ -60,6 +60,8 @@ AGENCY_DATELINE_REGEX = re.compile(
     rf"(?P<kind>綜合外電報導|综合外电报道|綜合報導|综合报道|外電報導|專電|专电|電|电|訊|讯|消息|報道|报道|報導)"
     rf"\s*(?P<close>{_CLOSE})?"
 )
+# A desk printed before a dateline's place: 【本報兩會報道組北京5日電】.
+DESK_REGEX = re.compile(r"^.*?(?:報道組|报道组|採訪組|采访组|報道團|报道团|記者組|记者组|特派組|特派组)")
 # 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
 OUTLET_MARKER_REGEX = re.compile(
     rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
@@ -209,6 +211,14 @@ ROLE_LABELS = {
 }
 LABEL_ROLES = {label: role for role, labels in ROLE_LABELS.items() for label in labels}
 BOTH_LABELS = (
+    "記者、攝影",
+    "记者、摄影",
+    "記者/攝影",
+    "记者/摄影",
+    "文字、攝影",
+    "文字、摄影",
+    "採訪、攝影",
+    "采访、摄影",
     "文/圖",
     "文/图",
     "圖/文",
@@ -517,7 +527,7 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
         outlet = dateline.group("outlet")
         if _generic_outlet_ok(outlet):
             result.set_outlet(outlet)
-            place = dateline.group("place").strip() or None
+            place = DESK_REGEX.sub("", dateline.group("place")).strip() or None
             if dateline.group("title") and place:
                 names, place = _split_name_place(place)
                 for name in names:
