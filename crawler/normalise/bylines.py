@@ -61,7 +61,9 @@ AGENCY_DATELINE_REGEX = re.compile(
     rf"\s*(?P<close>{_CLOSE})?"
 )
 # A desk printed before a dateline's place: 【本報兩會報道組北京5日電】.
-DESK_REGEX = re.compile(r"^.*?(?:報道組|报道组|採訪組|采访组|報道團|报道团|記者組|记者组|特派組|特派组)")
+DESK_REGEX = re.compile(
+    r"^.*?(?:報道組|报道组|採訪組|采访组|報道團|报道团|記者組|记者组|特派組|特派组)"
+)
 # 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
 OUTLET_MARKER_REGEX = re.compile(
     rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
