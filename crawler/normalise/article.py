@@ -265,9 +265,7 @@ def _head_bylines(blocks: list[Block], outlet: str | None, day: dt.date | None) 
     return head
 
 
-def _record_outlet(
-    raw: RawArticle, lead: str | None, source: str | None
-) -> tuple[str | None, str]:
+def _record_outlet(raw: RawArticle, lead: str | None, source: str | None) -> tuple[str | None, str]:
     """The record's outlet and where it came from: host, byline, metadata or none.
 
     A spider's outlet (the host table's) is the publisher of the page, whatever its lead

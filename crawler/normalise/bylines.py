@@ -64,6 +64,14 @@ AGENCY_DATELINE_REGEX = re.compile(
 DESK_REGEX = re.compile(
     r"^.*?(?:報道組|报道组|採訪組|采访组|報道團|报道团|記者組|记者组|特派組|特派组)"
 )
+# 瀋陽8月14日電 (姜月恆): a dateline whose agency the page left out, on a gazetteer place.
+PLACE_DATELINE_REGEX = re.compile(
+    rf"(?P<place>{PLACE_PATTERN})\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
+)
+# (姜月恆), （张三 李四）: people in brackets right after a dateline, with no title.
+DATELINE_NAMES_REGEX = re.compile(
+    r"\s*[(（]\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、, ]\s*[\u4e00-\u9fff·]{2,6})*)\s*[)）]"
+)
 # 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
 OUTLET_MARKER_REGEX = re.compile(
     rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
@@ -393,6 +401,19 @@ def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
     return match.end()
 
 
+def _read_dateline_names(folded: str, pos: int, result: _Result) -> int:
+    """Read (姜月恆) or (张三 李四) after a dateline; ``pos`` if none."""
+    match = DATELINE_NAMES_REGEX.match(folded, pos)
+    if not match:
+        return pos
+    names = [name for name in re.split(r"[、, ]+", match.group("names").strip()) if name]
+    if not all(is_chinese_name(name) for name in names):
+        return pos
+    for name in names:
+        result.add("reporter", name)
+    return match.end()
+
+
 def _split_name_place(run: str) -> tuple[list[str], str | None]:
     """Split 黃名璽台北 or 黃名璽、鄭鴻達台北 into names and the place printed against them."""
     head, _, last = run.rpartition("、")
@@ -547,6 +568,11 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
     if alone and (is_known_outlet(alone.group("outlet")) or _broadcaster_ok(alone.group("outlet"))):
         result.set_outlet(alone.group("outlet"))
         return alone.end()
+    bare = PLACE_DATELINE_REGEX.match(folded, pos)
+    if bare:
+        result.place = bare.group("place")
+        result.date = _date_of(*_month_day(bare), result.published)
+        return bare.end()
     header = HEADER_REGEX.fullmatch(folded, pos)
     if header and _generic_outlet_ok(header.group("outlet")):
         result.set_outlet(header.group("outlet"))
@@ -640,6 +666,8 @@ def parse_byline(
         pos = _read_bare_credit(folded, start, result)
     if pos == start:
         pos = _read_head(folded, start, result)
+        if result.place or result.date:
+            pos = _read_dateline_names(folded, pos, result)
         compiled = COMPILED_REGEX.match(folded, pos)
         if compiled:
             pos = compiled.end()

@@ -92,6 +92,7 @@ WEAK_NOUNS = ("圖", "图", "發", "发")
 STAFF_CREDIT_REGEX = re.compile(
     rf"^(?:(?P<org>{OUTLET_PATTERN}|本報|本报)\s*)?{_TITLE}\s*(?P<name>.+?)\s*(?:攝|摄)?$"
 )
+SUPPLIED_REGEX = re.compile(r"^(?P<who>.+?)\s*(?:提供|供圖|供图|供稿|授權|授权)$")
 ORG_SUFFIX_REGEX = re.compile(
     r"(?:社|報|报|網|网|台|站|局|署|處|处|辦|办|會|会|委|部|院|館|馆|司|團|团|中心|學|学|府|組|组|"
     r"廳|厅|盟|所|隊|队|庫|库|室|館|機構|机构|政府|公司|集團|新聞|新闻|電視|电视|頻道|频道|媒體|"
@@ -153,6 +154,10 @@ def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
             return [who], []
         return [], split_names(who) or [who]
     who = (groups["lwho"] if groups["label"] else groups["vwho"]).strip()
+    supplier = SUPPLIED_REGEX.match(who)
+    if supplier:
+        # 相：讀者提供, 圖片：受訪者提供: whoever supplied it is the source.
+        return [supplier.group("who")], []
     staff = STAFF_CREDIT_REGEX.match(who)
     if staff:
         org = staff.group("org")

@@ -424,7 +424,9 @@ _BRACKET = (
     r"卅一?|[一二三四五六七八九])\s*[日號号]?\s*[）)])?"
 )
 RELATIVE_REGEX = re.compile(
-    r"(?P<tw>[昨今明前])\s*[（(]\s*(?P<twd>3[01]|[12]\d|0?[1-9])\s*[）)]\s*日"
+    r"(?P<year>去年|今年|明年)\s*(?P<ymonth>1[0-2]|0?[1-9])\s*月"
+    r"(?:\s*(?P<yday>3[01]|[12]\d|0?[1-9])\s*日)?"
+    r"|(?P<tw>[昨今明前])\s*[（(]\s*(?P<twd>3[01]|[12]\d|0?[1-9])\s*[）)]\s*日"
     r"|(?P<word>"
     + "|".join(sorted(WORD_OFFSETS, key=len, reverse=True))
     + r"|(?P<bare>[昨今]))"
@@ -438,6 +440,7 @@ RELATIVE_REGEX = re.compile(
     + "|".join(sorted(MONTH_PREFIXES, key=len, reverse=True))
     + r")\s*"
     r"(?P<mday>3[01]|[12]\d|0?[1-9])\s*[日號号]"
+    r"|(?<![\d.:/\-A-Za-z])(?P<ago>\d{1,3})\s*(?P<unit>分鐘|分钟|小時|小时|個小時|个小时|天)\s*前"
     r"|(?<![\d.:/\-A-Za-z])(?P<day>3[01]|[12]\d|0?[1-9])\s*日",
     re.IGNORECASE,
 )
@@ -610,6 +613,18 @@ def _day_date(match: re.Match[str], text: str, published: dt.date) -> dt.date | 
     return resolve_day(int(match.group("day")), published)
 
 
+def _year_month(match: re.Match[str], text: str, published: dt.date) -> dict:
+    """去年5月 -> the month (YYYY-MM); 去年5月3日 -> the day, the year counted from publication."""
+    year = published.year + {"去年": -1, "今年": 0, "明年": 1}[match.group("year")]
+    month = int(match.group("ymonth"))
+    day = match.group("yday")
+    try:
+        date = dt.date(year, month, int(day)).isoformat() if day else f"{year}-{month:02d}"
+    except ValueError:
+        date = f"{year}-{month:02d}"
+    return {"text": text[match.start() : match.end()], "date": date}
+
+
 def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     """Resolve the relative dates of ``text`` against the publication day (Hong Kong time).
 
@@ -618,7 +633,8 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     wins), Taiwanese 昨（29）日/今（30）日, 25日 alone (this month, or the previous one when
     later than publication), 本月X日, 上月X日, 上周X/上週X/下周X, 周X/星期X (the most recent
     such day, publication day included).
-    Vague words (日前, 近日, 早前, 一個多月前) are left out, not guessed.
+    Counted offsets in digits (3天前; 1小時前 is the day itself) and 去年5月 (a month, YYYY-MM) or
+    去年5月3日 are resolved too. Vague words (日前, 近日, 早前, 一個多月前) are left out.
 
     Returns:
         ``[{"text": "昨日", "date": "2024-08-29"}, ...]`` in order of appearance.
@@ -629,7 +645,14 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     folded = to_ascii_digits(text)
     found = []
     for match in RELATIVE_REGEX.finditer(folded):
-        if match.group("tw"):
+        if match.group("ago"):
+            # 3天前 counts days; 29日前 is "before the 29th", so 日 is no unit here.
+            days = int(match.group("ago")) if match.group("unit") == "天" else 0
+            date = published - dt.timedelta(days=days)
+        elif match.group("year"):
+            found.append(_year_month(match, text, published))
+            continue
+        elif match.group("tw"):
             offset = {"昨": -1, "今": 0, "明": 1, "前": -2}[match.group("tw")]
             around = published + dt.timedelta(days=offset)
             date = nearest_date(int(match.group("twd")), None, around)
