@@ -11,6 +11,7 @@ Reads no settings.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from crawler.normalise.script import to_simplified, to_traditional
@@ -423,6 +424,7 @@ OUTLET_SUFFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def _key(name: str) -> str:
     """The lookup key of a printed outlet name: one script, no spaces, lower case."""
     return re.sub(r"\s+", "", to_simplified(name)).lower()
