@@ -107,6 +107,11 @@ PLACE_REPORT_REGEX = re.compile(
     r"|(?P<place>[^\s/∕\]〕)】,:。]{1,10}?)\s*"
     r"(?:即時報導|即时报导|報導|報道|报道|报导|專電|专电|電|电))"
 )
+# 記者李昭安、程嘉文/台北/聯合報, 記者劉懿萱/台北聯合報: place and paper, no verb.
+PLACE_OUTLET_REGEX = re.compile(
+    rf"\s*[/∕]\s*(?P<place>(?:(?!報導|報道|报道|报导)[^\s/∕]){{1,6}}?)\s*[/∕]?\s*"
+    rf"(?P<outlet>{OUTLET_PATTERN})\s*$"
+)
 # An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
 TRAILING_OUTLET_REGEX = re.compile(rf"\s*(?P<outlet>{OUTLET_PATTERN})\s*$")
 # 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
@@ -484,8 +489,11 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
     names, place, cursor = _read_names(folded, cursor)
     if not names:
         return pos
-    slash = PLACE_REPORT_REGEX.match(folded, cursor)
+    slash = PLACE_OUTLET_REGEX.match(folded, cursor)
     if slash:
+        place, org, cursor = slash.group("place"), slash.group("outlet"), slash.end()
+    slash = slash or PLACE_REPORT_REGEX.match(folded, cursor)
+    if slash and not slash.groupdict().get("outlet"):
         place, cursor = slash.group("place"), slash.end()
         trailing = TRAILING_OUTLET_REGEX.match(folded, cursor)
         if trailing:
