@@ -55,6 +55,7 @@ SOURCE_LINE_REGEX = re.compile(
     r"[\s)）】\]]*$",
     re.IGNORECASE,
 )
+DAY_ONLY_REGEX = re.compile(r"\d{1,2}\s*日|[（(]\s*\d{1,2}\s*[）)]\s*日")
 AUTHOR_LABEL_REGEX = re.compile(r"^\s*(?:作者|Author|By)\s*[:：]?\s*", re.IGNORECASE)
 # A caption left in the body is short; longer paragraphs that end with a credit are text.
 CAPTION_MAX_CHARS = 120
@@ -94,6 +95,19 @@ def _closing_date(blocks: list[Block]) -> tuple[str | None, int] | None:
             if len(tail) <= 2 * DATE_LINE_MAX_CHARS:
                 return parse_date(tail), index
     return None
+
+
+def _mentioned_dates(body: str, prefix_end: int, day: dt.date | None) -> list[dict]:
+    """Relative dates of the body; in the byline prefix only those that are not a dateline's
+    day (8月29日電, 3日電), so a header's 1 天前 or 今日 15:23 still counts."""
+    if day is None:
+        return []
+    head = [
+        found
+        for found in resolve_relative_dates(body[:prefix_end], day)
+        if not DAY_ONLY_REGEX.fullmatch(found["text"])
+    ]
+    return head + resolve_relative_dates(body[prefix_end:], day)
 
 
 def _add(bylines: list[dict], found: list[dict]) -> None:
@@ -352,7 +366,7 @@ def normalise_article(raw: RawArticle) -> dict:
         "body": body,
         "sections": [block.text for block in body_blocks if block.kind == "heading"],
         "images": images,
-        "mentioned_dates": resolve_relative_dates(body[prefix_end:], day) if day else [],
+        "mentioned_dates": _mentioned_dates(body, prefix_end, day),
         "script": detect_script(" ".join(filter(None, [raw.title, body]))),
         "source_line": source_line,
         "original_outlet": original if original != record_outlet else None,
