@@ -51,7 +51,7 @@ from crawler.normalise.urls import canonicalise_url
 
 SOURCE_LINE_REGEX = re.compile(
     r"^(?:(?:時間|时间|發佈時間|发布时间|發佈|发布|日期)\s*[:：]\s*[\d\s:/.\-年月日]+)?"
-    r"[\s【\[(（]*(?:來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"
+    r"[\s【\[(（]*(?:新聞來源|新闻来源|來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"
     r"[\s)）】\]]*$",
     re.IGNORECASE,
 )

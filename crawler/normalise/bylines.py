@@ -99,7 +99,8 @@ HEADER_REGEX = re.compile(
 # 仇志榮報道。 / （李明報道） / (王小明、李大華報導): people and a verb, no title.
 BARE_CREDIT_REGEX = re.compile(
     r"(?P<open>[(\[【])?\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、,]\s*[\u4e00-\u9fff·]{2,6})*)\s*"
-    r"(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?\s*$)"
+    r"(?:綜合|综合)?(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?"
+    r"(?:\s*/\s*(?P<place>[\u4e00-\u9fff]{2,6}))?\s*$)"
 )
 # 記者蘇永耀/台北報導, 特派記者賴錦宏/北京報導: the place after a slash.
 # 記者孫偉倫/綜合報導, 記者方炳超/特稿, 記者X/台北即時報導: a kind of report and no place.
@@ -404,6 +405,8 @@ def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
         return pos
     for name in names:
         result.add("reporter", name)
+    if match.group("place") and is_place(match.group("place")):
+        result.place = match.group("place")
     return match.end()
 
 

@@ -43,7 +43,7 @@ _NOUN = (
     r"图片提供|提供相片|提供|截圖|截图|視頻截圖|视频截图|相片|照片|圖|图|發|发"
 )
 _LABEL = (
-    r"圖片來源|图片来源|圖片提供|图片提供|圖片|图片|圖源|图源|相片來源|照片來源|來源|来源|"
+    r"題圖來源|题图来源|頭圖來源|头图来源|題圖|题图|頭圖|头图|圖片來源|图片来源|圖片提供|图片提供|圖片|图片|圖源|图源|相片來源|照片來源|來源|来源|"
     r"[上下左右中大小首][圖图]|[圖图][一二三四五六1-6]|[圖图]|攝影|摄影|攝|摄|相|"
     r"Photo(?:graph)?s?|PHOTOS?|Image|Credit|Source"
 )
@@ -85,7 +85,7 @@ CREDIT_LIST_REGEX = re.compile(
 CREDIT_LIST_SEPARATOR_REGEX = re.compile(r"[；;/／]")
 # Unbracketed credits must follow the caption's last sentence mark or a space (or be all of it).
 TRAILING_CREDIT_REGEX = re.compile(
-    rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$", re.IGNORECASE
+    rf"(?:(?<=[。！？!?；;.,，])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$", re.IGNORECASE
 )
 # Nouns after which the word before must be an organisation even in brackets: 新華社發, XX圖.
 WEAK_NOUNS = ("圖", "图", "發", "发")
