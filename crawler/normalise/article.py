@@ -50,9 +50,10 @@ from crawler.normalise.text import (
 from crawler.normalise.urls import canonicalise_url
 
 SOURCE_LINE_REGEX = re.compile(
-    r"^(?:(?:時間|时间|發佈時間|发布时间|發佈|发布|日期)\s*[:：]\s*[\d\s:/.\-年月日]+)?"
-    r"[\s【\[(（]*(?:新聞來源|新闻来源|來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"
-    r"[\s)）】\]]*$",
+    r"^(?:(?:(?:時間|时间|發佈時間|发布时间|發佈|发布|日期)\s*[:：]\s*)?\d[\d\s:/.\-年月日]+)?"
+    r"[\s【\[(（]*(?:新聞來源|新闻来源|來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*"
+    r"(?P<source>[^\s|｜,，)）】\]]+)[\s)）】\]]*"
+    r"(?:(?:作者|編輯|编辑|責任編輯|责任编辑)\s*[:：]\s*\S{0,12}\s*)*$",
     re.IGNORECASE,
 )
 DAY_ONLY_REGEX = re.compile(r"\d{1,2}\s*日|[（(]\s*\d{1,2}\s*[）)]\s*日")
