@@ -263,7 +263,7 @@ ROLE_LABEL_REGEX = re.compile(
 _TITLE = (
     r"(?:駐[\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
     r"全媒體|全媒体|融媒體|融媒体|視頻|视频|攝影|摄影|文字)?(?:記者|记者)"
-    r"|通訊員|通讯员|特派員|特派员"
+    r"|通訊員|通讯员|特派員|特派员|專欄作者|专栏作者|特約撰稿人|特约撰稿人"
 )
 ROLE_TITLE_REGEX = re.compile(
     rf"(?P<org>{_OWN}|{OUTLET_PATTERN})?\s*(?P<title>{_TITLE})"
