@@ -36,8 +36,8 @@ from crawler.normalise.dates import (
     date_in_url,
     find_dates,
     find_published,
+    find_relative_dates,
     parse_date,
-    resolve_relative_dates,
 )
 from crawler.normalise.names import split_names
 from crawler.normalise.script import detect_script, to_simplified
@@ -103,12 +103,11 @@ def _mentioned_dates(body: str, prefix_end: int, day: dt.date | None) -> list[di
     day (8月29日電, 3日電), so a header's 1 天前 or 今日 15:23 still counts."""
     if day is None:
         return []
-    head = [
+    return [
         found
-        for found in resolve_relative_dates(body[:prefix_end], day)
-        if not DAY_ONLY_REGEX.fullmatch(found["text"])
+        for start, found in find_relative_dates(body, day)
+        if start >= prefix_end or not DAY_ONLY_REGEX.fullmatch(found["text"])
     ]
-    return head + resolve_relative_dates(body[prefix_end:], day)
 
 
 def _add(bylines: list[dict], found: list[dict]) -> None:

@@ -33,7 +33,7 @@ from crawler.normalise.outlets import (
     canonical_outlet,
     is_known_outlet,
 )
-from crawler.normalise.places import PLACE_PATTERN, is_place, split_place_suffix
+from crawler.normalise.places import PLACE_PATTERN, PLACES, is_place, split_place_suffix
 
 __all__ = ["canonical_outlet", "parse_byline", "split_trailing_byline"]
 
@@ -64,6 +64,9 @@ AGENCY_DATELINE_REGEX = re.compile(
 DESK_REGEX = re.compile(
     r"^.*?(?:報道組|报道组|採訪組|采访组|報道團|报道团|記者組|记者组|特派組|特派组)"
 )
+HEADER_MAX_CHARS = 60
+# The first characters of gazetteer places: no other text can open a dateline of its own.
+PLACE_FIRST = frozenset(place[0] for place in PLACES)
 # 瀋陽8月14日電 (姜月恆): a dateline whose agency the page left out, on a gazetteer place.
 PLACE_DATELINE_REGEX = re.compile(
     rf"(?P<place>{PLACE_PATTERN})\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
@@ -102,6 +105,9 @@ BARE_CREDIT_REGEX = re.compile(
     r"(?:綜合|综合)?(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?"
     r"(?:\s*/\s*(?P<place>[\u4e00-\u9fff]{2,6}))?\s*$)"
 )
+# Where a bare credit's verb must fall, so that texts with none are not parsed for one.
+REPORTED_HINT_REGEX = re.compile(r"報道|報導|报道|报导")
+BARE_CREDIT_MAX_CHARS = 48
 # 記者蘇永耀/台北報導, 特派記者賴錦宏/北京報導: the place after a slash.
 # 記者孫偉倫/綜合報導, 記者方炳超/特稿, 記者X/台北即時報導: a kind of report and no place.
 PLACE_REPORT_REGEX = re.compile(
@@ -397,6 +403,8 @@ def _broadcaster_ok(name: str) -> bool:
 
 def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
     """Read 仇志榮報道。 or （李明報道）: names with no title; ``pos`` if none."""
+    if not REPORTED_HINT_REGEX.search(folded, pos, pos + BARE_CREDIT_MAX_CHARS):
+        return pos
     match = BARE_CREDIT_REGEX.match(folded, pos)
     if not match:
         return pos
@@ -580,12 +588,12 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
     if alone and (is_known_outlet(alone.group("outlet")) or _broadcaster_ok(alone.group("outlet"))):
         result.set_outlet(alone.group("outlet"))
         return alone.end()
-    bare = PLACE_DATELINE_REGEX.match(folded, pos)
+    bare = PLACE_DATELINE_REGEX.match(folded, pos) if folded[pos : pos + 1] in PLACE_FIRST else None
     if bare:
         result.place = bare.group("place")
         result.date = _date_of(*_month_day(bare), result.published)
         return bare.end()
-    header = HEADER_REGEX.fullmatch(folded, pos)
+    header = HEADER_REGEX.fullmatch(folded, pos) if len(folded) - pos <= HEADER_MAX_CHARS else None
     if header and _generic_outlet_ok(header.group("outlet")):
         result.set_outlet(header.group("outlet"))
         return header.end()

@@ -85,8 +85,14 @@ CREDIT_LIST_REGEX = re.compile(
 CREDIT_LIST_SEPARATOR_REGEX = re.compile(r"[；;/／]")
 # Unbracketed credits must follow the caption's last sentence mark or a space (or be all of it).
 TRAILING_CREDIT_REGEX = re.compile(
-    rf"(?:(?<=[。！？!?；;.,，])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$", re.IGNORECASE
+    rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$", re.IGNORECASE
 )
+# A labelled credit may follow a comma (…,编辑:黄粟,题图来源:视觉中国); tried on the tail only.
+COMMA_CREDIT_REGEX = re.compile(
+    rf"(?<=[,，])\s*(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,30}}?)\s*$",
+    re.IGNORECASE,
+)
+COMMA_TAIL_CHARS = 48
 # Nouns after which the word before must be an organisation even in brackets: 新華社發, XX圖.
 WEAK_NOUNS = ("圖", "图", "發", "发")
 STAFF_CREDIT_REGEX = re.compile(
@@ -230,6 +236,13 @@ def _strip_one_credit(
         if match and _is_valid(match, bracketed=regex is BRACKETED_CREDIT_REGEX):
             sources, photographers = _credit_of(match)
             return text[: match.start()].rstrip(), sources, photographers
+    offset = max(0, len(text) - COMMA_TAIL_CHARS)
+    comma = None if photo_only else COMMA_CREDIT_REGEX.search(text, offset)
+    if comma:
+        credit = WHOLE_CREDIT_REGEX.fullmatch(text[comma.start() :].strip())
+        if credit and _is_valid(credit):
+            sources, photographers = _credit_of(credit)
+            return text[: comma.start()].rstrip(" ,，"), sources, photographers
     return None
 
 

@@ -423,10 +423,15 @@ _BRACKET = (
     r"(?P<{0}d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|"
     r"卅一?|[一二三四五六七八九])\s*[日號号]?\s*[）)])?"
 )
-RELATIVE_REGEX = re.compile(
+# 去年5月, 今年3月3日 and 3天前, 2小時前: read in a pass of their own (kept out of
+# RELATIVE_REGEX, whose every alternative is tried at every character).
+COUNTED_REGEX = re.compile(
     r"(?P<year>去年|今年|明年)\s*(?P<ymonth>1[0-2]|0?[1-9])\s*月"
     r"(?:\s*(?P<yday>3[01]|[12]\d|0?[1-9])\s*日)?"
-    r"|(?P<tw>[昨今明前])\s*[（(]\s*(?P<twd>3[01]|[12]\d|0?[1-9])\s*[）)]\s*日"
+    r"|(?<![\d.:/\-A-Za-z])(?P<ago>\d{1,3})\s*(?P<unit>分鐘|分钟|小時|小时|個小時|个小时|天)\s*前"
+)
+RELATIVE_REGEX = re.compile(
+    r"(?P<tw>[昨今明前])\s*[（(]\s*(?P<twd>3[01]|[12]\d|0?[1-9])\s*[）)]\s*日"
     r"|(?P<word>"
     + "|".join(sorted(WORD_OFFSETS, key=len, reverse=True))
     + r"|(?P<bare>[昨今]))"
@@ -440,7 +445,6 @@ RELATIVE_REGEX = re.compile(
     + "|".join(sorted(MONTH_PREFIXES, key=len, reverse=True))
     + r")\s*"
     r"(?P<mday>3[01]|[12]\d|0?[1-9])\s*[日號号]"
-    r"|(?<![\d.:/\-A-Za-z])(?P<ago>\d{1,3})\s*(?P<unit>分鐘|分钟|小時|小时|個小時|个小时|天)\s*前"
     r"|(?<![\d.:/\-A-Za-z])(?P<day>3[01]|[12]\d|0?[1-9])\s*日",
     re.IGNORECASE,
 )
@@ -613,6 +617,16 @@ def _day_date(match: re.Match[str], text: str, published: dt.date) -> dt.date | 
     return resolve_day(int(match.group("day")), published)
 
 
+def _counted(match: re.Match[str], text: str, published: dt.date) -> dict:
+    """3天前, 2小時前 (the day itself) or 去年5月 (a month) as a mentioned date."""
+    if match.group("year"):
+        return _year_month(match, text, published)
+    # 3天前 counts days; 29日前 is "before the 29th", so 日 is no unit here.
+    days = int(match.group("ago")) if match.group("unit") == "天" else 0
+    date = published - dt.timedelta(days=days)
+    return {"text": text[match.start() : match.end()], "date": date.isoformat()}
+
+
 def _year_month(match: re.Match[str], text: str, published: dt.date) -> dict:
     """去年5月 -> the month (YYYY-MM); 去年5月3日 -> the day, the year counted from publication."""
     year = published.year + {"去年": -1, "今年": 0, "明年": 1}[match.group("year")]
@@ -642,17 +656,15 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     Example: ``resolve_relative_dates("高峰論壇昨舉行", date(2024, 8, 30))`` gives
     ``[{"text": "昨", "date": "2024-08-29"}]``.
     """
+    return [entry for _, entry in find_relative_dates(text, published)]
+
+
+def find_relative_dates(text: str, published: dt.date) -> list[tuple[int, dict]]:
+    """:func:`resolve_relative_dates` with where each date starts in ``text``."""
     folded = to_ascii_digits(text)
     found = []
     for match in RELATIVE_REGEX.finditer(folded):
-        if match.group("ago"):
-            # 3天前 counts days; 29日前 is "before the 29th", so 日 is no unit here.
-            days = int(match.group("ago")) if match.group("unit") == "天" else 0
-            date = published - dt.timedelta(days=days)
-        elif match.group("year"):
-            found.append(_year_month(match, text, published))
-            continue
-        elif match.group("tw"):
+        if match.group("tw"):
             offset = {"昨": -1, "今": 0, "明": 1, "前": -2}[match.group("tw")]
             around = published + dt.timedelta(days=offset)
             date = nearest_date(int(match.group("twd")), None, around)
@@ -663,8 +675,13 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
         else:
             date = _day_date(match, folded, published)
         if date is not None:
-            found.append({"text": text[match.start() : match.end()], "date": date.isoformat()})
-    return found
+            entry = {"text": text[match.start() : match.end()], "date": date.isoformat()}
+            found.append((match.start(), entry))
+    found += [
+        (match.start(), _counted(match, text, published))
+        for match in COUNTED_REGEX.finditer(folded)
+    ]
+    return sorted(found, key=lambda pair: pair[0])
 
 
 URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")

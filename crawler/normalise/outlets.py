@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
+from crawler.normalise.patterns import trie_pattern
 from crawler.normalise.script import to_simplified, to_traditional
 
 OUTLETS: dict[str, tuple[str, ...]] = {
@@ -444,7 +445,7 @@ _FORMS = {
     if re.search(r"[\u4e00-\u9fff]", variant) and len(variant) >= 2
     for form in (variant, to_simplified(variant), to_traditional(variant))
 }
-OUTLET_PATTERN = "|".join(re.escape(form) for form in sorted(_FORMS, key=len, reverse=True))
+OUTLET_PATTERN = trie_pattern(_FORMS)
 OUTLET_REGEX = re.compile(OUTLET_PATTERN)
 _LATIN_FORMS = {
     variant
@@ -452,9 +453,7 @@ _LATIN_FORMS = {
     for variant in (canonical, *variants)
     if not re.search(r"[\u4e00-\u9fff]", variant) and len(variant) >= 3
 }
-LATIN_OUTLET_PATTERN = "|".join(
-    re.escape(form) for form in sorted(_LATIN_FORMS, key=len, reverse=True)
-)
+LATIN_OUTLET_PATTERN = trie_pattern(_LATIN_FORMS)
 LATIN_OUTLET_REGEX = re.compile(
     r"(?<![A-Za-z])(?:" + LATIN_OUTLET_PATTERN + r")(?![A-Za-z])", re.IGNORECASE
 )

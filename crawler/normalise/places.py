@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from crawler.normalise.patterns import trie_pattern
 from crawler.normalise.script import to_simplified, to_traditional
 
 PLACES_TSV = Path(__file__).parent / "data" / "places.tsv"
@@ -31,28 +32,6 @@ def _load_places(path: Path) -> frozenset[str]:
     return frozenset(
         form for name in names for form in (name, to_simplified(name), to_traditional(name))
     )
-
-
-def trie_pattern(words: set[str] | frozenset[str]) -> str:
-    """A regex alternation of ``words`` as a prefix tree, so matching stays fast for thousands."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(tree)
 
 
 PLACES = _load_places(PLACES_TSV)
