@@ -129,7 +129,7 @@ PLAIN_OUTLET_REGEX = re.compile(
 )
 _REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
 VIA_REGEX = re.compile(
-    rf"\s*[/|,]?\s*(?:據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
+    rf"\s*[/|,]?\s*(?:根據|根据|據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
     rf"|(?P<generic>{_GENERIC_OUTLET})》?\s*(?:{_REPORTED}))"
 )
 COMPILED_REGEX = re.compile(
