@@ -120,6 +120,10 @@ PLACE_OUTLET_REGEX = re.compile(
     rf"\s*[/∕]\s*(?P<place>(?:(?!報導|報道|报道|报导)[^\s/∕]){{1,6}}?)\s*[/∕]?\s*"
     rf"(?P<outlet>{OUTLET_PATTERN})\s*$"
 )
+# 端傳媒記者 吳婧 陳倩兒 發自香港、成都: the places a dispatch came from (the first is kept).
+DISPATCH_FROM_REGEX = re.compile(
+    r"\s*(?:發自|发自)\s*(?P<place>[^\s、,，。:：]{2,8}?)(?:[、,，][^\s、,，。:：]{2,8}?)*(?=[\s,，:：。]|$)"
+)
 # An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
 TRAILING_OUTLET_REGEX = re.compile(rf"\s*(?P<outlet>{OUTLET_PATTERN})\s*$")
 # 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
@@ -279,7 +283,7 @@ _STOP = (
     r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
     r"採寫|采写|編譯|编译|翻譯|翻译|實習|实习|特約|特约|見習|见习|本報|本报|據|据|綜合|综合|連線|连线|"
     r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
-    r"日期|來源|来源|核稿|校對|校对|審校|审校|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
+    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
 )
 NAME_RUN_REGEX = re.compile(
     rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z]))+"
@@ -501,6 +505,9 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
     names, place, cursor = _read_names(folded, cursor)
     if not names:
         return pos
+    dispatch = DISPATCH_FROM_REGEX.match(folded, cursor)
+    if dispatch:
+        place, cursor = place or dispatch.group("place"), dispatch.end()
     slash = PLACE_OUTLET_REGEX.match(folded, cursor)
     if slash:
         place, org, cursor = slash.group("place"), slash.group("outlet"), slash.end()

@@ -107,7 +107,7 @@ ORG_SUFFIX_REGEX = re.compile(
     r"當事人|当事人|用戶|用户|商戶|商户|團體|团体|網絡|网络|網上|网上|互聯網|互联网|資料|资料|檔案|档案|"
     r"截圖|截图|視頻|视频|影片|作者|單位|单位|Facebook|FB|IG|Instagram|YouTube|Twitter|Flickr|"
     r"Threads|"
-    r"Images|News|Agency|Press|Daily|Post|Times|Office|Department|Government|Council|TV|"
+    r"Images|News|Agency|Press|Daily|Post|Times|Office|Department|Government|Council|TV|China|"
     r"Pictures|Photos|Archive|Handout|Commons)$",
     re.IGNORECASE,
 )
