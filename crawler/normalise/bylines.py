@@ -33,7 +33,7 @@ from crawler.normalise.outlets import (
     canonical_outlet,
     is_known_outlet,
 )
-from crawler.normalise.places import PLACE_PATTERN, PLACES, is_place, split_place_suffix
+from crawler.normalise.places import PLACES, is_place, split_place_suffix
 
 __all__ = ["canonical_outlet", "parse_byline", "split_trailing_byline"]
 
@@ -69,16 +69,18 @@ HEADER_MAX_CHARS = 60
 PLACE_FIRST = frozenset(place[0] for place in PLACES)
 # 瀋陽8月14日電 (姜月恆): a dateline whose agency the page left out, on a gazetteer place.
 PLACE_DATELINE_REGEX = re.compile(
-    rf"(?P<place>{PLACE_PATTERN})\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
+    rf"(?P<place>[^\s\d()\[\]【】,:。;]{{2,8}}?)\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
 )
 # (姜月恆), （张三 李四）: people in brackets right after a dateline, with no title.
 DATELINE_NAMES_REGEX = re.compile(
     r"\s*[(（]\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、, ]\s*[\u4e00-\u9fff·]{2,6})*)\s*[)）]"
 )
 # 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
+# The outlet and a place printed against it are split by the gazetteer afterwards (a place
+# alternation inside this regex would cost its compilation at every import).
 OUTLET_MARKER_REGEX = re.compile(
-    rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
-    rf"(?P<place>{PLACE_PATTERN})?\s*(?:{_DATE})?\s*(?P<kind>{_KIND})\s*{_CLOSE}"
+    rf"{_OPEN}\s*(?P<outlet>[^\s【】\[\]()〔〕《》]{{1,20}}?)\s*"
+    rf"(?:{_DATE})?\s*(?P<kind>{_KIND})\s*{_CLOSE}"
 )
 # 【橙新聞】, 【Now新聞台】, 【商台新聞】: an outlet alone in brackets, known or a broadcaster's
 # name; section names (【國際新聞】, 【娛樂新聞】) are none.
@@ -94,7 +96,7 @@ SECTION_REGEX = re.compile(
 # A header line of a TV, radio or online item: "- 有線新聞 - 2024年02月07日",
 # "now新聞 | 2024-02-07 18:30", "信報財經新聞 ・ 1 天前".
 HEADER_REGEX = re.compile(
-    rf"[\s\-–—•·|]*(?P<outlet>{OUTLET_PATTERN}|[^\s\-–—|]{{2,12}}?(?:{_SUFFIX}))\s*[\-–—|·•・]?\s*"
+    r"[\s\-–—•·|]*(?P<outlet>[^\s\-–—|・·•]{2,14}?)\s*[\-–—|·•・]?\s*"
     r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*[(（]?[^\d)）]{0,4}[)）]?)?"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
     r"|\d{1,3}\s*(?:分鐘|分钟|小時|小时|天)前)[\s\-–—|]*"
@@ -116,16 +118,13 @@ PLACE_REPORT_REGEX = re.compile(
     r"(?:即時報導|即时报导|報導|報道|报道|报导|專電|专电|電|电))"
 )
 # 記者李昭安、程嘉文/台北/聯合報, 記者劉懿萱/台北聯合報: place and paper, no verb.
-PLACE_OUTLET_REGEX = re.compile(
-    rf"\s*[/∕]\s*(?P<place>(?:(?!報導|報道|报道|报导)[^\s/∕]){{1,6}}?)\s*[/∕]?\s*"
-    rf"(?P<outlet>{OUTLET_PATTERN})\s*$"
-)
+PLACE_OUTLET_REGEX = re.compile(r"\s*[/∕]\s*(?P<tail>[^\s]{3,20}?)\s*$")
 # 端傳媒記者 吳婧 陳倩兒 發自香港、成都: the places a dispatch came from (the first is kept).
 DISPATCH_FROM_REGEX = re.compile(
     r"\s*(?:發自|发自)\s*(?P<place>[^\s、,，。:：]{2,8}?)(?:[、,，][^\s、,，。:：]{2,8}?)*(?=[\s,，:：。]|$)"
 )
 # An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
-TRAILING_OUTLET_REGEX = re.compile(rf"\s*(?P<outlet>{OUTLET_PATTERN})\s*$")
+TRAILING_OUTLET_REGEX = re.compile(r"\s*(?P<outlet>[^\s/∕]{2,12})\s*$")
 # 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
 PLAIN_OUTLET_REGEX = re.compile(
     rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
@@ -400,6 +399,28 @@ def _generic_outlet_ok(name: str) -> bool:
     return name.endswith(OUTLET_SUFFIXES) and not name.startswith(("綜合", "综合", "專題", "专题"))
 
 
+def _place_and_outlet(tail: str) -> tuple[str, str] | None:
+    """台北/聯合報 or 台北聯合報 after a byline's slash: (place, known outlet), or None."""
+    head, slash, outlet = tail.replace("∕", "/").partition("/")
+    if slash:
+        return (head, outlet) if is_known_outlet(outlet) and 0 < len(head) <= 6 else None
+    for cut in range(1, min(7, len(tail) - 1)):
+        if REPORTED_HINT_REGEX.search(tail[:cut]):
+            return None
+        if is_known_outlet(tail[cut:]):
+            return tail[:cut], tail[cut:]
+    return None
+
+
+def _split_marker(name: str) -> tuple[str | None, str | None]:
+    """The outlet and place of a bracketed marker's name: 香港商報深圳 -> (香港商報, 深圳),
+    本報北京 -> (本報, 北京), 明報 -> (明報, None); (None, None) when it names no outlet."""
+    outlet, place = split_place_suffix(name)
+    if place and _generic_outlet_ok(outlet):
+        return outlet, place
+    return (name, None) if _generic_outlet_ok(name) else (None, None)
+
+
 def _broadcaster_ok(name: str) -> bool:
     """Whether a bracketed name ending 新聞/台 is a broadcaster's, not a section's (國際新聞)."""
     return not SECTION_REGEX.match(name) and not name.startswith(("本", "綜合", "综合"))
@@ -509,13 +530,17 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
     if dispatch:
         place, cursor = place or dispatch.group("place"), dispatch.end()
     slash = PLACE_OUTLET_REGEX.match(folded, cursor)
-    if slash:
-        place, org, cursor = slash.group("place"), slash.group("outlet"), slash.end()
-    slash = slash or PLACE_REPORT_REGEX.match(folded, cursor)
-    if slash and not slash.groupdict().get("outlet"):
+    paper = _place_and_outlet(slash.group("tail")) if slash else None
+    if paper:
+        (place, org), cursor = paper, slash.end()
+    else:
+        slash = None
+    if not slash:
+        slash = PLACE_REPORT_REGEX.match(folded, cursor)
+    if slash and not paper:
         place, cursor = slash.group("place"), slash.end()
         trailing = TRAILING_OUTLET_REGEX.match(folded, cursor)
-        if trailing:
+        if trailing and is_known_outlet(trailing.group("outlet")):
             org, cursor = trailing.group("outlet"), trailing.end()
     verb = None if slash else REPORT_VERB_REGEX.match(folded, cursor)
     if verb:
@@ -586,9 +611,10 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
             result.date = _date_of(*_month_day(dateline), result.published)
             return dateline.end()
     marker = OUTLET_MARKER_REGEX.match(folded, pos)
-    if marker and _generic_outlet_ok(marker.group("outlet")):
-        result.set_outlet(marker.group("outlet").strip())
-        result.place = marker.group("place")
+    outlet, place = _split_marker(marker.group("outlet").strip()) if marker else (None, None)
+    if marker and outlet:
+        result.set_outlet(outlet)
+        result.place = place
         result.date = _date_of(*_month_day(marker), result.published)
         return marker.end()
     alone = OUTLET_ALONE_REGEX.match(folded, pos)
@@ -596,7 +622,7 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
         result.set_outlet(alone.group("outlet"))
         return alone.end()
     bare = PLACE_DATELINE_REGEX.match(folded, pos) if folded[pos : pos + 1] in PLACE_FIRST else None
-    if bare:
+    if bare and is_place(bare.group("place")):
         result.place = bare.group("place")
         result.date = _date_of(*_month_day(bare), result.published)
         return bare.end()

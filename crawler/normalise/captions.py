@@ -20,6 +20,7 @@ Reads no settings.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from crawler.normalise.names import HAN, HAN_REGEX, NAME_CHARS, is_plausible_name, split_names
@@ -74,19 +75,26 @@ CREDIT_PATTERN = (
 )
 # Taiwanese captions date the credit inside its bracket: （中央社記者王飛華攝 113年8月29日）.
 _CREDIT_DATE = r"(?:\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?"
-BRACKETED_CREDIT_REGEX = re.compile(
-    rf"\s*[（(［\[〔【]\s*(?:{CREDIT_PATTERN}){_CREDIT_DATE}\s*[）)］\]〕】]\s*$", re.IGNORECASE
+BRACKETED_CREDIT_PATTERN = (
+    rf"\s*[（(［\[〔【]\s*(?:{CREDIT_PATTERN}){_CREDIT_DATE}\s*[）)］\]〕】]\s*$"
 )
-WHOLE_CREDIT_REGEX = re.compile(rf"(?:{CREDIT_PATTERN})", re.IGNORECASE)
+WHOLE_CREDIT_PATTERN = rf"(?:{CREDIT_PATTERN})"
 CREDIT_LIST_REGEX = re.compile(
     r"\s*[（(［\[〔【](?P<credits>[^（()）\[\]【】]+[；;/／][^（()）\[\]【】]+)"
     r"[）)］\]〕】]\s*$"
 )
 CREDIT_LIST_SEPARATOR_REGEX = re.compile(r"[；;/／]")
 # Unbracketed credits must follow the caption's last sentence mark or a space (or be all of it).
-TRAILING_CREDIT_REGEX = re.compile(
-    rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$", re.IGNORECASE
-)
+TRAILING_CREDIT_PATTERN = rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$"
+
+
+@functools.cache
+def _credit_regex(pattern: str) -> re.Pattern[str]:
+    """One of the credit patterns, compiled on first use: each holds the outlet table three
+    times, and compiling them at import would slow every process that imports the package."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
 # A labelled credit may follow a comma (…,编辑:黄粟,题图来源:视觉中国); tried on the tail only.
 COMMA_CREDIT_REGEX = re.compile(
     rf"(?<=[,，])\s*(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,30}}?)\s*$",
@@ -209,7 +217,7 @@ def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     sources: list[str] = []
     photographers: list[str] = []
     for part in CREDIT_LIST_SEPARATOR_REGEX.split(match.group("credits")):
-        credit = WHOLE_CREDIT_REGEX.fullmatch(part.strip())
+        credit = _credit_regex(WHOLE_CREDIT_PATTERN).fullmatch(part.strip())
         if not credit or not _is_valid(credit):
             return None
         found_sources, found_photographers = _credit_of(credit)
@@ -229,17 +237,18 @@ def _strip_one_credit(
     listed = _strip_credit_list(text)
     if listed:
         return listed
-    for regex in (BRACKETED_CREDIT_REGEX, TRAILING_CREDIT_REGEX):
+    for pattern in (BRACKETED_CREDIT_PATTERN, TRAILING_CREDIT_PATTERN):
+        regex = _credit_regex(pattern)
         match = regex.search(text)
         if match and photo_only and match.group("outlet"):
             continue
-        if match and _is_valid(match, bracketed=regex is BRACKETED_CREDIT_REGEX):
+        if match and _is_valid(match, bracketed=pattern is BRACKETED_CREDIT_PATTERN):
             sources, photographers = _credit_of(match)
             return text[: match.start()].rstrip(), sources, photographers
     offset = max(0, len(text) - COMMA_TAIL_CHARS)
     comma = None if photo_only else COMMA_CREDIT_REGEX.search(text, offset)
     if comma:
-        credit = WHOLE_CREDIT_REGEX.fullmatch(text[comma.start() :].strip())
+        credit = _credit_regex(WHOLE_CREDIT_PATTERN).fullmatch(text[comma.start() :].strip())
         if credit and _is_valid(credit):
             sources, photographers = _credit_of(credit)
             return text[: comma.start()].rstrip(" ,，"), sources, photographers

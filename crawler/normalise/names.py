@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from crawler.normalise.outlets import is_known_outlet
-from crawler.normalise.script import to_simplified, to_traditional
+from crawler.normalise.script import fold_words
 
 SURNAMES_TXT = Path(__file__).parent / "data" / "surnames.txt"
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -125,9 +125,7 @@ def _load_surnames(path: Path) -> frozenset[str]:
         if not line.startswith("#")
         for word in line.split()
     ]
-    return frozenset(
-        form for word in words for form in (word, to_simplified(word), to_traditional(word))
-    )
+    return frozenset(words) | {form for pair in fold_words(words) for form in pair}
 
 
 SURNAMES = _load_surnames(SURNAMES_TXT)

@@ -15,7 +15,7 @@ import functools
 import re
 
 from crawler.normalise.patterns import trie_pattern
-from crawler.normalise.script import to_simplified, to_traditional
+from crawler.normalise.script import fold_words, to_simplified, to_traditional
 
 OUTLETS: dict[str, tuple[str, ...]] = {
     # Hong Kong
@@ -431,19 +431,22 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", "", to_simplified(name)).lower()
 
 
-OUTLET_KEYS: dict[str, str] = {}
-for _canonical, _variants in OUTLETS.items():
-    for _variant in (_canonical, *_variants):
-        OUTLET_KEYS[_key(_variant)] = _canonical
+_PRINTED = [
+    (canonical, variant) for canonical, vs in OUTLETS.items() for variant in (canonical, *vs)
+]
+_FOLDED = fold_words([variant for _, variant in _PRINTED])
+OUTLET_KEYS: dict[str, str] = {
+    re.sub(r"\s+", "", simplified).lower(): canonical
+    for (canonical, _), (simplified, _) in zip(_PRINTED, _FOLDED, strict=True)
+}
 
-# Every printed form, in both scripts, longest first, for use inside other regexes. Short Latin
-# forms (AP, FT, CNS) are too ambiguous to be matched inside running text and are left out.
+# Every printed form, in both scripts, for use inside other regexes. Short Latin forms (AP, FT,
+# CNS) are too ambiguous to be matched inside running text and are left out.
 _FORMS = {
     form
-    for canonical, variants in OUTLETS.items()
-    for variant in (canonical, *variants)
+    for (_, variant), folded in zip(_PRINTED, _FOLDED, strict=True)
     if re.search(r"[\u4e00-\u9fff]", variant) and len(variant) >= 2
-    for form in (variant, to_simplified(variant), to_traditional(variant))
+    for form in (variant, *folded)
 }
 OUTLET_PATTERN = trie_pattern(_FORMS)
 OUTLET_REGEX = re.compile(OUTLET_PATTERN)

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from crawler.normalise.patterns import trie_pattern
-from crawler.normalise.script import to_simplified, to_traditional
+from crawler.normalise.script import fold_words
 
 PLACES_TSV = Path(__file__).parent / "data" / "places.tsv"
 
@@ -29,13 +28,10 @@ def _load_places(path: Path) -> frozenset[str]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
-    return frozenset(
-        form for name in names for form in (name, to_simplified(name), to_traditional(name))
-    )
+    return frozenset(names) | {form for pair in fold_words(names) for form in pair}
 
 
 PLACES = _load_places(PLACES_TSV)
-PLACE_PATTERN = trie_pattern(PLACES)
 MAX_PLACE_CHARS = max(map(len, PLACES))
 # A word of three or more characters ending like an administrative area is a place too.
 AREA_REGEX = re.compile(r"^[\u4e00-\u9fff]{2,5}(?:市|省|縣|县|區|区|鎮|镇|州)$")
