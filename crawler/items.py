@@ -38,6 +38,10 @@ class RawArticle:
     ``updated`` are date texts as printed (or ISO strings from meta tags); ``authors`` are
     byline texts found outside the body (a meta author, a by-line span); the body's own
     byline (【香港商報訊】記者王丹丹報道：…) stays in the first block for the normaliser.
+    ``site_name`` is the publisher the page itself declares (og:site_name, JSON-LD publisher,
+    application-name), kept apart from ``outlet`` so the record can say where its outlet came
+    from; ``fetched_at`` is when the page was fetched (ISO 8601), the day a page that prints
+    no date is read against (3月5日電, 昨日).
     """
 
     url: str
@@ -50,6 +54,8 @@ class RawArticle:
     blocks: list[Block] = field(default_factory=list)
     images: list[RawImage] = field(default_factory=list)
     source_line: str | None = None
+    site_name: str | None = None
+    fetched_at: str | None = None
 
 
 @dataclass

@@ -65,6 +65,7 @@ class NormalisePipeline:
         if len(raw.images) > self.max_images:
             self._log_cut(raw.url, "images", f"{len(raw.images)} images cut to {self.max_images}")
             raw.images = raw.images[: self.max_images]
+        raw.fetched_at = raw.fetched_at or item.fetched_at
         item.record = normalise_article(raw)
         return item
 

@@ -29,30 +29,43 @@ from crawler.normalise.bylines import (
     is_person_name,
     parse_byline,
     split_trailing_byline,
+    strip_end_mark,
 )
 from crawler.normalise.captions import has_credit, split_caption
 from crawler.normalise.dates import (
     date_in_url,
     find_dates,
     find_published,
+    find_relative_dates,
     parse_date,
-    resolve_relative_dates,
 )
 from crawler.normalise.names import split_names
 from crawler.normalise.script import detect_script, to_simplified
-from crawler.normalise.text import clean_blocks, collapse_whitespace, is_boilerplate
+from crawler.normalise.text import (
+    clean_blocks,
+    collapse_whitespace,
+    is_boilerplate,
+    strip_invisible,
+)
 from crawler.normalise.urls import canonicalise_url
 
 SOURCE_LINE_REGEX = re.compile(
-    r"^[\s【\[(（]*(?:來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*(?P<source>[^\s|｜,，)）】\]]+)"
-    r"[\s)）】\]]*$",
+    r"^(?:(?:(?:時間|时间|發佈時間|发布时间|發佈|发布|日期)\s*[:：]\s*)?\d[\d\s:/.\-年月日]+)?"
+    r"[\s【\[(（]*(?:新聞來源|新闻来源|來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*"
+    r"(?P<source>[^\s|｜,，)）】\]]+)[\s)）】\]]*"
+    r"(?:(?:作者|編輯|编辑|責任編輯|责任编辑)\s*[:：]\s*\S{0,12}\s*)*$",
     re.IGNORECASE,
 )
+DAY_ONLY_REGEX = re.compile(r"\d{1,2}\s*日|[（(]\s*\d{1,2}\s*[）)]\s*日")
 AUTHOR_LABEL_REGEX = re.compile(r"^\s*(?:作者|Author|By)\s*[:：]?\s*", re.IGNORECASE)
 # A caption left in the body is short; longer paragraphs that end with a credit are text.
 CAPTION_MAX_CHARS = 120
 # A press release's closing line (2024年8月29日（星期四）香港時間12時35分) is at most this long.
 DATE_LINE_MAX_CHARS = 40
+# A byline may stand in the first blocks, after a headline or header line kept in the body
+# (<article><h1>…, "- 有線新聞 - 2024年02月07日"); a block passed over is at most this long.
+HEAD_BLOCKS = 4
+HEADLINE_MAX_CHARS = 60
 
 
 def _published_day(published: str | None) -> dt.date | None:
@@ -83,6 +96,18 @@ def _closing_date(blocks: list[Block]) -> tuple[str | None, int] | None:
             if len(tail) <= 2 * DATE_LINE_MAX_CHARS:
                 return parse_date(tail), index
     return None
+
+
+def _mentioned_dates(body: str, prefix_end: int, day: dt.date | None) -> list[dict]:
+    """Relative dates of the body; in the byline prefix only those that are not a dateline's
+    day (8月29日電, 3日電), so a header's 1 天前 or 今日 15:23 still counts."""
+    if day is None:
+        return []
+    return [
+        found
+        for start, found in find_relative_dates(body, day)
+        if start >= prefix_end or not DAY_ONLY_REGEX.fullmatch(found["text"])
+    ]
 
 
 def _add(bylines: list[dict], found: list[dict]) -> None:
@@ -122,6 +147,7 @@ def _image_records(raw: RawArticle) -> tuple[list[dict], list[dict]]:
     uncaptioned: list[dict] = []
     for image in raw.images:
         caption_raw = image.caption if image.caption is not None else image.alt
+        caption_raw = strip_invisible(caption_raw) if caption_raw else caption_raw
         if caption_raw and is_boilerplate(caption_raw):
             continue
         record = {
@@ -188,8 +214,9 @@ def _split_blocks(
             else:
                 images.append({"src": None, **_caption_record(text)})
         else:
-            credit = parse_byline(text, page_outlet=outlet, published=day) if index else None
-            if credit and credit["end"] >= len(text) and credit["bylines"]:
+            line = strip_end_mark(text)
+            credit = parse_byline(line, page_outlet=outlet, published=day) if index else None
+            if credit and credit["end"] >= len(line) and credit["bylines"]:
                 parts.trailing.extend(credit["bylines"])
             else:
                 parts.kept.append(block)
@@ -204,25 +231,69 @@ def _is_caption(text: str, outlet: str | None, day: dt.date | None) -> bool:
     return not (tail and any(b["role"] == "reporter" for b in tail["bylines"]))
 
 
-def _head_bylines(
-    blocks: list[Block], outlet: str | None, day: dt.date | None
-) -> tuple[list[dict], dict, int]:
-    """Bylines and dateline of the body's opening block(s), and where the byline prefix ends
-    in the joined body."""
-    bylines: list[dict] = []
-    dateline = {"place": None, "date": None}
+@dataclass
+class _Head:
+    """What the body's opening lines say: bylines, dateline, the outlet they name, and where
+    the byline prefix ends in the joined body."""
+
+    bylines: list[dict] = field(default_factory=list)
+    dateline: dict = field(default_factory=lambda: {"place": None, "date": None})
+    outlet: str | None = None
+    end: int = 0
+
+
+def _lead_outlet(head: dict) -> str | None:
+    """The outlet a byline names itself (【X訊】, an agency dateline, 據X報道), not the page's."""
+    if head["outlet_as_printed"] and head["outlet"]:
+        return head["outlet"]
+    return head["via"]
+
+
+def _head_bylines(blocks: list[Block], outlet: str | None, day: dt.date | None) -> _Head:
+    """Bylines, dateline and outlet of the body's opening blocks.
+
+    A byline may stand in any of the first HEAD_BLOCKS blocks: short blocks before it (a
+    headline kept in the body, a header line) are passed over; full byline lines are read
+    one after another until the lead, whose byline prefix stays in its text.
+    """
+    head = _Head()
     offset = 0
-    for block in blocks[:2]:
-        head = parse_byline(block.text, page_outlet=outlet, published=day)
-        if head is None:
-            break
-        _add(bylines, head["bylines"])
-        if dateline["place"] is None and dateline["date"] is None:
-            dateline = head["dateline"]
-        if head["end"] < len(block.text):
-            return bylines, dateline, offset + head["end"]
+    found = False
+    for block in blocks[:HEAD_BLOCKS]:
+        parsed = parse_byline(block.text, page_outlet=outlet, published=day)
+        if parsed is None:
+            if found or len(block.text) > HEADLINE_MAX_CHARS or block.text.endswith("。"):
+                break
+            offset += len(block.text) + 2
+            continue
+        found = True
+        _add(head.bylines, parsed["bylines"])
+        head.outlet = head.outlet or _lead_outlet(parsed)
+        if head.dateline["place"] is None and head.dateline["date"] is None:
+            head.dateline = parsed["dateline"]
+        if parsed["end"] < len(block.text):
+            head.end = offset + parsed["end"]
+            return head
         offset += len(block.text) + 2
-    return bylines, dateline, offset
+    head.end = offset if found else 0
+    return head
+
+
+def _record_outlet(raw: RawArticle, lead: str | None, source: str | None) -> tuple[str | None, str]:
+    """The record's outlet and where it came from: host, byline, metadata or none.
+
+    A spider's outlet (the host table's) is the publisher of the page, whatever its lead
+    names (a reprint keeps its reprinting site; the lead's outlet is then the original's);
+    on a host with no spider the byline or lead names it (【X訊】, 【X】, X訊, 據X報道, an
+    agency dateline, 來源：X), else the page's metadata (og:site_name, JSON-LD publisher).
+    """
+    if raw.outlet and raw.outlet.strip():
+        return canonical_outlet(raw.outlet), "host"
+    if lead or source:
+        return lead or source, "byline"
+    if raw.site_name and raw.site_name.strip():
+        return canonical_outlet(raw.site_name), "metadata"
+    return None, "none"
 
 
 def normalise_article(raw: RawArticle) -> dict:
@@ -240,7 +311,8 @@ def normalise_article(raw: RawArticle) -> dict:
     ``[{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]`` and mentioned_dates
     ``[{"text": "昨日", "date": "2024-08-29"}, ...]``.
     """
-    outlet = canonical_outlet(raw.outlet) if raw.outlet else None
+    page_outlet = raw.outlet or raw.site_name
+    outlet = canonical_outlet(page_outlet) if page_outlet and page_outlet.strip() else None
     published, updated = find_published([raw.published or ""])
     if raw.updated:
         printed_published, printed_updated = find_published([raw.updated])
@@ -256,7 +328,9 @@ def normalise_article(raw: RawArticle) -> dict:
         published = url_day.isoformat()
     if published is None:
         published = parse_date(" ".join(block.text for block in blocks))
-    day = _published_day(published)
+    fetched = _published_day(find_published([raw.fetched_at or ""])[0])
+    day = _published_day(published) or fetched
+    date_basis = "published" if published else "fetched" if fetched else None
 
     images, uncaptioned = _image_records(raw)
     parts = _split_blocks(blocks, raw, images, uncaptioned, outlet, day)
@@ -266,19 +340,23 @@ def normalise_article(raw: RawArticle) -> dict:
         if tail:
             parts.trailing.extend(tail["bylines"])
 
-    bylines, dateline, prefix_end = _head_bylines(body_blocks, outlet, day)
+    head = _head_bylines(body_blocks, outlet, day)
+    bylines, dateline, prefix_end = head.bylines, head.dateline, head.end
     _add(bylines, _author_bylines(raw.authors, outlet, day))
     _add(bylines, parts.trailing)
-    published = published or dateline["date"]
-    day = _published_day(published)
 
     body = "\n\n".join(block.text for block in body_blocks)
     source_line = parts.source_line
     original = _source_of(source_line)
+    record_outlet, outlet_source = _record_outlet(raw, head.outlet, original)
+    if outlet is None and record_outlet is not None:
+        bylines = [{**b, "outlet": b["outlet"] or record_outlet} for b in bylines]
     return {
         "url": raw.url,
         "canonical_url": canonicalise_url(raw.url),
-        "outlet": outlet,
+        "outlet": record_outlet,
+        "outlet_source": outlet_source,
+        "date_basis": date_basis,
         "title": collapse_whitespace(raw.title) or None if raw.title else None,
         "subtitle": collapse_whitespace(raw.subtitle) or None if raw.subtitle else None,
         "published": published,
@@ -288,10 +366,10 @@ def normalise_article(raw: RawArticle) -> dict:
         "body": body,
         "sections": [block.text for block in body_blocks if block.kind == "heading"],
         "images": images,
-        "mentioned_dates": resolve_relative_dates(body[prefix_end:], day) if day else [],
+        "mentioned_dates": _mentioned_dates(body, prefix_end, day),
         "script": detect_script(" ".join(filter(None, [raw.title, body]))),
         "source_line": source_line,
-        "original_outlet": original if original != outlet else None,
+        "original_outlet": original if original != record_outlet else None,
         "content_hash": "sha256:"
         + hashlib.sha256(re.sub(r"\s+", "", to_simplified(body)).encode("utf-8")).hexdigest(),
     }

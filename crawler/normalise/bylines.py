@@ -24,8 +24,8 @@ import datetime as dt
 import itertools
 import re
 
-from crawler.normalise.dates import MONTHS, resolve_day, to_ascii_digits
-from crawler.normalise.names import NAME_CHARS, is_plausible_name, split_names
+from crawler.normalise.dates import MONTHS, cjk_number, resolve_day, to_ascii_digits
+from crawler.normalise.names import NAME_CHARS, is_chinese_name, is_plausible_name, split_names
 from crawler.normalise.outlets import (
     LATIN_OUTLET_PATTERN,
     OUTLET_PATTERN,
@@ -33,7 +33,7 @@ from crawler.normalise.outlets import (
     canonical_outlet,
     is_known_outlet,
 )
-from crawler.normalise.places import PLACE_PATTERN, is_place, split_place_suffix
+from crawler.normalise.places import PLACES, is_place, split_place_suffix
 
 __all__ = ["canonical_outlet", "parse_byline", "split_trailing_byline"]
 
@@ -42,26 +42,89 @@ _HAN = r"\u4e00-\u9fff"
 _GENERIC_OUTLET = rf"[{_HAN}A-Za-z0-9.]{{1,10}}?(?:{_SUFFIX})"
 _OWN = r"本報|本报|本網|本网|本台|本刊"
 _OUTLET = rf"(?:{_OWN}|{OUTLET_PATTERN}|{_GENERIC_OUTLET})"
-_DATE = r"(?:(?P<month>1[0-2]|0?[1-9])\s*月\s*)?(?P<day>3[01]|[12]\d|0?[1-9])\s*日"
-_KIND = r"專電|专电|快訊|快讯|專訊|专讯|訊|讯|消息|電|电|報道|报道|報導|报导"
+# 8月29日, 29日, or in Chinese numerals 九月二十七日 (中新社北京九月二十七日電).
+_DATE = (
+    r"(?:(?:(?P<month>1[0-2]|0?[1-9])\s*月\s*)?(?P<day>3[01]|[12]\d|0?[1-9])\s*日"
+    r"|(?:(?P<cmonth>十[一二]?|[一二三四五六七八九])月)?"
+    r"(?P<cday>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日)"
+)
+_KIND = r"社評|社评|專電|专电|快訊|快讯|專訊|专讯|訊|讯|消息|電|电|報道|报道|報導|报导"
 _OPEN = r"[【\[〔(《]"
 _CLOSE = r"[】\]〕)》]"
 
 # 新華社香港8月29日電, (中央社記者黃名璽台北3日電), 本報北京8月29日電, 中新網8月29日電.
 AGENCY_DATELINE_REGEX = re.compile(
     rf"(?P<open>{_OPEN})?\s*(?P<outlet>{_OUTLET})"
-    rf"(?:(?P<title>記者|记者|特派記者|特派记者|特派員|特派员)\s*)?"
+    rf"(?:\s*[/|]\s*)?(?:(?P<title>記者|记者|特派記者|特派记者|特派員|特派员)\s*)?"
     rf"(?P<place>[^\d\s()\[\]【】,:。;]{{0,16}}?)\s*{_DATE}\s*"
     rf"(?P<kind>綜合外電報導|综合外电报道|綜合報導|综合报道|外電報導|專電|专电|電|电|訊|讯|消息|報道|报道|報導)"
     rf"\s*(?P<close>{_CLOSE})?"
 )
-# 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
-OUTLET_MARKER_REGEX = re.compile(
-    rf"{_OPEN}\s*(?P<outlet>{_OWN}|{OUTLET_PATTERN}|[^\s【】\[\]()〔〕《》]{{1,14}}?)\s*"
-    rf"(?P<place>{PLACE_PATTERN})?\s*(?:{_DATE})?\s*(?P<kind>{_KIND})\s*{_CLOSE}"
+# A desk printed before a dateline's place: 【本報兩會報道組北京5日電】.
+DESK_REGEX = re.compile(
+    r"^.*?(?:報道組|报道组|採訪組|采访组|報道團|报道团|記者組|记者组|特派組|特派组)"
 )
-# 【橙新聞】: a known outlet alone in brackets.
-OUTLET_ALONE_REGEX = re.compile(rf"[【\[〔]\s*(?P<outlet>{OUTLET_PATTERN})\s*[】\]〕]")
+HEADER_MAX_CHARS = 60
+# The first characters of gazetteer places: no other text can open a dateline of its own.
+PLACE_FIRST = frozenset(place[0] for place in PLACES)
+# 瀋陽8月14日電 (姜月恆): a dateline whose agency the page left out, on a gazetteer place.
+PLACE_DATELINE_REGEX = re.compile(
+    rf"(?P<place>[^\s\d()\[\]【】,:。;]{{2,8}}?)\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
+)
+# (姜月恆), （张三 李四）: people in brackets right after a dateline, with no title.
+DATELINE_NAMES_REGEX = re.compile(
+    r"\s*[(（]\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、, ]\s*[\u4e00-\u9fff·]{2,6})*)\s*[)）]"
+)
+# 【香港商報訊】, 【點新聞報道】, 【明報專訊】, (星島日報報道), 【本報北京8月29日訊】.
+# The outlet and a place printed against it are split by the gazetteer afterwards (a place
+# alternation inside this regex would cost its compilation at every import).
+OUTLET_MARKER_REGEX = re.compile(
+    rf"{_OPEN}\s*(?P<outlet>[^\s【】\[\]()〔〕《》]{{1,20}}?)\s*"
+    rf"(?:{_DATE})?\s*(?P<kind>{_KIND})\s*{_CLOSE}"
+)
+# 【橙新聞】, 【Now新聞台】, 【商台新聞】: an outlet alone in brackets, known or a broadcaster's
+# name; section names (【國際新聞】, 【娛樂新聞】) are none.
+OUTLET_ALONE_REGEX = re.compile(
+    rf"[【\[〔]\s*(?P<outlet>{OUTLET_PATTERN}|[^\s【】\[\]〔〕]{{1,10}}?"
+    r"(?:新聞台|新闻台|電台|电台|電視台|电视台|電視|电视|新聞|新闻|台))\s*[】\]〕]"
+)
+SECTION_REGEX = re.compile(
+    r"^(?:國際|国际|兩岸|两岸|中國|中国|內地|内地|娛樂|娱乐|體育|体育|財經|财经|港聞|港闻|本地|即時|即时|"
+    r"社會|社会|要聞|要闻|焦點|焦点|熱點|热点|今日|晨早|午間|午间|晚間|晚间|深宵|每日|重點|重点|突發|突发|"
+    r"最新|天氣|天气|交通|專題|专题|特備|特备|新聞|新闻|電視|电视)"
+)
+# A header line of a TV, radio or online item: "- 有線新聞 - 2024年02月07日",
+# "now新聞 | 2024-02-07 18:30", "信報財經新聞 ・ 1 天前".
+HEADER_REGEX = re.compile(
+    r"[\s\-–—•·|]*(?P<outlet>[^\s\-–—|・·•]{2,14}?)\s*[\-–—|·•・]?\s*"
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*[(（]?[^\d)）]{0,4}[)）]?)?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,3}\s*(?:分鐘|分钟|小時|小时|天)前)[\s\-–—|]*"
+)
+# 仇志榮報道。 / （李明報道） / (王小明、李大華報導): people and a verb, no title.
+BARE_CREDIT_REGEX = re.compile(
+    r"(?P<open>[(\[【])?\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、,]\s*[\u4e00-\u9fff·]{2,6})*)\s*"
+    r"(?:綜合|综合)?(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?"
+    r"(?:\s*/\s*(?P<place>[\u4e00-\u9fff]{2,6}))?\s*$)"
+)
+# Where a bare credit's verb must fall, so that texts with none are not parsed for one.
+REPORTED_HINT_REGEX = re.compile(r"報道|報導|报道|报导")
+BARE_CREDIT_MAX_CHARS = 48
+# 記者蘇永耀/台北報導, 特派記者賴錦宏/北京報導: the place after a slash.
+# 記者孫偉倫/綜合報導, 記者方炳超/特稿, 記者X/台北即時報導: a kind of report and no place.
+PLACE_REPORT_REGEX = re.compile(
+    r"\s*[/∕]\s*(?:(?:綜合報導|综合报道|綜合報道|综合报导|特稿|專訪|专访|專題|专题|即時報導|即时报导)"
+    r"|(?P<place>[^\s/∕\]〕)】,:。]{1,10}?)\s*"
+    r"(?:即時報導|即时报导|報導|報道|报道|报导|專電|专电|電|电))"
+)
+# 記者李昭安、程嘉文/台北/聯合報, 記者劉懿萱/台北聯合報: place and paper, no verb.
+PLACE_OUTLET_REGEX = re.compile(r"\s*[/∕]\s*(?P<tail>[^\s]{3,20}?)\s*$")
+# 端傳媒記者 吳婧 陳倩兒 發自香港、成都: the places a dispatch came from (the first is kept).
+DISPATCH_FROM_REGEX = re.compile(
+    r"\s*(?:發自|发自)\s*(?P<place>[^\s、,，。:：]{2,8}?)(?:[、,，][^\s、,，。:：]{2,8}?)*(?=[\s,，:：。]|$)"
+)
+# An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
+TRAILING_OUTLET_REGEX = re.compile(r"\s*(?P<outlet>[^\s/∕]{2,12})\s*$")
 # 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
 PLAIN_OUTLET_REGEX = re.compile(
     rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
@@ -69,7 +132,7 @@ PLAIN_OUTLET_REGEX = re.compile(
 )
 _REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
 VIA_REGEX = re.compile(
-    rf"\s*[/|,]?\s*(?:據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
+    rf"\s*[/|,]?\s*(?:根據|根据|據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
     rf"|(?P<generic>{_GENERIC_OUTLET})》?\s*(?:{_REPORTED}))"
 )
 COMPILED_REGEX = re.compile(
@@ -174,6 +237,14 @@ ROLE_LABELS = {
 }
 LABEL_ROLES = {label: role for role, labels in ROLE_LABELS.items() for label in labels}
 BOTH_LABELS = (
+    "記者、攝影",
+    "记者、摄影",
+    "記者/攝影",
+    "记者/摄影",
+    "文字、攝影",
+    "文字、摄影",
+    "採訪、攝影",
+    "采访、摄影",
     "文/圖",
     "文/图",
     "圖/文",
@@ -201,7 +272,7 @@ ROLE_LABEL_REGEX = re.compile(
 _TITLE = (
     r"(?:駐[\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
     r"全媒體|全媒体|融媒體|融媒体|視頻|视频|攝影|摄影|文字)?(?:記者|记者)"
-    r"|通訊員|通讯员|特派員|特派员"
+    r"|通訊員|通讯员|特派員|特派员|專欄作者|专栏作者|特約撰稿人|特约撰稿人"
 )
 ROLE_TITLE_REGEX = re.compile(
     rf"(?P<org>{_OWN}|{OUTLET_PATTERN})?\s*(?P<title>{_TITLE})"
@@ -211,13 +282,13 @@ _STOP = (
     r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
     r"採寫|采写|編譯|编译|翻譯|翻译|實習|实习|特約|特约|見習|见习|本報|本报|據|据|綜合|综合|連線|连线|"
     r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
-    r"日期|來源|来源|核稿|校對|校对|審校|审校|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
+    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
 )
 NAME_RUN_REGEX = re.compile(
     rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z]))+"
 )
 REPORT_VERB_REGEX = re.compile(
-    r"(?:\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
+    r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
     r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/])|電|电))+"
 )
 PHOTO_VERB_REGEX = re.compile(r"攝|摄")
@@ -227,9 +298,14 @@ NOT_NAME_REGEX = re.compile(
     r"昨|已|也|又|還|还|並|并|是|將|将|會|会|就|這|这|那"
 )
 CLOSE_REGEX = re.compile(rf"\s*{_CLOSE}")
+# The end of a dispatch printed after its last credit: （完）, 【完】, (完), ——完——.
+END_MARK_REGEX = re.compile(r"\s*(?:[(\[【（]\s*完\s*[)\]】）]|[-—]{1,2}\s*完\s*[-—]{1,2})\s*$")
 ROC_CODE_REGEX = re.compile(r"\s*(?P<roc>1\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)")
 ROLE_SEPARATOR_REGEX = re.compile(r"[\s/|;,、]*")
-BULLET_REGEX = re.compile(r"[\s■●◆▲★]*")
+# Bullets, and a date printed before a byline on a list page (2025.11.29記者方炳超/特稿).
+BULLET_REGEX = re.compile(
+    r"[\s■●◆▲★]*(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}\s*(?=記者|记者|文|【|〔|\[|\())?"
+)
 
 _ENGLISH_NAME = r"[A-Z][\w.'\-]*(?:[ ][A-Z][\w.'\-]*){0,3}"
 BY_REGEX = re.compile(
@@ -264,6 +340,14 @@ def _date_of(month: str | None, day: str | None, published: dt.date | None) -> s
         if date <= published + dt.timedelta(days=1):
             return date.isoformat()
     return None
+
+
+def _month_day(match: re.Match[str]) -> tuple[str | None, str | None]:
+    """The month and day a dateline match printed, in digits or Chinese numerals."""
+    if match.group("cday"):
+        month = match.group("cmonth")
+        return (str(cjk_number(month)) if month else None), str(cjk_number(match.group("cday")))
+    return match.group("month"), match.group("day")
 
 
 class _Result:
@@ -313,6 +397,63 @@ def _generic_outlet_ok(name: str) -> bool:
     if name.startswith("本") or is_known_outlet(name):
         return True
     return name.endswith(OUTLET_SUFFIXES) and not name.startswith(("綜合", "综合", "專題", "专题"))
+
+
+def _place_and_outlet(tail: str) -> tuple[str, str] | None:
+    """台北/聯合報 or 台北聯合報 after a byline's slash: (place, known outlet), or None."""
+    head, slash, outlet = tail.replace("∕", "/").partition("/")
+    if slash:
+        return (head, outlet) if is_known_outlet(outlet) and 0 < len(head) <= 6 else None
+    for cut in range(1, min(7, len(tail) - 1)):
+        if REPORTED_HINT_REGEX.search(tail[:cut]):
+            return None
+        if is_known_outlet(tail[cut:]):
+            return tail[:cut], tail[cut:]
+    return None
+
+
+def _split_marker(name: str) -> tuple[str | None, str | None]:
+    """The outlet and place of a bracketed marker's name: 香港商報深圳 -> (香港商報, 深圳),
+    本報北京 -> (本報, 北京), 明報 -> (明報, None); (None, None) when it names no outlet."""
+    outlet, place = split_place_suffix(name)
+    if place and _generic_outlet_ok(outlet):
+        return outlet, place
+    return (name, None) if _generic_outlet_ok(name) else (None, None)
+
+
+def _broadcaster_ok(name: str) -> bool:
+    """Whether a bracketed name ending 新聞/台 is a broadcaster's, not a section's (國際新聞)."""
+    return not SECTION_REGEX.match(name) and not name.startswith(("本", "綜合", "综合"))
+
+
+def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
+    """Read 仇志榮報道。 or （李明報道）: names with no title; ``pos`` if none."""
+    if not REPORTED_HINT_REGEX.search(folded, pos, pos + BARE_CREDIT_MAX_CHARS):
+        return pos
+    match = BARE_CREDIT_REGEX.match(folded, pos)
+    if not match:
+        return pos
+    names = [name.strip() for name in re.split(r"[、,]", match.group("names"))]
+    if not all(is_chinese_name(name) for name in names):
+        return pos
+    for name in names:
+        result.add("reporter", name)
+    if match.group("place") and is_place(match.group("place")):
+        result.place = match.group("place")
+    return match.end()
+
+
+def _read_dateline_names(folded: str, pos: int, result: _Result) -> int:
+    """Read (姜月恆) or (张三 李四) after a dateline; ``pos`` if none."""
+    match = DATELINE_NAMES_REGEX.match(folded, pos)
+    if not match:
+        return pos
+    names = [name for name in re.split(r"[、, ]+", match.group("names").strip()) if name]
+    if not all(is_chinese_name(name) for name in names):
+        return pos
+    for name in names:
+        result.add("reporter", name)
+    return match.end()
 
 
 def _split_name_place(run: str) -> tuple[list[str], str | None]:
@@ -385,12 +526,29 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
     names, place, cursor = _read_names(folded, cursor)
     if not names:
         return pos
-    verb = REPORT_VERB_REGEX.match(folded, cursor)
+    dispatch = DISPATCH_FROM_REGEX.match(folded, cursor)
+    if dispatch:
+        place, cursor = place or dispatch.group("place"), dispatch.end()
+    slash = PLACE_OUTLET_REGEX.match(folded, cursor)
+    paper = _place_and_outlet(slash.group("tail")) if slash else None
+    if paper:
+        (place, org), cursor = paper, slash.end()
+    else:
+        slash = None
+    if not slash:
+        slash = PLACE_REPORT_REGEX.match(folded, cursor)
+    if slash and not paper:
+        place, cursor = slash.group("place"), slash.end()
+        trailing = TRAILING_OUTLET_REGEX.match(folded, cursor)
+        if trailing and is_known_outlet(trailing.group("outlet")):
+            org, cursor = trailing.group("outlet"), trailing.end()
+    verb = None if slash else REPORT_VERB_REGEX.match(folded, cursor)
     if verb:
         cursor = verb.end()
         if PHOTO_VERB_REGEX.search(verb.group()):
-            roles = ["photographer"]
-    elif folded[cursor : cursor + 1] in (",", "。", ";"):
+            reported = re.search(r"報|报|撰|採|采|整理|連線|连线|綜合|综合", verb.group())
+            roles = ["reporter", "photographer"] if reported else ["photographer"]
+    elif not slash and folded[cursor : cursor + 1] in (",", "。", ";"):
         return pos
     if org and (not org.startswith("本") or result.outlet is None):
         result.set_outlet(org)
@@ -444,24 +602,34 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
         outlet = dateline.group("outlet")
         if _generic_outlet_ok(outlet):
             result.set_outlet(outlet)
-            place = dateline.group("place").strip() or None
+            place = DESK_REGEX.sub("", dateline.group("place")).strip() or None
             if dateline.group("title") and place:
                 names, place = _split_name_place(place)
                 for name in names:
                     result.add("reporter", name)
             result.place = place
-            result.date = _date_of(dateline.group("month"), dateline.group("day"), result.published)
+            result.date = _date_of(*_month_day(dateline), result.published)
             return dateline.end()
     marker = OUTLET_MARKER_REGEX.match(folded, pos)
-    if marker and _generic_outlet_ok(marker.group("outlet")):
-        result.set_outlet(marker.group("outlet").strip())
-        result.place = marker.group("place")
-        result.date = _date_of(marker.group("month"), marker.group("day"), result.published)
+    outlet, place = _split_marker(marker.group("outlet").strip()) if marker else (None, None)
+    if marker and outlet:
+        result.set_outlet(outlet)
+        result.place = place
+        result.date = _date_of(*_month_day(marker), result.published)
         return marker.end()
     alone = OUTLET_ALONE_REGEX.match(folded, pos)
-    if alone:
+    if alone and (is_known_outlet(alone.group("outlet")) or _broadcaster_ok(alone.group("outlet"))):
         result.set_outlet(alone.group("outlet"))
         return alone.end()
+    bare = PLACE_DATELINE_REGEX.match(folded, pos) if folded[pos : pos + 1] in PLACE_FIRST else None
+    if bare and is_place(bare.group("place")):
+        result.place = bare.group("place")
+        result.date = _date_of(*_month_day(bare), result.published)
+        return bare.end()
+    header = HEADER_REGEX.fullmatch(folded, pos) if len(folded) - pos <= HEADER_MAX_CHARS else None
+    if header and _generic_outlet_ok(header.group("outlet")):
+        result.set_outlet(header.group("outlet"))
+        return header.end()
     plain = PLAIN_OUTLET_REGEX.match(folded, pos)
     if plain and plain.group("known") and folded[plain.end() : plain.end() + 1] == ",":
         _add_sources(plain.group("known"), result)
@@ -548,7 +716,11 @@ def parse_byline(
     start = BULLET_REGEX.match(folded).end()
     pos = _parse_english(folded, start, result)
     if pos == start:
+        pos = _read_bare_credit(folded, start, result)
+    if pos == start:
         pos = _read_head(folded, start, result)
+        if result.place or result.date:
+            pos = _read_dateline_names(folded, pos, result)
         compiled = COMPILED_REGEX.match(folded, pos)
         if compiled:
             pos = compiled.end()
@@ -566,6 +738,12 @@ def parse_byline(
     return result.as_dict(pos)
 
 
+def strip_end_mark(text: str) -> str:
+    """``text`` without the end mark of a dispatch printed last: （完）, 【完】, ——完——."""
+    match = END_MARK_REGEX.search(text)
+    return text[: match.start()] if match else text
+
+
 def split_trailing_byline(
     text: str, *, page_outlet: str | None = None, published: dt.date | None = None
 ) -> tuple[str, dict | None]:
@@ -575,6 +753,13 @@ def split_trailing_byline(
         (the text before the credit, the parsed credit) or (text, None) when there is none.
     """
     folded = to_ascii_digits(text)
+    done = END_MARK_REGEX.search(folded)
+    if done:
+        # 《……。（記者 張三）（完）》: the end mark goes with the credit.
+        before, parsed = split_trailing_byline(
+            text[: done.start()], page_outlet=page_outlet, published=published
+        )
+        return (before, parsed) if parsed else (text, None)
     candidates = [m.start() for m in re.finditer(rf"{_OPEN}|(?<=[。！？!?」\s])", folded)]
     for start in candidates:
         if len(folded) - start > 60:

@@ -20,6 +20,7 @@ Reads no settings.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from crawler.normalise.names import HAN, HAN_REGEX, NAME_CHARS, is_plausible_name, split_names
@@ -38,12 +39,12 @@ _STANDALONE = (
     r"Screenshot|Handout"
 )
 _NOUN = (
-    r"資料圖片|资料图片|資料相片|資料照片|资料照片|檔案照片|档案照片|檔案圖片|档案图片|圖片|图片|"
+    r"資料圖片|资料图片|資料圖|资料图|資料相片|資料照片|资料照片|檔案照片|档案照片|檔案圖片|档案图片|圖片|图片|"
     r"供圖|供图|提供圖片|提供图片|圖片提供|"
     r"图片提供|提供相片|提供|截圖|截图|視頻截圖|视频截图|相片|照片|圖|图|發|发"
 )
 _LABEL = (
-    r"圖片來源|图片来源|圖片提供|图片提供|圖片|图片|圖源|图源|相片來源|照片來源|來源|来源|"
+    r"題圖來源|题图来源|頭圖來源|头图来源|題圖|题图|頭圖|头图|圖片來源|图片来源|圖片提供|图片提供|圖片|图片|圖源|图源|相片來源|照片來源|來源|来源|"
     r"[上下左右中大小首][圖图]|[圖图][一二三四五六1-6]|[圖图]|攝影|摄影|攝|摄|相|"
     r"Photo(?:graph)?s?|PHOTOS?|Image|Credit|Source"
 )
@@ -53,11 +54,14 @@ CREDIT_PATTERN = (
     rf"|(?P<elabel>Photo(?:graph)?s?\s+by|Photographed\s+by|Pictured\s+by|Photo\s+courtesy\s+of|"
     rf"Courtesy\s+of)\s+(?P<elwho>[A-Za-z][A-Za-z.'\- ]{{1,40}}?)"
     rf"(?:\s*/\s*(?P<elorg>[A-Za-z][A-Za-z.'\- ]{{1,40}}?))?"
-    rf"|(?P<label>{_LABEL})\s*[：:／/|]\s*(?P<lwho>[^：:，,。（()）\[\]【】]{{1,40}}?)"
+    rf"|(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?:{_TITLE}\s*[：:﹕]?\s*)?"
+    rf"(?:(?P<lfrom>翻攝自|翻摄自|取自|擷自|撷自|截自)\s*(?P<lfwho>[^（()）\[\]【】]{{1,40}}?)"
+    rf"|(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,40}}?))"
     rf"|(?:(?P<org>{OUTLET_PATTERN}|本報|本报|本網|本网)\s*)?(?P<title>{_TITLE})\s*"
     rf"(?P<twho>{_WHO})?\s*(?:攝|摄|拍攝|拍摄)?"
-    rf"|(?P<oorg>{OUTLET_PATTERN})\s*(?P<owho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
-    rf"|(?P<from>圖取自|图取自|翻攝自|翻摄自|取自|翻攝|翻摄)\s*[：:]?\s*"
+    rf"|(?P<oorg>{OUTLET_PATTERN})\s*(?:發|发)?\s*(?P<owho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
+    rf"|(?P<from>圖取自|图取自|圖擷自|图撷自|圖截自|图截自|擷自|撷自|截自|翻攝自|翻摄自|取自|翻攝|翻摄)"
+    r"\s*[：:]?\s*"
     rf"(?P<fwho>[^：:，,。（()）\[\]【】]{{1,40}}?)"
     rf"|(?:圖片|图片|相片|照片|圖|图)由\s*(?P<bywho>{_WHO})\s*(?P<byverb>提供|供圖|供图|拍攝|拍摄|攝|摄)"
     rf"|(?P<vwho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
@@ -71,24 +75,38 @@ CREDIT_PATTERN = (
 )
 # Taiwanese captions date the credit inside its bracket: （中央社記者王飛華攝 113年8月29日）.
 _CREDIT_DATE = r"(?:\s*\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)?"
-BRACKETED_CREDIT_REGEX = re.compile(
-    rf"\s*[（(［\[〔【]\s*(?:{CREDIT_PATTERN}){_CREDIT_DATE}\s*[）)］\]〕】]\s*$", re.IGNORECASE
+BRACKETED_CREDIT_PATTERN = (
+    rf"\s*[（(［\[〔【]\s*(?:{CREDIT_PATTERN}){_CREDIT_DATE}\s*[）)］\]〕】]\s*$"
 )
-WHOLE_CREDIT_REGEX = re.compile(rf"(?:{CREDIT_PATTERN})", re.IGNORECASE)
+WHOLE_CREDIT_PATTERN = rf"(?:{CREDIT_PATTERN})"
 CREDIT_LIST_REGEX = re.compile(
     r"\s*[（(［\[〔【](?P<credits>[^（()）\[\]【】]+[；;/／][^（()）\[\]【】]+)"
     r"[）)］\]〕】]\s*$"
 )
 CREDIT_LIST_SEPARATOR_REGEX = re.compile(r"[；;/／]")
 # Unbracketed credits must follow the caption's last sentence mark or a space (or be all of it).
-TRAILING_CREDIT_REGEX = re.compile(
-    rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$", re.IGNORECASE
+TRAILING_CREDIT_PATTERN = rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$"
+
+
+@functools.cache
+def _credit_regex(pattern: str) -> re.Pattern[str]:
+    """One of the credit patterns, compiled on first use: each holds the outlet table three
+    times, and compiling them at import would slow every process that imports the package."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# A labelled credit may follow a comma (…,编辑:黄粟,题图来源:视觉中国); tried on the tail only.
+COMMA_CREDIT_REGEX = re.compile(
+    rf"(?<=[,，])\s*(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,30}}?)\s*$",
+    re.IGNORECASE,
 )
+COMMA_TAIL_CHARS = 48
 # Nouns after which the word before must be an organisation even in brackets: 新華社發, XX圖.
 WEAK_NOUNS = ("圖", "图", "發", "发")
 STAFF_CREDIT_REGEX = re.compile(
     rf"^(?:(?P<org>{OUTLET_PATTERN}|本報|本报)\s*)?{_TITLE}\s*(?P<name>.+?)\s*(?:攝|摄)?$"
 )
+SUPPLIED_REGEX = re.compile(r"^(?P<who>.+?)\s*(?:提供|供圖|供图|供稿|授權|授权)$")
 ORG_SUFFIX_REGEX = re.compile(
     r"(?:社|報|报|網|网|台|站|局|署|處|处|辦|办|會|会|委|部|院|館|馆|司|團|团|中心|學|学|府|組|组|"
     r"廳|厅|盟|所|隊|队|庫|库|室|館|機構|机构|政府|公司|集團|新聞|新闻|電視|电视|頻道|频道|媒體|"
@@ -97,7 +115,7 @@ ORG_SUFFIX_REGEX = re.compile(
     r"當事人|当事人|用戶|用户|商戶|商户|團體|团体|網絡|网络|網上|网上|互聯網|互联网|資料|资料|檔案|档案|"
     r"截圖|截图|視頻|视频|影片|作者|單位|单位|Facebook|FB|IG|Instagram|YouTube|Twitter|Flickr|"
     r"Threads|"
-    r"Images|News|Agency|Press|Daily|Post|Times|Office|Department|Government|Council|TV|"
+    r"Images|News|Agency|Press|Daily|Post|Times|Office|Department|Government|Council|TV|China|"
     r"Pictures|Photos|Archive|Handout|Commons)$",
     re.IGNORECASE,
 )
@@ -111,7 +129,7 @@ def _is_organisation(who: str) -> bool:
         is_known_outlet(who)
         or bool(ORG_SUFFIX_REGEX.search(who))
         or single_latin_word
-        or not is_plausible_name(joined)
+        or not is_plausible_name(joined, strict=False)
     )
 
 
@@ -142,19 +160,27 @@ def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
         return [groups["oorg"]], split_names(groups["owho"])
     if groups["from"]:
         return [groups["fwho"].strip()], []
+    if groups["lfrom"]:
+        return [groups["lfwho"].strip()], []
     if groups["bywho"]:
         who = groups["bywho"].strip()
         if groups["byverb"] in ("提供", "供圖", "供图") or _is_organisation(who):
             return [who], []
         return [], split_names(who) or [who]
     who = (groups["lwho"] if groups["label"] else groups["vwho"]).strip()
+    supplier = SUPPLIED_REGEX.match(who)
+    if supplier:
+        # 相：讀者提供, 圖片：受訪者提供: whoever supplied it is the source.
+        return [supplier.group("who")], []
     staff = STAFF_CREDIT_REGEX.match(who)
     if staff:
         org = staff.group("org")
         return ([org] if org and org[0] != "本" else []), split_names(staff.group("name"))
-    org, slash, person = who.partition("/")
-    if slash and _is_organisation(org.strip()) and is_plausible_name(person.strip()):
-        return [org.strip()], [person.strip()]
+    parts = [part.strip() for part in who.split("/") if part.strip()]
+    people = [part for part in parts if not _is_organisation(part) and is_plausible_name(part)]
+    if len(parts) > 1 and people:
+        # 攝影/REUTERS/Ann Wang/達志影像: agencies and the person, in any order.
+        return [part for part in parts if part not in people], people
     if _is_organisation(who):
         return [who], []
     return [], split_names(who) or [who]
@@ -191,7 +217,7 @@ def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     sources: list[str] = []
     photographers: list[str] = []
     for part in CREDIT_LIST_SEPARATOR_REGEX.split(match.group("credits")):
-        credit = WHOLE_CREDIT_REGEX.fullmatch(part.strip())
+        credit = _credit_regex(WHOLE_CREDIT_PATTERN).fullmatch(part.strip())
         if not credit or not _is_valid(credit):
             return None
         found_sources, found_photographers = _credit_of(credit)
@@ -211,13 +237,21 @@ def _strip_one_credit(
     listed = _strip_credit_list(text)
     if listed:
         return listed
-    for regex in (BRACKETED_CREDIT_REGEX, TRAILING_CREDIT_REGEX):
+    for pattern in (BRACKETED_CREDIT_PATTERN, TRAILING_CREDIT_PATTERN):
+        regex = _credit_regex(pattern)
         match = regex.search(text)
         if match and photo_only and match.group("outlet"):
             continue
-        if match and _is_valid(match, bracketed=regex is BRACKETED_CREDIT_REGEX):
+        if match and _is_valid(match, bracketed=pattern is BRACKETED_CREDIT_PATTERN):
             sources, photographers = _credit_of(match)
             return text[: match.start()].rstrip(), sources, photographers
+    offset = max(0, len(text) - COMMA_TAIL_CHARS)
+    comma = None if photo_only else COMMA_CREDIT_REGEX.search(text, offset)
+    if comma:
+        credit = _credit_regex(WHOLE_CREDIT_PATTERN).fullmatch(text[comma.start() :].strip())
+        if credit and _is_valid(credit):
+            sources, photographers = _credit_of(credit)
+            return text[: comma.start()].rstrip(" ,，"), sources, photographers
     return None
 
 

@@ -423,6 +423,13 @@ _BRACKET = (
     r"(?P<{0}d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|"
     r"卅一?|[一二三四五六七八九])\s*[日號号]?\s*[）)])?"
 )
+# 去年5月, 今年3月3日 and 3天前, 2小時前: read in a pass of their own (kept out of
+# RELATIVE_REGEX, whose every alternative is tried at every character).
+COUNTED_REGEX = re.compile(
+    r"(?P<year>去年|今年|明年)\s*(?P<ymonth>1[0-2]|0?[1-9])\s*月"
+    r"(?:\s*(?P<yday>3[01]|[12]\d|0?[1-9])\s*日)?"
+    r"|(?<![\d.:/\-A-Za-z])(?P<ago>\d{1,3})\s*(?P<unit>分鐘|分钟|小時|小时|個小時|个小时|天)\s*前"
+)
 RELATIVE_REGEX = re.compile(
     r"(?P<tw>[昨今明前])\s*[（(]\s*(?P<twd>3[01]|[12]\d|0?[1-9])\s*[）)]\s*日"
     r"|(?P<word>"
@@ -610,6 +617,28 @@ def _day_date(match: re.Match[str], text: str, published: dt.date) -> dt.date | 
     return resolve_day(int(match.group("day")), published)
 
 
+def _counted(match: re.Match[str], text: str, published: dt.date) -> dict:
+    """3天前, 2小時前 (the day itself) or 去年5月 (a month) as a mentioned date."""
+    if match.group("year"):
+        return _year_month(match, text, published)
+    # 3天前 counts days; 29日前 is "before the 29th", so 日 is no unit here.
+    days = int(match.group("ago")) if match.group("unit") == "天" else 0
+    date = published - dt.timedelta(days=days)
+    return {"text": text[match.start() : match.end()], "date": date.isoformat()}
+
+
+def _year_month(match: re.Match[str], text: str, published: dt.date) -> dict:
+    """去年5月 -> the month (YYYY-MM); 去年5月3日 -> the day, the year counted from publication."""
+    year = published.year + {"去年": -1, "今年": 0, "明年": 1}[match.group("year")]
+    month = int(match.group("ymonth"))
+    day = match.group("yday")
+    try:
+        date = dt.date(year, month, int(day)).isoformat() if day else f"{year}-{month:02d}"
+    except ValueError:
+        date = f"{year}-{month:02d}"
+    return {"text": text[match.start() : match.end()], "date": date}
+
+
 def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     """Resolve the relative dates of ``text`` against the publication day (Hong Kong time).
 
@@ -618,7 +647,8 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     wins), Taiwanese 昨（29）日/今（30）日, 25日 alone (this month, or the previous one when
     later than publication), 本月X日, 上月X日, 上周X/上週X/下周X, 周X/星期X (the most recent
     such day, publication day included).
-    Vague words (日前, 近日, 早前, 一個多月前) are left out, not guessed.
+    Counted offsets in digits (3天前; 1小時前 is the day itself) and 去年5月 (a month, YYYY-MM) or
+    去年5月3日 are resolved too. Vague words (日前, 近日, 早前, 一個多月前) are left out.
 
     Returns:
         ``[{"text": "昨日", "date": "2024-08-29"}, ...]`` in order of appearance.
@@ -626,6 +656,11 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
     Example: ``resolve_relative_dates("高峰論壇昨舉行", date(2024, 8, 30))`` gives
     ``[{"text": "昨", "date": "2024-08-29"}]``.
     """
+    return [entry for _, entry in find_relative_dates(text, published)]
+
+
+def find_relative_dates(text: str, published: dt.date) -> list[tuple[int, dict]]:
+    """:func:`resolve_relative_dates` with where each date starts in ``text``."""
     folded = to_ascii_digits(text)
     found = []
     for match in RELATIVE_REGEX.finditer(folded):
@@ -640,8 +675,13 @@ def resolve_relative_dates(text: str, published: dt.date) -> list[dict]:
         else:
             date = _day_date(match, folded, published)
         if date is not None:
-            found.append({"text": text[match.start() : match.end()], "date": date.isoformat()})
-    return found
+            entry = {"text": text[match.start() : match.end()], "date": date.isoformat()}
+            found.append((match.start(), entry))
+    found += [
+        (match.start(), _counted(match, text, published))
+        for match in COUNTED_REGEX.finditer(folded)
+    ]
+    return sorted(found, key=lambda pair: pair[0])
 
 
 URL_DATE_REGEX = re.compile(r"/(20\d\d)[/-]?(\d\d)[/-]?(\d\d)/")

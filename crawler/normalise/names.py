@@ -10,7 +10,12 @@ Reads no settings.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from crawler.normalise.outlets import is_known_outlet
+from crawler.normalise.script import fold_words
+
+SURNAMES_TXT = Path(__file__).parent / "data" / "surnames.txt"
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_REGEX = re.compile(f"[{HAN}]")
 # Characters of a Chinese or transliterated name (·‧• join the parts of a foreign name).
@@ -103,6 +108,27 @@ LEADING_AFFIX_REGEX = re.compile(rf"^(?:{AFFIX_PATTERN})\s*")
 TRAILING_AFFIX_REGEX = re.compile(rf"\s*(?:{AFFIX_PATTERN})$")
 NAME_LIST_SEPARATOR_REGEX = re.compile(r"\s*(?:[、,，;；/／&＆]|\band\b)\s*|\s+[及和與与]\s+")
 LATIN_NAME_REGEX = re.compile(r"^[A-Za-z][A-Za-z.'\- ]*[A-Za-z.]$")
+# Words that stand where a name does but are none: compilers' and desks' credits, titles, and
+# template placeholders (OOO, ○○○, 某某) left in a page.
+NOT_A_NAME_REGEX = re.compile(
+    r"^(?:整合|综合|綜合|整理|編譯|编译|記者|记者|編輯|编辑|本報|本报|本網|本网|本台|網站|网站|"
+    r"新聞|新闻|通訊|通讯|[OoＯ○〇XxＸ×某*＊]+)$|[OoＯ○〇XxＸ×*＊]{2,}|某某|"
+    r"(?:組|组|部|處|处|室|科|中心|社|報|报|網|网|台|會|会|辦|办|局|署|委|團|团|隊|队|站|頻道|频道)$"
+)
+
+
+def _load_surnames(path: Path) -> frozenset[str]:
+    """The surnames of the data file, in both scripts."""
+    words = [
+        word
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+        for word in line.split()
+    ]
+    return frozenset(words) | {form for pair in fold_words(words) for form in pair}
+
+
+SURNAMES = _load_surnames(SURNAMES_TXT)
 
 
 def strip_affixes(name: str) -> str:
@@ -154,17 +180,41 @@ def split_names(text: str, *, min_han: int = 2) -> list[str]:
             names.extend(_join_spaced(part.split()))
         else:
             names.append(re.sub(r"\s+", " ", part))
-    return [name for name in names if is_plausible_name(name, min_han=min_han)]
+    # An outlet's name stays, for the caller to take as the outlet (作者：香港商報).
+    return [
+        name for name in names if is_plausible_name(name, min_han=min_han) or is_known_outlet(name)
+    ]
 
 
-def is_plausible_name(name: str, *, min_han: int = 2) -> bool:
+def is_plausible_name(name: str, *, min_han: int = 2, strict: bool = True) -> bool:
     """Whether ``name`` could be a person's name (not a verb, title, digit code or sentence).
 
     ``min_han`` is the fewest Chinese characters accepted: 1 where a label vouches for the
-    name (記者：甲), 2 elsewhere.
+    name (記者：甲), 2 elsewhere. ``strict`` also asks a Chinese name for a surname and 2 to 4
+    characters, and rejects desks, compilers' credits and placeholders (整合, 採訪組, OOO).
     """
     if not name or name in NAME_AFFIXES or any(char.isdigit() for char in name):
         return False
+    if strict and NOT_A_NAME_REGEX.search(name):
+        return False
     if HAN_REGEX.search(name):
-        return bool(re.fullmatch(f"[{NAME_CHARS}A-Za-z]{{{min_han},12}}", name))
+        if not re.fullmatch(f"[{NAME_CHARS}A-Za-z]{{{min_han},12}}", name):
+            return False
+        return not strict or len(name) == 1 or not HAN_REGEX.match(name) or is_chinese_name(name)
     return bool(LATIN_NAME_REGEX.match(name)) and len(name.split()) <= 5
+
+
+def has_surname(name: str) -> bool:
+    """Whether ``name`` starts with a Chinese surname, single or compound."""
+    return name[:1] in SURNAMES or name[:2] in SURNAMES
+
+
+def is_chinese_name(name: str) -> bool:
+    """Whether ``name`` reads as a Chinese personal name: a surname and one to three more
+    characters (two to four for a compound surname), or a transliteration joined by ·."""
+    if re.search("[·‧•・]", name):
+        return True
+    if not re.fullmatch(f"[{HAN}]+", name):
+        return False
+    compound = name[:2] in SURNAMES and len(name) > 2
+    return has_surname(name) and 2 <= len(name) <= (5 if compound else 4)

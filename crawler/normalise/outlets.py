@@ -11,9 +11,11 @@ Reads no settings.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from crawler.normalise.script import to_simplified, to_traditional
+from crawler.normalise.patterns import trie_pattern
+from crawler.normalise.script import fold_words, to_simplified, to_traditional
 
 OUTLETS: dict[str, tuple[str, ...]] = {
     # Hong Kong
@@ -44,20 +46,46 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     ),
     "信報": ("信報財經新聞", "信報網", "Hong Kong Economic Journal", "HKEJ"),
     "香港經濟日報": ("經濟日報", "經濟通", "香港經濟日報網", "HKET", "Hong Kong Economic Times"),
-    "香港01": ("HK01", "香港01網"),
+    "香港01": ("HK01", "香港01網", "01新聞"),
     "am730": ("AM730",),
     "晴報": ("Sky Post",),
     "都市日報": ("Metro Daily",),
     "成報": ("成報網",),
     "橙新聞": ("Orange News",),
     "巴士的報": ("bastillepost", "Bastille Post"),
-    "香港電台": ("港台", "RTHK", "香港電台網站", "港台新聞"),
-    "無綫新聞": ("無綫電視", "無線新聞", "TVB", "TVB News", "翡翠台"),
-    "有線新聞": ("有線電視", "i-CABLE", "i-Cable News"),
-    "Now新聞": ("now新聞", "Now TV", "now TV", "Now News"),
-    "商業電台": ("商台", "881903", "CRHK"),
+    "香港電台": (
+        "港台",
+        "RTHK",
+        "香港電台網站",
+        "港台新聞",
+        "港台電視",
+        "香港電台新聞",
+        "RTHK新聞",
+    ),
+    "無綫新聞": (
+        "無綫電視",
+        "無線新聞",
+        "無綫新聞台",
+        "無線電視",
+        "TVB",
+        "TVB News",
+        "TVB新聞",
+        "翡翠台",
+        "news.tvb.com",
+    ),
+    "有線新聞": ("有線電視", "有線新聞台", "有線寬頻", "i-CABLE", "i-Cable News", "i-CABLE新聞"),
+    "Now新聞": (
+        "now新聞",
+        "Now新聞台",
+        "now新聞台",
+        "Now TV",
+        "now TV",
+        "Now News",
+        "news.now.com",
+    ),
+    "商業電台": ("商台", "商台新聞", "叱咤903", "雷霆881", "881903", "CRHK"),
     "鳳凰衛視": ("鳳凰衛視資訊台", "Phoenix TV"),
-    "中通社": ("香港中國通訊社", "香港中通社", "HKCNA"),
+    "中通社": ("香港中國通訊社", "香港中通社", "中國通訊社", "HKCNA"),
     "南華早報": ("SCMP", "South China Morning Post", "南華早報中文網", "scmp.com"),
     "英文虎報": ("The Standard", "虎報"),
     "香港自由新聞": ("HKFP", "Hong Kong Free Press"),
@@ -71,6 +99,43 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "政府新聞公報": ("新聞公報", "info.gov.hk", "香港特區政府新聞公報"),
     "政府新聞處": ("新聞處", "香港特區政府新聞處", "ISD", "Information Services Department"),
     "中聯辦網站": ("中聯辦", "香港中聯辦", "中聯辦官網", "香港中聯辦網站", "locpg.gov.cn", "locpg"),
+    "香港經濟通": ("ETNet", "etnet"),
+    "信報財經": ("信報即時新聞",),
+    "港人講地": ("Speak Out HK", "speakout"),
+    "TOPick": ("topick",),
+    "HOY TV": ("HOY資訊台", "HOY 77", "奇妙電視", "hoy.tv"),
+    "ViuTV": ("ViuTV新聞", "Viu TV"),
+    "鳳凰網": ("鳳凰新聞", "ifeng", "ifeng.com", "鳳凰網資訊"),
+    "亞洲週刊": ("Yazhou Zhoukan",),
+    "眾新聞": ("Citizen News",),
+    "立場新聞": ("Stand News",),
+    "蘋果日報": ("蘋果新聞網", "Apple Daily", "台灣蘋果日報"),
+    "獨立媒體": ("inmediahk", "香港獨立媒體"),
+    "端傳媒": ("Initium Media", "theinitium"),
+    "大紀元時報": ("大紀元", "Epoch Times", "香港大紀元"),
+    "新唐人": ("NTDTV", "新唐人電視台"),
+    "東周刊": (),
+    "壹週刊": ("Next Magazine", "壹周刊"),
+    "明周": ("明報周刊", "MingPao Weekly"),
+    "經濟一週": ("EDigest",),
+    "晶報": (),
+    "紫荊雜誌": ("紫荊",),
+    "線新聞": ("Channel C",),
+    # Macao
+    "澳門日報": ("澳日", "Macao Daily", "澳門日報電子版"),
+    "力報": ("澳門力報", "Exmoo"),
+    "澳廣視": ("澳門廣播電視", "澳廣視新聞", "TDM", "TDM Macau", "澳門電台"),
+    "市民日報": ("澳門市民日報",),
+    "華僑報": ("澳門華僑報",),
+    "正報": ("澳門正報",),
+    "濠江日報": (),
+    "新華澳報": (),
+    "論盡媒體": ("論盡", "All About Macau", "aamacau", "aamacau.com"),
+    "澳門新聞局": ("澳門特區政府新聞局", "GCS"),
+    "句號報": (),
+    "訊報": ("澳門訊報",),
+    "捌號傳媒": (),
+    "澳門焦點": (),
     # Mainland
     "新華社": (
         "新華網",
@@ -146,24 +211,183 @@ OUTLETS: dict[str, tuple[str, ...]] = {
         "China Review News",
         "crntt.com",
     ),
+    "中國新聞週刊": (),
+    "新京報": ("新京報網", "新京報客戶端", "貝殼財經", "The Beijing News"),
+    "北京日報": ("北京日報客戶端", "京報網"),
+    "北京青年報": ("北青網", "北青報"),
+    "北京晚報": (),
+    "解放日報": ("上觀新聞", "上觀"),
+    "新民晚報": ("新民網",),
+    "東方網": (),
+    "界面新聞": ("界面", "Jiemian"),
+    "觀察者網": ("觀察者",),
+    "每日經濟新聞": ("每經", "每經網"),
+    "經濟觀察報": ("經濟觀察網",),
+    "證券時報": ("證券時報網", "e公司"),
+    "中國證券報": ("中證網",),
+    "上海證券報": ("上證報",),
+    "華夏時報": (),
+    "紅星新聞": ("成都商報", "紅星新聞客戶端"),
+    "封面新聞": ("華西都市報",),
+    "潮新聞": ("錢江晚報", "浙江日報", "浙江在線"),
+    "極目新聞": ("楚天都市報",),
+    "大河報": ("頂端新聞", "大河網"),
+    "齊魯晚報": ("齊魯壹點",),
+    "揚子晚報": ("紫牛新聞",),
+    "現代快報": (),
+    "羊城晚報": ("羊城派", "金羊網"),
+    "廣州日報": ("新花城", "大洋網"),
+    "新快報": (),
+    "信息時報": (),
+    "深圳晚報": (),
+    "南方週末": ("南方周末",),
+    "中國經濟網": (),
+    "中國青年網": (),
+    "中國台灣網": ("台灣網",),
+    "參考消息": ("參考消息網",),
+    "求是": ("求是網",),
+    "法治日報": ("法制日報", "法治網"),
+    "工人日報": ("中工網",),
+    "農民日報": (),
+    "中國婦女報": (),
+    "健康報": (),
+    "中國教育報": (),
+    "人民政協報": (),
+    "經濟參考報": (),
+    "騰訊新聞": ("騰訊網", "Tencent News"),
+    "新浪新聞": ("新浪網", "新浪", "Sina"),
+    "網易新聞": ("網易", "NetEase"),
+    "搜狐新聞": ("搜狐", "Sohu"),
+    "今日頭條": ("頭條號",),
+    "北京商報": (),
+    "三聯生活週刊": (),
+    "財聯社": (),
+    "海峽導報": (),
+    "東南衛視": (),
+    "海峽之聲": (),
+    "廈門日報": (),
+    "福建日報": (),
+    "湖南日報": ("新湖南",),
+    "四川日報": ("川觀新聞",),
+    "重慶日報": (),
+    "天津日報": ("津雲",),
+    "河北日報": (),
+    "遼寧日報": (),
+    "吉林日報": (),
+    "黑龍江日報": (),
+    "新華日報": ("交匯點",),
+    "湖北日報": (),
+    "河南日報": (),
+    "安徽日報": (),
+    "江西日報": (),
+    "廣西日報": (),
+    "海南日報": (),
+    "雲南日報": (),
+    "貴州日報": (),
+    "陝西日報": (),
+    "甘肅日報": (),
+    "青海日報": (),
+    "寧夏日報": (),
+    "新疆日報": (),
+    "西藏日報": (),
+    "內蒙古日報": (),
+    "山西日報": (),
+    "大眾日報": ("大眾網",),
+    "湖南衛視": (),
+    "東方衛視": ("看看新聞",),
+    "北京廣播電視台": ("北京電視台", "BRTV"),
+    "上海廣播電視台": ("SMG", "上海電視台"),
+    "廣東廣播電視台": ("廣東電視台", "觸電新聞"),
     # Taiwan and international
-    "中央社": ("中央通訊社", "CNA", "Central News Agency", "Focus Taiwan"),
-    "聯合報": ("聯合新聞網", "udn", "udn.com"),
-    "中國時報": ("中時新聞網", "中時"),
-    "自由時報": ("自由時報電子報", "Liberty Times"),
-    "路透社": ("路透", "Reuters"),
-    "法新社": ("AFP", "Agence France-Presse"),
-    "美聯社": ("AP", "Associated Press", "美联社"),
-    "彭博": ("彭博社", "彭博通訊社", "Bloomberg"),
-    "共同社": ("Kyodo", "Kyodo News"),
+    "中央社": ("中央通訊社", "中央社即時新聞", "CNA", "Central News Agency", "Focus Taiwan"),
+    "聯合報": ("聯合新聞網", "聯合晚報", "udn", "udn.com", "United Daily News"),
+    "中國時報": ("中時新聞網", "中時", "中時電子報", "工商時報", "旺報", "China Times"),
+    "自由時報": ("自由時報電子報", "自由財經", "Liberty Times", "ltn", "Taipei Times"),
+    "ETtoday": ("ETtoday新聞雲", "東森新聞雲", "ettoday", "ETtoday東森新聞雲"),
+    "東森新聞": ("東森", "EBC", "東森電視", "東森新聞台"),
+    "公視": ("公共電視", "公視新聞", "公視新聞網", "PTS", "PNN"),
+    "三立新聞": ("三立", "三立新聞網", "三立電視", "SETN", "三立新聞台"),
+    "TVBS": ("TVBS新聞", "TVBS新聞網", "TVBS新聞台"),
+    "民視": ("民視新聞", "民視新聞網", "FTV", "FTV News"),
+    "中天新聞": ("中天", "中天電視", "CTi", "中天新聞台"),
+    "華視": ("華視新聞", "中華電視公司", "CTS"),
+    "台視": ("台視新聞", "TTV"),
+    "中視": ("中視新聞", "CTV"),
+    "年代新聞": ("年代", "ERA News", "年代新聞台"),
+    "壹電視": ("壹新聞", "Nexttv"),
+    "非凡新聞": ("非凡", "非凡電視"),
+    "鏡週刊": ("鏡新聞", "鏡傳媒", "Mirror Media", "鏡週刊Mirror Media"),
+    "風傳媒": ("Storm Media", "storm.mg"),
+    "新頭殼": ("Newtalk", "新頭殼newtalk"),
+    "上報": ("Up Media",),
+    "今周刊": ("今週刊",),
+    "商業周刊": ("商周", "Business Weekly"),
+    "天下雜誌": ("天下", "CommonWealth Magazine"),
+    "報導者": ("The Reporter", "twreporter"),
+    "今日新聞": ("NOWnews今日新聞",),
+    "太報": (),
+    "CTWANT": ("周刊王", "CTWANT周刊王"),
+    "青年日報": (),
+    "中華日報": ("中華新聞雲", "cdns"),
+    "台灣時報": (),
+    "人間福報": (),
+    "民眾日報": (),
+    "世界日報": ("World Journal",),
+    "星洲日報": ("Sin Chew Daily", "星洲網"),
+    "聯合早報": ("聯合早報網", "Lianhe Zaobao", "zaobao"),
+    "Yahoo新聞": ("Yahoo奇摩新聞", "Yahoo奇摩", "雅虎新聞", "Yahoo News"),
+    "LINE TODAY": (),
+    "中央廣播電台": ("Rti", "中央廣播電臺", "Radio Taiwan International"),
+    "路透社": ("路透", "Reuters", "路透中文網"),
+    "法新社": ("AFP", "Agence France-Presse", "法國新聞社"),
+    "美聯社": ("AP", "Associated Press", "美联社", "美國聯合通訊社", "美联"),
+    "彭博": ("彭博社", "彭博通訊社", "彭博新聞社", "Bloomberg"),
+    "安莎社": ("ANSA", "義大利安莎社", "意大利安莎社", "安莎通訊社"),
+    "德新社": ("DPA", "德國新聞社", "德意志新聞社"),
+    "埃菲社": ("EFE", "西班牙埃菲社"),
+    "俄新社": ("RIA Novosti", "俄羅斯新聞社"),
+    "衛星通訊社": ("俄羅斯衛星通訊社", "Sputnik"),
+    "今日俄羅斯": ("RT",),
+    "半島電視台": ("Al Jazeera", "半島電視臺"),
+    "CNN": ("美國有線電視新聞網", "CNN中文"),
+    "NHK": ("日本放送協會", "NHK新聞"),
+    "日經": ("日本經濟新聞", "日經中文網", "Nikkei", "Nikkei Asia"),
+    "朝日新聞": ("Asahi Shimbun",),
+    "讀賣新聞": ("Yomiuri Shimbun",),
+    "每日新聞": ("Mainichi",),
+    "時事通訊社": ("時事社", "Jiji Press", "Jiji"),
+    "韓國中央日報": ("JoongAng Ilbo",),
+    "朝鮮日報": ("Chosun Ilbo",),
+    "韓國放送公社": ("KBS",),
+    "越通社": ("越南通訊社", "VNA"),
+    "安塔拉通訊社": ("安塔拉社", "Antara"),
+    "馬新社": ("馬來西亞國家新聞社", "Bernama"),
+    "英國衛報": ("衛報", "The Guardian", "Guardian"),
+    "泰晤士報": ("The Times",),
+    "經濟學人": ("The Economist", "Economist"),
+    "華盛頓郵報": ("Washington Post", "The Washington Post"),
+    "美國全國廣播公司": ("NBC", "NBC News"),
+    "哥倫比亞廣播公司": ("CBS", "CBS News"),
+    "福克斯新聞": ("Fox News", "霍士新聞"),
+    "法國國際廣播電台": ("RFI", "法廣"),
+    "自由亞洲電台": ("RFA", "自由亞洲"),
+    "澳洲廣播公司": ("ABC", "ABC中文"),
+    "阿新社": ("阿根廷新聞社",),
+    "中東社": ("埃及中東通訊社",),
+    "伊通社": ("伊朗伊斯蘭共和國通訊社", "IRNA"),
+    "阿納多盧通訊社": ("阿納多盧社", "Anadolu"),
+    "烏克蘭國家通訊社": ("烏克蘭通訊社", "Ukrinform"),
+    "拉美社": ("Prensa Latina",),
+    "合眾國際社": ("UPI", "合眾社"),
+    "共同社": ("Kyodo", "Kyodo News", "日本共同社", "共同通訊社"),
     "歐新社": ("EPA", "歐洲新聞圖片社", "EPA-EFE"),
     "蓋帝圖像": ("Getty Images", "Getty", "蓋蒂圖片社"),
-    "韓聯社": ("Yonhap", "Yonhap News"),
+    "韓聯社": ("Yonhap", "Yonhap News", "韓國聯合通訊社"),
     "視覺中國": ("VCG", "Visual China Group"),
     "人民視覺": (),
     "東方IC": ("IC Photo",),
     "朝中社": ("KCNA",),
-    "塔斯社": ("TASS",),
+    "塔斯社": ("TASS", "俄塔社", "俄通社-塔斯社"),
     "BBC": ("BBC中文", "BBC中文網", "英國廣播公司"),
     "美國之音": ("VOA",),
     "德國之聲": ("DW", "Deutsche Welle"),
@@ -201,26 +425,30 @@ OUTLET_SUFFIXES = (
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def _key(name: str) -> str:
     """The lookup key of a printed outlet name: one script, no spaces, lower case."""
     return re.sub(r"\s+", "", to_simplified(name)).lower()
 
 
-OUTLET_KEYS: dict[str, str] = {}
-for _canonical, _variants in OUTLETS.items():
-    for _variant in (_canonical, *_variants):
-        OUTLET_KEYS[_key(_variant)] = _canonical
+_PRINTED = [
+    (canonical, variant) for canonical, vs in OUTLETS.items() for variant in (canonical, *vs)
+]
+_FOLDED = fold_words([variant for _, variant in _PRINTED])
+OUTLET_KEYS: dict[str, str] = {
+    re.sub(r"\s+", "", simplified).lower(): canonical
+    for (canonical, _), (simplified, _) in zip(_PRINTED, _FOLDED, strict=True)
+}
 
-# Every printed form, in both scripts, longest first, for use inside other regexes. Short Latin
-# forms (AP, FT, CNS) are too ambiguous to be matched inside running text and are left out.
+# Every printed form, in both scripts, for use inside other regexes. Short Latin forms (AP, FT,
+# CNS) are too ambiguous to be matched inside running text and are left out.
 _FORMS = {
     form
-    for canonical, variants in OUTLETS.items()
-    for variant in (canonical, *variants)
+    for (_, variant), folded in zip(_PRINTED, _FOLDED, strict=True)
     if re.search(r"[\u4e00-\u9fff]", variant) and len(variant) >= 2
-    for form in (variant, to_simplified(variant), to_traditional(variant))
+    for form in (variant, *folded)
 }
-OUTLET_PATTERN = "|".join(re.escape(form) for form in sorted(_FORMS, key=len, reverse=True))
+OUTLET_PATTERN = trie_pattern(_FORMS)
 OUTLET_REGEX = re.compile(OUTLET_PATTERN)
 _LATIN_FORMS = {
     variant
@@ -228,9 +456,7 @@ _LATIN_FORMS = {
     for variant in (canonical, *variants)
     if not re.search(r"[\u4e00-\u9fff]", variant) and len(variant) >= 3
 }
-LATIN_OUTLET_PATTERN = "|".join(
-    re.escape(form) for form in sorted(_LATIN_FORMS, key=len, reverse=True)
-)
+LATIN_OUTLET_PATTERN = trie_pattern(_LATIN_FORMS)
 LATIN_OUTLET_REGEX = re.compile(
     r"(?<![A-Za-z])(?:" + LATIN_OUTLET_PATTERN + r")(?![A-Za-z])", re.IGNORECASE
 )

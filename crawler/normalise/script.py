@@ -103,3 +103,12 @@ def to_simplified(text: str) -> str:
 def to_traditional(text: str) -> str:
     """Fold ``text`` to Traditional characters as Hong Kong writes them."""
     return S2HK.convert(text)
+
+
+def fold_words(words: list[str]) -> list[tuple[str, str]]:
+    """(Simplified, Hong Kong Traditional) of each word, converted in one OpenCC call per
+    direction: loading a word list at import costs two calls, not two a word."""
+    joined = "\n".join(words)
+    simplified = to_simplified(joined).split("\n")
+    traditional = to_traditional(joined).split("\n")
+    return list(zip(simplified, traditional, strict=True))

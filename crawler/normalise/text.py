@@ -1,7 +1,8 @@
 """Article text: collapse whitespace, drop boilerplate, join paragraphs the layout broke.
 
 - :func:`collapse_whitespace` turns every run of whitespace (full-width spaces, no-break spaces,
-  newlines) into one space, drops zero-width characters and removes a line break printed
+  newlines) into one space, drops zero-width and bidirectional control characters (U+200E/F,
+  U+202A-U+202E, U+2066-U+2069, U+061C) and removes a line break printed
   between two Chinese characters (a hard wrap, not a word space). Other characters are kept.
 - :func:`is_boilerplate` recognises promotion, share bars, editor lines and related-news
   headings (碼上看, 掃碼睇片, 分享到, 責任編輯：…, 相關新聞).
@@ -22,7 +23,10 @@ from crawler.items import Block
 from crawler.normalise.captions import has_credit
 from crawler.normalise.names import HAN
 
-ZERO_WIDTH_REGEX = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Zero-width and bidirectional control characters: invisible, yet they split a word for search
+# (王丹\u202e丹 is no match for 王丹丹); the WARC keeps the page as received (#19).
+BIDI_CONTROLS = "\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+ZERO_WIDTH_REGEX = re.compile(f"[\u200b\u200c\u200d\u2060\ufeff\u00ad{BIDI_CONTROLS}]")
 HARD_WRAP_REGEX = re.compile(
     rf"(?<=[{HAN}，。、；：！？「」『』（）])[ \t\u3000\xa0]*[\r\n]+\s*(?=[{HAN}])"
 )
@@ -68,6 +72,11 @@ LIST_ITEM_REGEX = re.compile(
     r"[一二三四五六七八九十]+、|\d+[.、)）]|第[一二三四五六七八九十\d]+[，、：:])"
 )
 INNER_PUNCTUATION_REGEX = re.compile(r"[，。、；：！？,;]")
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width and bidirectional control characters, and nothing else."""
+    return ZERO_WIDTH_REGEX.sub("", text)
 
 
 def collapse_whitespace(text: str) -> str:

@@ -36,6 +36,8 @@ CSV_COLUMNS = (
     "script",
     "source_line",
     "original_outlet",
+    "outlet_source",
+    "date_basis",
     "content_hash",
     "cluster_id",
 )

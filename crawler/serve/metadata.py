@@ -73,6 +73,10 @@ TABLES: dict[str, dict[str, Any]] = {
             "url": "The URL the article was first archived from",
             "canonical_url": "The URL with aliases, tracking parameters and mobile hosts undone",
             "outlet": "The outlet that published it (香港商報, 大公報 …)",
+            "outlet_source": "Where the outlet came from: host (the site's spider), byline (the "
+            "lead, 【X訊】, an agency dateline, 來源：X), metadata (og:site_name …) or none",
+            "date_basis": "The day relative dates and the dateline were read against: published, "
+            "or fetched when the page prints no date",
             "original_outlet": "For a reprint: the outlet it names as its source",
             "title": "Headline as printed",
             "subtitle": "Subheading as printed",

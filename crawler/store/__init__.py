@@ -457,6 +457,8 @@ def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
         "url": record["url"],
         "canonical_url": record["canonical_url"],
         "outlet": record["outlet"],
+        "outlet_source": record.get("outlet_source"),
+        "date_basis": record.get("date_basis"),
         "original_outlet": record.get("original_outlet"),
         "title": record.get("title"),
         "subtitle": record.get("subtitle"),

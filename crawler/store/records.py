@@ -71,6 +71,8 @@ def stored_record(db: sqlite_utils.Database, article_id: str) -> dict[str, Any]:
         "url": row["url"],
         "canonical_url": row["canonical_url"],
         "outlet": row["outlet"],
+        "outlet_source": row["outlet_source"],
+        "date_basis": row["date_basis"],
         "title": row["title"],
         "subtitle": row["subtitle"],
         "published": row["published"],

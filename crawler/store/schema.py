@@ -247,3 +247,11 @@ def m006_crawl_origin(db: sqlite_utils.Database) -> None:
 def m007_crawl_failure(db: sqlite_utils.Database) -> None:
     """Why a crawl failed (the disk full …), beside its status ``failed``."""
     db["crawls"].add_column("failure", str)
+
+
+@MIGRATIONS()
+def m008_outlet_source_and_date_basis(db: sqlite_utils.Database) -> None:
+    """Where an article's outlet came from (host, byline, metadata, none) and the day its
+    relative dates and dateline were read against (published, fetched); issue #17."""
+    db["articles"].add_column("outlet_source", str)
+    db["articles"].add_column("date_basis", str)

@@ -16,6 +16,8 @@ RECORD_KEYS = {
     "url",
     "canonical_url",
     "outlet",
+    "outlet_source",
+    "date_basis",
     "title",
     "subtitle",
     "published",
@@ -300,3 +302,37 @@ def test_reporter_credit_closing_a_short_paragraph_is_a_byline_not_a_caption():
     assert {"role": "reporter", "name": "林浩賢", "outlet": "點新聞"} in record["bylines"]
     assert record["images"] == []
     assert record["body"].endswith("中小企業的支援。（點新聞記者 林浩賢）")
+
+
+BIDI_RAW = RawArticle(
+    url=f"{BASE}content_8652309.html",
+    outlet="香港商報",
+    title="港府\u202e循四大方向",
+    subtitle="\u2066特首\u2069：善用優勢",
+    published="2024-08-30",
+    authors=["王丹\u200f丹"],
+    blocks=[Block("paragraph", "【香港商報訊】記者王丹\u202e丹報道：昨日，論壇在本港\u200e舉辦。")],
+    images=[RawImage(src=f"{BASE}a9.jpg", caption="啓動\u2067儀式。中聯辦網站圖片")],
+    source_line="來源：\u202a香港商報\u202c",
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("title", "港府循四大方向"),
+        ("subtitle", "特首：善用優勢"),
+        ("body", "【香港商報訊】記者王丹丹報道：昨日，論壇在本港舉辦。"),
+        ("bylines", [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]),
+        ("source_line", "來源：香港商報"),
+    ],
+    ids=["title", "subtitle", "body", "bylines", "source-line"],
+)
+def test_bidi_controls_are_stripped_from_every_text_field(field, expected):
+    # Issue #19: 王丹\u202e丹 stored as printed was missed by a search for 王丹丹.
+    assert normalise_article(BIDI_RAW)[field] == expected
+
+
+def test_bidi_controls_are_stripped_from_captions():
+    image = normalise_article(BIDI_RAW)["images"][0]
+    assert (image["caption"], image["caption_raw"]) == ("啓動儀式。", "啓動儀式。中聯辦網站圖片")

@@ -34,6 +34,11 @@ def H(text: str) -> Block:
         ("Hong\nKong", "Hong Kong"),
         ("零\u200b寬\ufeff字元", "零寬字元"),
         ("a \t b\r\n c", "a b c"),
+        ("王丹\u202e丹", "王丹丹"),
+        (
+            "\u2066記者\u2069 \u200e李\u200f明\u202a\u202b\u202c\u202d\u2067\u2068\u061c",
+            "記者 李明",
+        ),
         ("", ""),
     ],
     ids=[
@@ -45,6 +50,8 @@ def H(text: str) -> Block:
         "latin-newline",
         "zero-width",
         "mixed-whitespace",
+        "bidi-override",
+        "bidi-isolates-and-marks",
         "empty",
     ],
 )
