@@ -171,6 +171,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "requests": "Requests made",
             "bytes": "Bytes downloaded",
             "warc_files": "JSON list of the WARC files written",
+            "origin": "where its pages came from: live (the sites), mirror or replay (WARCs)",
+            "failure": "why it failed (status failed): a full disk …",
         },
     },
     "fetch_errors": {
