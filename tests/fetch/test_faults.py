@@ -21,6 +21,10 @@ pytestmark = pytest.mark.e2e
 
 BACKOFF_BASE = 0.2
 BACKOFF_MAX = 1.5
+# Every answer but /timeout's comes in milliseconds; on a machine busy with other work a 2 s
+# limit timed out /status/500 and /reset now and then. /timeout sleeps well past the limit.
+DOWNLOAD_TIMEOUT = 5
+TIMEOUT_SLEEP = 8
 # path -> (reason contains, http_status, attempts) of its one fetch_errors row
 FAILURES = {
     "/status/500": ("HTTP 500", 500, 3),
@@ -75,12 +79,12 @@ class FaultCrawl:
 def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl]:
     db_path = tmp_path_factory.mktemp("faults") / "archive.db"
     paths = [*FAILURES, *ARCHIVED, "/redirect/chain1", "/refresh/ok", *CHARSET_PATHS]
-    with serve_faults(timeout_seconds=4) as server:
+    with serve_faults(timeout_seconds=TIMEOUT_SLEEP) as server:
         urls = [arg for path in paths for arg in ("--url", server.url(path))]
         settings = {
             "RETRY_BACKOFF_BASE": BACKOFF_BASE,
             "RETRY_BACKOFF_MAX": BACKOFF_MAX,
-            "DOWNLOAD_TIMEOUT": 2,
+            "DOWNLOAD_TIMEOUT": DOWNLOAD_TIMEOUT,
             # No politeness towards a test server: AutoThrottle would stretch every wait.
             "AUTOTHROTTLE_ENABLED": 0,
             "DOWNLOAD_DELAY": 0,
@@ -128,12 +132,14 @@ def test_a_failure_records_its_reason_status_and_attempts(faults: FaultCrawl, pa
 def test_retries_wait_with_backoff_and_honour_retry_after_up_to_the_cap(
     faults: FaultCrawl,
 ) -> None:
-    first, second, third = faults.server.times["/status/500"]
+    # As above, an attempt may die in the accept queue under load: then the gap the server saw
+    # spans two waits, still no shorter than the first.
+    first, second, *third = faults.server.times["/status/500"]
     assert second - first >= BACKOFF_BASE * 0.9
-    assert third - second >= 2 * BACKOFF_BASE * 0.9
-    first, second, _ = faults.server.times["/status/503-retry-after"]
+    assert not third or third[0] - second >= 2 * BACKOFF_BASE * 0.9
+    first, second, *_ = faults.server.times["/status/503-retry-after"]
     assert second - first >= 0.9  # Retry-After: 1, above the first backoff
-    first, second, _ = faults.server.times["/status/429"]
+    first, second, *_ = faults.server.times["/status/429"]
     assert second - first < 60  # Retry-After: 3600, capped by RETRY_BACKOFF_MAX
 
 
