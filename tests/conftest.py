@@ -13,7 +13,14 @@ import pytest
 import redis
 
 from crawler.fetch.mirror import MirrorServer, serve_mirror
-from tests.helpers import EXPECTED, MIRROR, redis_server
+from tests.helpers import EXPECTED, MIRROR, reap_children, redis_server
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """Whatever a test ends with, the `archive` processes it started are gone after it."""
+    yield
+    reap_children()
 
 
 @pytest.fixture

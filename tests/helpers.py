@@ -51,9 +51,13 @@ HKCD_RECORD = {
 }
 
 
+# Children started by start_archive; tests/conftest.py kills those a test left running.
+CHILDREN: list[subprocess.Popen] = []
+
+
 def start_archive(*args: str, **env: str) -> subprocess.Popen:
     """Start the `archive` command in a child process (output captured) and return it."""
-    return subprocess.Popen(
+    child = subprocess.Popen(
         [sys.executable, "-m", "crawler", *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -61,6 +65,19 @@ def start_archive(*args: str, **env: str) -> subprocess.Popen:
         text=True,
         env={**os.environ, **env},
     )
+    CHILDREN.append(child)
+    return child
+
+
+def reap_children() -> list[subprocess.Popen]:
+    """Kill the children still running, wait for all, close their pipes; return the killed."""
+    killed = [child for child in CHILDREN if child.poll() is None]
+    for child in killed:
+        child.kill()
+    for child in CHILDREN:
+        child.communicate()
+    CHILDREN.clear()
+    return killed
 
 
 def run_archive(
