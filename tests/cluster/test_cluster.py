@@ -266,12 +266,12 @@ def test_two_workers_and_an_ingester_archive_what_one_process_does(
 
 @pytest.mark.e2e
 @pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
 def test_a_killed_workers_pages_are_crawled_by_the_other(
     redis_url: str,
     mirror: MirrorServer,
     reference: Reference,
     db_path: Path,
-    seeded: dict[str, int],
     start: Callable,
     cluster: Cluster,
 ) -> None:
@@ -326,12 +326,12 @@ def test_a_killed_workers_pages_are_crawled_by_the_other(
 
 @pytest.mark.e2e
 @pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
 def test_a_worker_stopped_early_gives_its_requests_back(
     redis_url: str,
     mirror: MirrorServer,
     reference: Reference,
     db_path: Path,
-    seeded: dict[str, int],
     start: Callable,
     cluster: Cluster,
 ) -> None:
@@ -352,12 +352,12 @@ def test_a_worker_stopped_early_gives_its_requests_back(
 
 @pytest.mark.e2e
 @pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
 def test_an_ingester_killed_mid_write_loses_nothing(
     redis_url: str,
     mirror: MirrorServer,
     reference: Reference,
     db_path: Path,
-    seeded: dict[str, int],
     start: Callable,
     cluster: Cluster,
 ) -> None:
