@@ -84,7 +84,7 @@ WHERE EXISTS (
     SELECT 1 FROM articles m WHERE m.cluster_id = c.id AND m.id != c.original_id
     AND m.similarity >= ?
 )
-ORDER BY o.published, c.id
+ORDER BY c.size DESC, o.published, c.id
 """
 MEMBERS_SQL = """
 SELECT id, outlet, title, published, url, source_line, similarity
@@ -93,7 +93,8 @@ FROM articles WHERE cluster_id = ? ORDER BY similarity DESC, published, id
 
 
 def duplicate_clusters(db: sqlite_utils.Database, min_similarity: float = 0.0) -> list[dict]:
-    """Clusters with a member at least ``min_similarity`` like the original, with members."""
+    """Clusters with a member at least ``min_similarity`` like the original, with members; the
+    largest first, then the oldest original."""
     clusters = _rows(db, CLUSTERS_SQL, [min_similarity])
     for cluster in clusters:
         cluster["members"] = _rows(db, MEMBERS_SQL, [cluster["cluster"]])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from crawler.dedup import minhash as dedup
 from crawler.dedup.diff import diff_summary
 from crawler.fetch.mirror import MirrorServer, serve_mirror
 from crawler.store import Archive
-from tests.helpers import MIRROR, run_archive
+from tests.helpers import HKCD_RECORD, MIRROR, run_archive
 
 HKCD = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
 HKCD_SAME_REPORTER = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652302.html"
@@ -195,3 +196,29 @@ def test_history_of_an_unknown_url_says_so(db_path: Path) -> None:
     result = run_archive("history", "https://example.org/none.html", "--db", str(db_path))
     assert result.returncode == 1
     assert "no article archived at https://example.org/none.html" in result.stderr
+
+
+def made_up_text(seed: int, length: int = 300) -> str:
+    """Characters drawn from the CJK block: no two stories share more than chance shingles."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(length))
+
+
+def test_dupes_lists_the_largest_clusters_first_and_hides_weak_likeness(db_path: Path) -> None:
+    story, pair, weak = made_up_text(1), made_up_text(2), made_up_text(3)
+    # A speech and a report on it share a part: three quarters of the text, other words after.
+    speech_report = weak[:225] + made_up_text(4, 75)
+    assert 0.5 <= dedup.similarity(dedup.signature(weak), dedup.signature(speech_report)) < 0.8
+    archive = Archive.open(db_path)
+    copies = [(pair, "甲報"), (pair, "乙報"), (story, "甲報"), (story, "乙報"), (story, "丙報"),
+              (weak, "甲報"), (speech_report, "丁報")]  # fmt: skip
+    for number, (body, outlet) in enumerate(copies):
+        url = f"https://news.example.org/{number}.html"
+        record = {**HKCD_RECORD, "url": url, "canonical_url": url, "outlet": outlet,
+                  "body": body, "content_hash": f"sha256:{number}"}  # fmt: skip
+        archive.save_article(record, crawl_id=None, http_status=200, fetched_at="2024-08-30")
+    archive.close()
+    clusters = archive_json("dupes", "--db", str(db_path))
+    assert [cluster["size"] for cluster in clusters] == [3, 2]
+    weak_ones = archive_json("dupes", "--min-similarity", "0.5", "--db", str(db_path))
+    assert [cluster["size"] for cluster in weak_ones] == [3, 2, 2]
