@@ -16,6 +16,7 @@ from crawler.cli import cli
 from crawler.cli.options import (
     DATE,
     campaign_option,
+    check_window,
     db_option,
     echo_json,
     fail,
@@ -107,6 +108,7 @@ def crawl(
 
         archive crawl --campaign campaigns/summit.toml --since 2024-08-01
     """
+    check_window(since, until)
     from crawler.crawl.runner import run_crawl
     from spiders.generic import read_urls
 

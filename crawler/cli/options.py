@@ -87,3 +87,12 @@ def parse_setting(values: tuple[str, ...]) -> dict[str, str]:
 def fail(error: ArchiveError) -> None:
     """Turn a library error into a one-line message and a non-zero exit."""
     raise click.ClickException(str(error))
+
+
+def check_window(since: date | None, until: date | None) -> None:
+    """A usage error for --since after --until (a window with no day in it)."""
+    if since and until and since > until:
+        raise click.BadParameter(
+            f"--since {since} is after --until {until}: no day is in that window",
+            param_hint="'--since' / '--until'",
+        )

@@ -11,7 +11,7 @@ import click
 from tabulate import tabulate
 
 from crawler.cli import cli
-from crawler.cli.options import DATE, db_option, echo_json, fail
+from crawler.cli.options import DATE, check_window, db_option, echo_json, fail
 from crawler.errors import ArchiveError
 
 
@@ -58,6 +58,7 @@ def search(
     from crawler.query.search import search_articles
     from crawler.store.records import open_readonly
 
+    check_window(since, until)
     try:
         results = search_articles(
             open_readonly(db_path),
@@ -103,6 +104,11 @@ def search(
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file (default: standard output).",
 )
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV that Excel opens as UTF-8 (a byte order mark first); implies --format csv.",
+)
 @db_option
 def export(
     output_format: str,
@@ -112,9 +118,11 @@ def export(
     until: date | None,
     all_versions: bool,
     output: Path | None,
+    excel: bool,
     db_path: Path,
 ) -> None:
-    """Write article records (the JSON of the README) as JSON lines or CSV, one at a time.
+    """Write article records (the JSON of the README, with each article's id) as JSON lines or
+    CSV, one at a time.
 
     Example:
 
@@ -123,7 +131,10 @@ def export(
     from crawler.query.export import export_records, write_csv, write_jsonl
     from crawler.store.records import open_readonly
 
-    write = write_csv if output_format == "csv" else write_jsonl
+    check_window(since, until)
+    write = write_csv if output_format == "csv" or excel else write_jsonl
+    # utf-8-sig writes the byte order mark by which Excel tells UTF-8 from the local code page.
+    encoding = "utf-8-sig" if excel else "utf-8"
     try:
         records = export_records(
             open_readonly(db_path),
@@ -134,12 +145,16 @@ def export(
             all_versions=all_versions,
         )
         if output is None:
+            if excel:
+                sys.stdout.reconfigure(encoding=encoding, newline="")
             count = write(records, sys.stdout)
         else:
-            with output.open("w", encoding="utf-8", newline="") as out:
+            with output.open("w", encoding=encoding, newline="") as out:
                 count = write(records, out)
     except ArchiveError as error:
         fail(error)
+    except OSError as error:
+        fail(ArchiveError(f"cannot write {output}: {error.strerror or error}"))
     click.echo(f"Exported {count} articles", err=True)
 
 

@@ -19,6 +19,7 @@ from crawler.query.search import FILTERS_SQL, fts_query
 from crawler.store.records import stored_record
 
 CSV_COLUMNS = (
+    "id",
     "url",
     "canonical_url",
     "outlet",
@@ -129,4 +130,4 @@ def export_records(
     )
     ids = db.execute(EXPORT_SQL.format(filters=filters), params)
     for (article_id,) in ids:
-        yield stored_record(db, article_id)
+        yield {"id": article_id, **stored_record(db, article_id)}

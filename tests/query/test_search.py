@@ -22,7 +22,7 @@ from crawler.query.search import (
     term_counts,
     worth_ranking,
 )
-from crawler.store import Archive
+from crawler.store import Archive, article_id
 from crawler.store.search_index import fold, index_text
 from tests.helpers import EXPECTED, MIRROR, REPO
 
@@ -349,8 +349,38 @@ def test_export_writes_records_and_csv(corpus: Archive, tmp_path: Path) -> None:
         ["export", "--format", "csv", "--outlet", "香港商報", "--output", str(csv_out), "--db", db],
     )
     text = csv_out.read_text(encoding="utf-8")
-    assert text.startswith("url,canonical_url,outlet,title")
+    assert text.startswith("id,url,canonical_url,outlet,title")
     assert "reporter:王丹丹 (香港商報)" in text
+    assert all(record["id"] == article_id(record["canonical_url"]) for record in records)
+
+
+def test_export_for_excel_starts_with_a_byte_order_mark(corpus: Archive, tmp_path: Path) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    out = tmp_path / "summit.csv"
+    result = CliRunner().invoke(cli, ["export", "--excel", "--output", str(out), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfid,url,")
+    assert "香港商報" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search", "香港", "--since", "2024-09-01", "--until", "2024-08-01"], "is after --until"),
+        (["export", "--since", "2024-09-01", "--until", "2024-08-01"], "is after --until"),
+        (["export", "--output", "{tmp}/no/such/folder/x.jsonl"], "cannot write"),
+    ],
+    ids=["search-window", "export-window", "export-missing-folder"],
+)
+def test_export_and_search_refuse_in_one_line(
+    corpus: Archive, tmp_path: Path, args: list[str], message: str
+) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    command = [arg.format(tmp=tmp_path) for arg in args]
+    result = CliRunner().invoke(cli, [*command, "--db", db])
+    assert result.exit_code in (1, 2)
+    assert message in result.output and "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_reindex_rebuilds_the_index(corpus: Archive) -> None:
