@@ -3,8 +3,8 @@
 For each size, synthetic articles (about 1,000 characters of clauses of the mirror's pages, as
 in bench_dedup.py, half of them in Simplified script) go into three SQLite files side by side:
 
-- bigram: our index (crawler/query/search.py): folded text as character bigrams in FTS5 unicode61,
-  ranked by bm25 unless every query term is in most articles (crawler.query.search.worth_ranking);
+- bigram: our index (crawler/store/search_index.py): folded text as character bigrams in FTS5
+  unicode61, ranked by bm25 (as `archive search --sort relevance` and Datasette);
 - trigram: FTS5's trigram tokenizer on the original text, with a LIKE scan for two-character
   words, which trigram cannot find;
 - like: no index, a LIKE scan over the folded text for every query.
@@ -39,8 +39,6 @@ from crawler.normalise.script import to_simplified  # noqa: E402
 from crawler.query.search import (  # noqa: E402
     WEIGHTS,
     fts_query,
-    term_counts,
-    worth_ranking,
 )
 from crawler.store.search_index import fold, index_text  # noqa: E402
 
@@ -122,12 +120,9 @@ def chunk_rows(chunk: list[tuple[int, tuple[str, str]]]) -> list[tuple[int, str,
 def run_query(db: sqlite3.Connection, kind: str, word: str) -> list[int]:
     """The ids one index kind returns for a word, best LIMIT first."""
     if kind == "bigram":
-        # As crawler.query.search.search_articles does: bm25 unless every term is too common for it.
+        # As crawler.query.search.search_articles ranks by default (--sort relevance): bm25.
         expression = fts_query(word)
-        if worth_ranking(*term_counts(db, "idx", expression)):
-            order = f"bm25(idx, {WEIGHTS[0]}, {WEIGHTS[2]})"
-        else:
-            order = "rowid DESC"
+        order = f"bm25(idx, {WEIGHTS[0]}, {WEIGHTS[2]})"
         sql = f"SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY {order} LIMIT {LIMIT}"
         return [r[0] for r in db.execute(sql, [expression])]
     if kind == "trigram" and len(word) >= 3:

@@ -13,6 +13,13 @@ from tabulate import tabulate
 from crawler.cli import cli
 from crawler.cli.options import DATE, check_window, db_option, echo_json, fail
 from crawler.errors import ArchiveError
+from crawler.query.search import SORTS
+
+SORT_NAMES = {
+    "relevance": "best match first (bm25: title, subtitle, captions, body), newest among equals",
+    "newest": "newest first",
+    "oldest": "oldest first",
+}
 
 
 def _day(value: date | None) -> str | None:
@@ -27,6 +34,13 @@ def _day(value: date | None) -> str | None:
 @click.option("--until", type=DATE, help="Published on or before this day.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 @click.option("--all-versions", is_flag=True, help="List every member of a cluster of copies.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="relevance: bm25, title above captions above body, as in Datasette; or by date.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -43,6 +57,7 @@ def search(
     until: date | None,
     limit: int,
     all_versions: bool,
+    sort: str,
     output_format: str,
     db_path: Path,
 ) -> None:
@@ -50,6 +65,7 @@ def search(
     words, "quoted phrases", AND, OR, NOT.
 
     Copies of one story (a cluster) count once, with the number of other copies that match.
+    The table says which order it is in (--sort).
 
     Example:
 
@@ -69,6 +85,7 @@ def search(
             until=_day(until),
             limit=limit,
             all_versions=all_versions,
+            sort=sort,
         )
     except ArchiveError as error:
         fail(error)
@@ -84,6 +101,8 @@ def search(
             for r in results
         ]
         click.echo(tabulate(rows, headers="keys") if rows else "No articles match.")
+        if rows:
+            click.echo(f"\n{len(rows)} articles, {SORT_NAMES[sort]}.")
 
 
 @cli.command()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +29,6 @@ from crawler.store.search_index import (
     CJK,
     CJK_RUN_REGEX,
     PIECE_REGEX,
-    SEARCH_TABLE,
     fold,
     index_tokens,
 )
@@ -135,27 +133,6 @@ def _balance_operators(parts: Sequence[str]) -> list[str]:
     return out
 
 
-def expression_terms(expression: str) -> list[str]:
-    """The index tokens an FTS5 expression made by :func:`fts_query` looks for."""
-    return sorted(
-        {
-            token
-            for phrase in re.findall(r'"((?:[^"]|"")*)"', expression)
-            for token in phrase.replace('""', '"').split()
-        }
-    )
-
-
-def worth_ranking(document_counts: Sequence[int], documents: int) -> bool:
-    """Whether bm25 can tell matches apart: not when every term is in most documents.
-
-    bm25 gives a term found in more than half the documents an IDF of about zero (FTS5 clamps
-    it to 1e-6), so when every term of a query is that common all matches score alike, and
-    scoring them all is wasted work: such a query is answered newest first instead.
-    """
-    return not document_counts or any(count * 2 <= documents for count in document_counts)
-
-
 def query_words(query: str) -> list[str]:
     """The folded words and phrases of a query, for highlighting (operators left out)."""
     words = []
@@ -247,20 +224,16 @@ FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
 WHERE articles_search MATCH :match {filters}
 ORDER BY rank, a.published DESC, a.id
 """
-
-
-COMMON_SEARCH_SQL = """
+DATED_SEARCH_SQL = """
 SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
        a.cluster_id, a.body, a.captions, 0.0 AS rank
 FROM articles a
 WHERE a.rowid IN (SELECT rowid FROM articles_search WHERE articles_search MATCH :match) {filters}
-ORDER BY a.published DESC, a.id
+ORDER BY a.published {direction}, a.id
 """
-
-
-VOCABULARY_SQL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, row)"
-)
+# The orders `archive search --sort` offers; relevance (bm25, newest first among equals) is the
+# Datasette search page's too.
+SORTS = ("relevance", "newest", "oldest")
 
 
 COPIES_SQL = """
@@ -292,8 +265,10 @@ def search_articles(
     until: str | None = None,
     limit: int = 20,
     all_versions: bool = False,
+    sort: str = "relevance",
 ) -> list[dict[str, Any]]:
-    """Articles matching ``query`` (crawler/query/search.py syntax), best first, with snippets.
+    """Articles matching ``query`` (crawler/query/search.py syntax) in the ``sort`` order (one of
+    SORTS: bm25 relevance, newest or oldest first), with snippets.
 
     A cluster of near-duplicates counts once (its best-ranked member, with ``copies``, the
     number of its other members that match too) unless ``all_versions``.
@@ -309,10 +284,11 @@ def search_articles(
         "reporter_hant": reporter and to_traditional(reporter),
     }
     filters = "".join(f" AND {sql}" for key, sql in FILTERS_SQL.items() if params[key])
-    if worth_ranking(*term_counts(db.conn, SEARCH_TABLE, params["match"])):
+    if sort == "relevance":
         sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
     else:
-        sql = COMMON_SEARCH_SQL.format(filters=filters)
+        direction = "DESC" if sort == "newest" else "ASC"
+        sql = DATED_SEARCH_SQL.format(filters=filters, direction=direction)
     results: list[dict[str, Any]] = []
     shown: dict[int, dict[str, Any]] = {}
     for row in db.query(sql, params):
@@ -331,26 +307,6 @@ def search_articles(
         for cluster, matching in db.execute(count_sql, params):
             shown[cluster]["copies"] = matching - 1
     return results
-
-
-def term_counts(
-    connection: sqlite3.Connection, table: str, expression: str
-) -> tuple[list[int], int]:
-    """(documents holding each term of an FTS5 expression, documents in the index).
-
-    Reads FTS5's own vocabulary through a temporary fts5vocab table, which a read-only
-    connection may create.
-    """
-    connection.execute(VOCABULARY_SQL.format(table=table))
-    terms = expression_terms(expression)
-    marks = ", ".join("?" for _ in terms)
-    found = dict(
-        connection.execute(
-            f"SELECT term, doc FROM temp.{table}_terms WHERE term IN ({marks})", terms
-        )
-    )
-    documents = connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
-    return [found.get(term, 0) for term in terms], documents
 
 
 def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:
