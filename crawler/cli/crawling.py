@@ -310,8 +310,17 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
 
     try:
         fetched_url, body, headers = read_page(file_or_url)
-        page_url = fetched_url or url or canonical_url(body) or Path(file_or_url).resolve().as_uri()
+        page_url = fetched_url or url or canonical_url(body)
+        if page_url is None:
+            page_url = Path(file_or_url).resolve().as_uri()
+            click.echo(
+                f"Warning: {file_or_url} declares no URL (link rel=canonical, og:url): its links"
+                " and outlet are read against the file; give its real URL with --url",
+                err=True,
+            )
         record = extract_record(page_url, body, headers, published=published)
     except ArchiveError as error:
         fail(error)
+    if not (record["title"] or record["body"]):
+        fail(ArchiveError(f"no article found in {file_or_url}: neither a headline nor a text"))
     echo_json(record)

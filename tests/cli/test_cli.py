@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from crawler.cli import cli
 from crawler.store import Archive
-from tests.helpers import MIRROR, run_archive
+from tests.helpers import MIRROR, REPO, run_archive
 
 SEED = MIRROR / "www.hkcd.com.hk" / "hkcdweb" / "content" / "2024" / "08" / "30"
 SEED_URL = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
@@ -51,6 +51,31 @@ def test_extract_of_a_page_of_an_unknown_site_uses_the_generic_path(tmp_path: Pa
     record = json.loads(result.output)
     assert (record["title"], record["published"]) == ("科技峰會開幕", "2024-08-29T10:00:00+08:00")
     assert record["body"] == "第一段，講述峰會的開幕。\n\n第二段，講述與會者的發言和討論。"
+
+
+def test_extract_of_a_page_that_names_no_url_warns_and_takes_its_canonical(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "saved.html"
+    body = "<p>第一段，講述峰會的開幕。</p><p>第二段，講述與會者的發言和討論。</p>"
+    page.write_text(f"<html><head><title>科技峰會開幕</title></head><body>{body}</body></html>")
+    result = invoke("extract", str(page))
+    assert result.exit_code == 0
+    assert "declares no URL" in result.stderr and "--url" in result.stderr
+    canonical = "https://news.example.org/a/1.html"
+    page.write_text(
+        f"<html><head><link rel='canonical' href='{canonical}'></head><body>{body}</body></html>"
+    )
+    result = invoke("extract", str(page))
+    assert json.loads(result.stdout)["url"] == canonical and not result.stderr
+
+
+def test_extract_of_a_file_with_no_article_is_one_line_and_exit_1() -> None:
+    result = invoke("extract", str(REPO / "scrapy.cfg"), "--url", "https://example.org/a.html")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: no article found in " + str(REPO / "scrapy.cfg") + (
+        ": neither a headline nor a text"
+    )
 
 
 def test_stats_lists_articles_by_outlet_month_and_crawls(db_path: Path) -> None:
