@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 from crawler.cli import cli
 from crawler.cli.options import (
     DATE,
+    archive_command,
     campaign_option,
     check_window,
     db_option,
@@ -22,6 +23,7 @@ from crawler.cli.options import (
     fail,
     format_option,
     parse_setting,
+    shown_path,
 )
 from crawler.cluster import ClusterJob, check_worker_name, default_worker_name, redacted
 from crawler.crawl.campaign import PACKAGED_CAMPAIGN, load_campaign
@@ -284,12 +286,14 @@ def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
     print_summaries(summaries, "text", db_path)
     if any(map(failed, summaries)):
         sys.exit(1)
+    archive = archive_command()
+    seed_page = PACKAGED_MIRROR / "www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
     click.echo(
         "\nTry next:\n"
-        f"  archive stats --db {db_path}\n"
-        f'  sqlite3 {db_path} "SELECT published, outlet, title FROM articles ORDER BY published"\n'
-        "  archive extract tests/mirror/www.hkcd.com.hk/hkcdweb/content/2024/08/30/"
-        "content_8652301.html \\\n"
+        f"  {archive} stats --db {db_path}\n"
+        f"  {archive} search 新質生產力 --db {db_path}\n"
+        f"  {archive} serve --db {db_path}\n"
+        f"  {archive} extract {shown_path(seed_page)} \\\n"
         "      --url https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -96,3 +98,24 @@ def check_window(since: date | None, until: date | None) -> None:
             f"--since {since} is after --until {until}: no day is in that window",
             param_hint="'--since' / '--until'",
         )
+
+
+def archive_command() -> str:
+    """The `archive` command as a user can type it here: ``archive`` when it is on PATH, else
+    this installation's script (``.venv/bin/archive``) or ``python -m crawler``."""
+    script = Path(sys.executable).with_name("archive")
+    found = shutil.which("archive")
+    if found and script.is_file() and Path(found).resolve() == script.resolve():
+        return "archive"
+    if script.is_file():
+        return shown_path(script)
+    return f"{shown_path(Path(sys.executable))} -m crawler"
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the working folder when it lies below it, else absolute."""
+    path = path.absolute()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -142,6 +143,13 @@ def test_demo_archives_the_summit_from_every_outlet(db_path: Path) -> None:
     assert db["articles"].count >= 60
     stats = run_archive("stats", "--db", str(db_path)).stdout
     assert all(outlet in stats for outlet in outlets)
+    # What it says to try next runs as printed, from where the demo ran.
+    tries = result.stdout.split("Try next:")[1].replace("\\\n", " ").strip().splitlines()
+    for line in tries:
+        if " serve " in line:
+            continue  # serves until stopped
+        tried = subprocess.run(shlex.split(line), cwd=REPO, capture_output=True, text=True)
+        assert tried.returncode == 0, (line, tried.stderr)
 
 
 def test_the_demo_keeps_to_an_archive_of_its_own_marked_mirror(tmp_path: Path) -> None:
