@@ -140,6 +140,4 @@ WARC_DIR = None
 WARC_MAX_SIZE = 1_000_000_000
 
 LOG_LEVEL = "INFO"
-# The `archive` command installs its own log handler (crawler/crawl/runner.py).
-LOG_INSTALL_ROOT_HANDLER = False
 FEED_EXPORT_ENCODING = "utf-8"

@@ -207,7 +207,8 @@ def run_crawl(
             # A file that is no archive, or one a newer version wrote, is refused before Scrapy
             # runs.
             Archive.open(project["ARCHIVE_DB_PATH"]).close()
-        process = CrawlerProcess(project)
+        # Our own log handler (configure_logging); `scrapy crawl` keeps Scrapy's.
+        process = CrawlerProcess(project, install_root_handler=False)
         configure_logging(verbose)
         for path in job_dirs:
             open_job_dir(path)

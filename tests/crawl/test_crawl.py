@@ -82,7 +82,7 @@ def test_the_date_window_can_be_narrowed(
     assert all("2024-08-29" <= day <= "2024-08-31" for day in published)
 
 
-def test_scrapy_crawl_writes_into_the_same_archive(mirror: MirrorServer, db_path: Path) -> None:
+def test_scrapy_crawl_writes_into_the_same_archive_and_logs_its_progress(mirror: MirrorServer, db_path: Path) -> None:
     handler = "crawler.fetch.mirror_handler.MirrorDownloadHandler"
     command = [
         sys.executable,
@@ -105,6 +105,9 @@ def test_scrapy_crawl_writes_into_the_same_archive(mirror: MirrorServer, db_path
     assert result.returncode == 0, result.stderr
     titles = {row["title"] for row in sqlite_utils.Database(db_path)["articles"].rows}
     assert {"港府循四大方向 發展新質生產力", "鄭雁雄：發展新質生產力關鍵是做起來"} <= titles
+    # Scrapy's own log, with our progress lines and the summary `archive crawl` prints.
+    summary = re.search(r"Finished hkcd: (\d+) pages .* articles (\d+) new", result.stderr)
+    assert summary and int(summary[1]) > 0 and int(summary[2]) == len(titles)
 
 
 def test_an_unreachable_source_fails_fast_with_one_line(db_path: Path) -> None:
