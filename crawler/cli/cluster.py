@@ -47,6 +47,20 @@ def cluster_url_of(url: str | None, campaign_cluster: str | None) -> str:
     raise ClusterError("no cluster: give --cluster redis://HOST:PORT/DB or set the campaign's key")
 
 
+# What the ingester wrote, as a reader says it (apply_event's outcomes and event types), in the
+# order a crawl's summary gives them.
+EVENT_LABELS = {
+    "new": "new articles",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "duplicate": "duplicates",
+    "not_modified": "not modified",
+    "skipped": "skipped",
+    "page_capture": "list pages kept",
+    "fetch_error": "fetch errors",
+}
+
+
 @cli.command()
 @campaign_option("Campaign file of the cluster's crawl.")
 @cluster_option
@@ -88,7 +102,10 @@ def ingest(
         click.echo("Ingest stopped; run the same command again to go on.", err=True)
         sys.exit(1)
     for source, counts in sorted(summary.counts.items()):
-        click.echo(f"{source}: " + ", ".join(f"{n} {what}" for what, n in sorted(counts.items())))
+        written = [
+            f"{counts[what]} {label}" for what, label in EVENT_LABELS.items() if counts.get(what)
+        ]
+        click.echo(f"{source}: " + (", ".join(written) or "nothing written"))
     click.echo(summary.line())
 
 

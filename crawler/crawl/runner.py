@@ -208,7 +208,8 @@ def run_crawl(
             # runs.
             Archive.open(project["ARCHIVE_DB_PATH"]).close()
         # Our own log handler (configure_logging); `scrapy crawl` keeps Scrapy's.
-        process = CrawlerProcess(project, install_root_handler=False)
+        project.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+        process = CrawlerProcess(project)
         configure_logging(verbose)
         for path in job_dirs:
             open_job_dir(path)

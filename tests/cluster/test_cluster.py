@@ -232,6 +232,11 @@ def test_two_workers_and_an_ingester_archive_what_one_process_does(
         worker.finish(deadline)
     summary, _ = ingester.finish(deadline)
     assert summary.strip().splitlines()[-1].endswith("(crawl finished)")
+    # Per source, what was written, in words: no internal event names.
+    assert "new articles" in summary
+    assert not {"page_capture", "not_modified", "fetch_error"} & set(
+        summary.replace(",", " ").split()
+    )
 
     assert_same_articles(db_path, reference)
     for table in ("skipped_pages", "page_captures"):

@@ -82,7 +82,9 @@ def test_the_date_window_can_be_narrowed(
     assert all("2024-08-29" <= day <= "2024-08-31" for day in published)
 
 
-def test_scrapy_crawl_writes_into_the_same_archive_and_logs_its_progress(mirror: MirrorServer, db_path: Path) -> None:
+def test_scrapy_crawl_writes_into_the_same_archive_and_logs_its_progress(
+    mirror: MirrorServer, db_path: Path
+) -> None:
     handler = "crawler.fetch.mirror_handler.MirrorDownloadHandler"
     command = [
         sys.executable,
