@@ -277,11 +277,17 @@ SELECT published, outlet, title,
 FROM stories WHERE pick = 1
 ORDER BY rank, published DESC, id
 """
+# Bylines name reporters, writers and editors; photographers are credited on their pictures.
 ARTICLES_BY_REPORTER_SQL = """
-SELECT a.published, a.outlet, a.title, b.role, b.name, a.id AS article_id, a.url
-FROM bylines b JOIN articles a ON a.id = b.article_id
-WHERE archive_fold(b.name) = archive_fold(:reporter)
-ORDER BY a.published DESC, a.id
+SELECT a.published, a.outlet, a.title, credits.role, credits.name, a.id AS article_id, a.url
+FROM (
+  SELECT article_id, role, name FROM bylines
+  WHERE archive_fold(name) = archive_fold(:reporter)
+  UNION
+  SELECT article_id, 'photographer', photographer FROM images
+  WHERE archive_fold(photographer) = archive_fold(:reporter)
+) AS credits JOIN articles a ON a.id = credits.article_id
+ORDER BY a.published DESC, a.id, credits.role
 """
 REPRINTS_OF_A_STORY_SQL = """
 WITH story AS (

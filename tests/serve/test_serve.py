@@ -309,6 +309,13 @@ def test_articles_by_reporter_takes_the_name_in_either_script(get: Get) -> None:
     ]
 
 
+def test_articles_by_reporter_finds_a_photographer_by_the_pictures_credit(get: Get) -> None:
+    found = rows(get, "articles_by_reporter", reporter="蔡启文")
+    assert [(row["title"], row["role"], row["name"]) for row in found] == [
+        (ARTICLE["title"], "photographer", "蔡啓文")
+    ]
+
+
 @pytest.mark.parametrize("article", [article_id(REPRINT_URL), REPRINT_URL, URL])
 def test_reprints_of_a_story_lists_the_original_first(get: Get, article: str) -> None:
     found = rows(get, "reprints_of_a_story", article=article)
