@@ -61,7 +61,12 @@ def history(url: str, db_path: Path, output_format: str) -> None:
         echo_json(found)
         return
     click.echo(f"{found['title']} ({found['id']})\n\nVersions:")
-    click.echo(tabulate(found["versions"], headers="keys"))
+    table = [{k: v for k, v in version.items() if k != "diff"} for version in found["versions"]]
+    click.echo(tabulate(table, headers="keys"))
+    for version in found["versions"]:
+        if version.get("diff"):
+            click.echo(f"\nVersion {version['version']}, what changed:")
+            click.echo("\n".join(version["diff"][2:]))  # without the ---/+++ header
     click.echo("\nSeen at:")
     click.echo(tabulate(found["urls"], headers="keys"))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import sqlite_utils
 
+from crawler.dedup.diff import record_diff
 from crawler.normalise.urls import canonicalise_url
-from crawler.store.records import find_article
+from crawler.store.records import find_article, stored_record
 
 BY_OUTLET_SQL = """
 SELECT outlet, count(*) AS articles, min(published) AS first, max(published) AS last
@@ -43,6 +45,7 @@ def article_history(db: sqlite_utils.Database, url: str) -> dict[str, Any] | Non
     article = find_article(db, canonicalise_url(url), url)
     if article is None:
         return None
+    revisions = list(db["revisions"].rows_where("article_id = ?", [article["id"]], order_by="id"))
     versions = [
         {
             "version": number,
@@ -54,9 +57,7 @@ def article_history(db: sqlite_utils.Database, url: str) -> dict[str, Any] | Non
             "paragraphs_removed": r["paragraphs_removed"],
             "paragraphs_changed": r["paragraphs_changed"],
         }
-        for number, r in enumerate(
-            db["revisions"].rows_where("article_id = ?", [article["id"]], order_by="id"), 1
-        )
+        for number, r in enumerate(revisions, 1)
     ]
     versions.append(
         {
@@ -68,6 +69,12 @@ def article_history(db: sqlite_utils.Database, url: str) -> dict[str, Any] | Non
             "current": True,
         }
     )
+    # Each version but the first with what changed from the one before (revisions made before
+    # records were kept have none).
+    records = [r["record"] and json.loads(r["record"]) for r in revisions]
+    records.append(stored_record(db, article["id"]))
+    for version, (old, new) in zip(versions[1:], itertools.pairwise(records), strict=True):
+        version["diff"] = record_diff(old, new) if old else None
     urls = _rows(db, URLS_SQL, [article["id"]])
     return {"id": article["id"], "title": article["title"], "versions": versions, "urls": urls}
 

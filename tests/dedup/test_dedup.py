@@ -189,6 +189,15 @@ def test_an_edited_article_keeps_its_old_version(tmp_path: Path, db_path: Path) 
     history = archive_json("history", url, "--db", str(db_path))
     assert [v["version"] for v in history["versions"]] == [1, 2]
     assert history["versions"][-1]["current"] is True
+    # What changed, line by line: the paragraph before and after, nothing else.
+    diff = history["versions"][-1]["diff"]
+    removed = [line for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in diff if line.startswith("+") and not line.startswith("+++")]
+    assert len(removed) == len(added) == 1
+    assert "舉世矚目、舉國關注" in removed[0] and "影響深遠" not in removed[0]
+    assert "舉世矚目、舉國關注、影響深遠" in added[0]
+    shown = run_archive("history", url, "--db", str(db_path)).stdout
+    assert "Version 2, what changed:" in shown and added[0] in shown
 
 
 def test_history_of_an_unknown_url_says_so(db_path: Path) -> None:
