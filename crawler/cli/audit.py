@@ -5,26 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from crawler.cli import cli
 from crawler.cli.options import db_option, echo_json, fail, format_option
+from crawler.cli.tables import echo_table
 from crawler.errors import ArchiveError
 
-RUN_COLUMNS = (
-    "id",
-    "source",
-    "started",
-    "finished",
-    "status",
-    "pages",
-    "new",
-    "updated",
-    "not_modified",
-    "skipped",
-    "errors",
-    "warc_files",
-)
+# The table's columns, short enough that a run fits one line of 100 columns; --format json has
+# every field (finished, requests, bytes, unchanged, the WARC files' names, why it failed).
+RUN_COLUMNS = {
+    "id": "id",
+    "source": "source",
+    "started": "started",
+    "status": "status",
+    "pages": "pages",
+    "new": "new",
+    "updated": "upd",
+    "not_modified": "304",
+    "skipped": "skip",
+    "errors": "err",
+}
 
 
 @cli.command()
@@ -57,15 +57,14 @@ def crawls(crawl_id: int | None, limit: int, db_path: Path, output_format: str) 
         echo_json(rows)
         return
     if crawl_id is not None:
-        click.echo(tabulate(rows, headers="keys") if rows else f"Crawl {crawl_id}: no errors.")
+        echo_table(rows, f"Crawl {crawl_id}: no errors.")
         return
     table = [
-        {**{key: run[key] for key in RUN_COLUMNS}, "warc_files": _names(run["warc_files"])}
+        {
+            **{name: run[key] for key, name in RUN_COLUMNS.items()},
+            "started": (run["started"] or "")[:16].replace("T", " "),
+            "warcs": len(run["warc_files"]),
+        }
         for run in rows
     ]
-    click.echo(tabulate(table, headers="keys") if table else "No crawls yet.")
-
-
-def _names(paths: list[str]) -> str:
-    """WARC files by name, one a line."""
-    return "\n".join(Path(path).name for path in paths)
+    echo_table(table, "No crawls yet.")

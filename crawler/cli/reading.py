@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from crawler.cli import cli
 from crawler.cli.options import db_option, echo_json, fail, format_option
+from crawler.cli.tables import echo_table, fit_line, wrap_diff
 from crawler.errors import ArchiveError
 
 
@@ -34,7 +34,7 @@ def stats(db_path: Path, output_format: str) -> None:
         return
     for heading, rows in report.items():
         click.echo(f"\n{heading.replace('_', ' ').capitalize()}:")
-        click.echo(tabulate(rows, headers="keys") if rows else "  (none)")
+        echo_table(rows, "  (none)")
 
 
 @cli.command()
@@ -60,15 +60,42 @@ def history(url: str, db_path: Path, output_format: str) -> None:
     if output_format == "json":
         echo_json(found)
         return
-    click.echo(f"{found['title']} ({found['id']})\n\nVersions:")
-    table = [{k: v for k, v in version.items() if k != "diff"} for version in found["versions"]]
-    click.echo(tabulate(table, headers="keys"))
+    click.echo(fit_line(f"{found['title']} ({found['id']})") + "\n\nVersions:")
+    table = [
+        {
+            "version": version["version"],
+            "first seen": minute(version["first_seen"]),
+            "last seen": minute(version["last_seen"]),
+            "title": version["title"],
+            "¶ added": version.get("paragraphs_added"),
+            "removed": version.get("paragraphs_removed"),
+            "changed": version.get("paragraphs_changed"),
+        }
+        for version in found["versions"]
+    ]
+    echo_table(table, "")
     for version in found["versions"]:
         if version.get("diff"):
             click.echo(f"\nVersion {version['version']}, what changed:")
-            click.echo("\n".join(version["diff"][2:]))  # without the ---/+++ header
+            click.echo("\n".join(wrap_diff(version["diff"][2:])))  # without ---/+++
     click.echo("\nSeen at:")
-    click.echo(tabulate(found["urls"], headers="keys"))
+    seen_at = [
+        {
+            "url": seen["url"],
+            "outlet": seen["outlet"],
+            "first seen": minute(seen["first_seen"]),
+            "last seen": minute(seen["last_seen"]),
+            "status": seen["http_status"],
+            "source line": seen["source_line"],
+        }
+        for seen in found["urls"]
+    ]
+    echo_table(seen_at, "")
+
+
+def minute(moment: str | None) -> str | None:
+    """An ISO time to the minute, for a table (``--format json`` keeps it whole)."""
+    return moment and moment[:16].replace("T", " ")
 
 
 # Reprints and trimmed copies score 0.8 and more; between the clustering threshold (0.5) and
@@ -105,15 +132,16 @@ def dupes(min_similarity: float, db_path: Path, output_format: str) -> None:
         echo_json(clusters)
         return
     for cluster in clusters:
-        click.echo(
-            f"\nCluster {cluster['cluster']} ({cluster['size']} articles), original: "
+        heading = (
+            f"Cluster {cluster['cluster']} ({cluster['size']} articles), original: "
             f"{cluster['original_outlet']} {cluster['original_published']} "
             f"{cluster['original_title']}"
         )
+        click.echo("\n" + fit_line(heading))
         rows = [
             {k: m[k] for k in ("similarity", "outlet", "published", "title", "url")}
             for m in cluster["members"]
         ]
-        click.echo(tabulate(rows, headers="keys", floatfmt=".2f"))
+        echo_table(rows, "", floatfmt=".2f")
     if not clusters:
         click.echo("No near-duplicates in the archive.")

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tabulate import tabulate
 
 from crawler.cli import cli
 from crawler.cli.options import campaign_option, db_option, echo_json, fail, format_option
+from crawler.cli.tables import echo_table
 from crawler.crawl.campaign import load_campaign
 from crawler.crawl.schedule import DEFAULT_UNIT_DIR
 from crawler.errors import ArchiveError
@@ -123,7 +123,7 @@ def list_schedules(
     if output_format == "json":
         echo_json(rows)
         return
-    click.echo(tabulate(rows, headers="keys") if rows else "No scheduled crawls.")
+    echo_table(rows, "No scheduled crawls.")
 
 
 @schedule.command()

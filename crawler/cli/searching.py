@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
 from crawler.cli import cli
 from crawler.cli.options import DATE, check_window, db_option, echo_json, fail
+from crawler.cli.tables import echo_table
 from crawler.errors import ArchiveError
 from crawler.query.search import SORTS
 
@@ -100,7 +100,7 @@ def search(
             {k: r[k] for k in ("published", "outlet", "title", "copies", "snippet")}
             for r in results
         ]
-        click.echo(tabulate(rows, headers="keys") if rows else "No articles match.")
+        echo_table(rows, "No articles match.")
         if rows:
             click.echo(f"\n{len(rows)} articles, {SORT_NAMES[sort]}.")
 

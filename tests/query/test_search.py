@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
+from wcwidth import wcswidth
 
 from crawler.cli import cli
 from crawler.extract.page import extract_record
@@ -412,3 +413,21 @@ def test_archive_search_says_which_order_it_is_in(corpus: Archive) -> None:
         result = CliRunner().invoke(cli, ["search", "香港", "--sort", sort, "--db", db])
         assert result.exit_code == 0, result.output
         assert words in result.output.splitlines()[-1]
+
+
+HKCD_PAGE = "https://www.hkcd.com.hk/hkcdweb/content/2024/08/30/content_8652301.html"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["search", "新質生產力", "--limit", "50"], ["stats"],
+     ["dupes", "--min-similarity", "0.5"], ["history", HKCD_PAGE]],
+    ids=["search", "stats", "dupes", "history"],
+)  # fmt: skip
+def test_every_table_fits_100_columns_when_piped(corpus: Archive, args: list[str]) -> None:
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    result = CliRunner().invoke(cli, [*args, "--db", db])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) > 2
+    assert max(wcswidth(line) for line in lines) <= 100
