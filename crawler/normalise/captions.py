@@ -24,7 +24,12 @@ import functools
 import re
 
 from crawler.normalise.names import HAN, HAN_REGEX, NAME_CHARS, is_plausible_name, split_names
-from crawler.normalise.outlets import LATIN_OUTLET_PATTERN, OUTLET_PATTERN, is_known_outlet
+from crawler.normalise.outlets import (
+    LATIN_OUTLET_PATTERN,
+    OUTLET_PATTERN,
+    OUTLET_REGEX,
+    is_known_outlet,
+)
 
 _TITLE = (
     r"(?:首席|高級|高级|資深|资深|特約|特约|實習|实习|見習|见习|駐[^\s記记]{1,3})?"
@@ -55,7 +60,7 @@ CREDIT_PATTERN = (
     rf"Courtesy\s+of)\s+(?P<elwho>[A-Za-z][A-Za-z.'\- ]{{1,40}}?)"
     rf"(?:\s*/\s*(?P<elorg>[A-Za-z][A-Za-z.'\- ]{{1,40}}?))?"
     rf"|(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?:{_TITLE}\s*[：:﹕]?\s*)?"
-    rf"(?:(?P<lfrom>翻攝自|翻摄自|取自|擷自|撷自|截自)\s*(?P<lfwho>[^（()）\[\]【】]{{1,40}}?)"
+    rf"(?:(?P<lfrom>翻攝自|翻摄自|翻攝|翻摄|取自|擷自|撷自|截自)\s*(?P<lfwho>[^（()）\[\]【】]{{1,40}}?)"
     rf"|(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,40}}?))"
     rf"|(?:(?P<org>{OUTLET_PATTERN}|本報|本报|本網|本网)\s*)?(?P<title>{_TITLE})\s*"
     rf"(?P<twho>{_WHO})?\s*(?:攝|摄|拍攝|拍摄)?"
@@ -106,6 +111,7 @@ WEAK_NOUNS = ("圖", "图", "發", "发")
 STAFF_CREDIT_REGEX = re.compile(
     rf"^(?:(?P<org>{OUTLET_PATTERN}|本報|本报)\s*)?{_TITLE}\s*(?P<name>.+?)\s*(?:攝|摄)?$"
 )
+PHOTO_SUFFIX_REGEX = re.compile(r"\s*(?:攝|摄|拍攝|拍摄)$")
 SUPPLIED_REGEX = re.compile(r"^(?P<who>.+?)\s*(?:提供|供圖|供图|供稿|授權|授权)$")
 ORG_SUFFIX_REGEX = re.compile(
     r"(?:社|報|报|網|网|台|站|局|署|處|处|辦|办|會|会|委|部|院|館|馆|司|團|团|中心|學|学|府|組|组|"
@@ -121,6 +127,21 @@ ORG_SUFFIX_REGEX = re.compile(
 )
 
 
+def _outlet_desk(who: str) -> str | None:
+    """The outlet that opens a desk or programme's name (澎湃人物, 新京報動新聞), if any."""
+    match = OUTLET_REGEX.match(who)
+    return match.group() if match and match.end() < len(who) else None
+
+
+def _staff_of_outlet(who: str) -> tuple[str, str] | None:
+    """(outlet, person) of a credit that runs an outlet into a name: 中國時報寶智華攝."""
+    match = OUTLET_REGEX.match(who)
+    if not match:
+        return None
+    name = PHOTO_SUFFIX_REGEX.sub("", who[match.end() :]).strip()
+    return (match.group(), name) if name and is_plausible_name(name) else None
+
+
 def _is_organisation(who: str) -> bool:
     """Whether a credited name is an organisation (or a kind of source) rather than a person."""
     joined = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", who)
@@ -128,6 +149,7 @@ def _is_organisation(who: str) -> bool:
     return (
         is_known_outlet(who)
         or bool(ORG_SUFFIX_REGEX.search(who))
+        or _outlet_desk(joined) is not None
         or single_latin_word
         or not is_plausible_name(joined, strict=False)
     )
@@ -172,6 +194,9 @@ def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
     if supplier:
         # 相：讀者提供, 圖片：受訪者提供: whoever supplied it is the source.
         return [supplier.group("who")], []
+    outlet_staff = _staff_of_outlet(who)
+    if outlet_staff:
+        return [outlet_staff[0]], split_names(outlet_staff[1])
     staff = STAFF_CREDIT_REGEX.match(who)
     if staff:
         org = staff.group("org")
@@ -226,6 +251,15 @@ def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     return text[: match.start()].rstrip(), sources, photographers
 
 
+def _after_last_space(
+    regex: re.Pattern[str], text: str, match: re.Match[str]
+) -> re.Match[str] | None:
+    """The credit after the last space of a rejected one: 萬松浦朝霞 田恩華攝 is a caption and a
+    credit, not one name of nine characters."""
+    space = text.rfind(" ", match.start(), match.end())
+    return regex.search(text, space + 1) if space > match.start() else None
+
+
 def _strip_one_credit(
     text: str, *, photo_only: bool = False
 ) -> tuple[str, list[str], list[str]] | None:
@@ -240,9 +274,12 @@ def _strip_one_credit(
     for pattern in (BRACKETED_CREDIT_PATTERN, TRAILING_CREDIT_PATTERN):
         regex = _credit_regex(pattern)
         match = regex.search(text)
+        bracketed = pattern is BRACKETED_CREDIT_PATTERN
+        if match and not bracketed and not _is_valid(match, bracketed=False):
+            match = _after_last_space(regex, text, match)
         if match and photo_only and match.group("outlet"):
             continue
-        if match and _is_valid(match, bracketed=pattern is BRACKETED_CREDIT_PATTERN):
+        if match and _is_valid(match, bracketed=bracketed):
             sources, photographers = _credit_of(match)
             return text[: match.start()].rstrip(), sources, photographers
     offset = max(0, len(text) - COMMA_TAIL_CHARS)
