@@ -287,8 +287,11 @@ _STOP = (
     r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
     r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
 )
+# Names run on through spaces, 、 and commas, and through a spaced slash between Latin names
+# (華爾街日報記者 Jeremy Page / Betsy McKay).
 NAME_RUN_REGEX = re.compile(
-    rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z]))+"
+    rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z])"
+    r"|(?<=[A-Za-z]) / (?=[A-Z]))+"
 )
 REPORT_VERB_REGEX = re.compile(
     r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"

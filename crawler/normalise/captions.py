@@ -73,7 +73,8 @@ CREDIT_PATTERN = (
     rf"|(?P<nwho>{_WHO})\s*(?P<noun>{_NOUN})"
     rf"|(?P<ewho>{LATIN_OUTLET_PATTERN}|AP(?:\s+Photo)?|EPA(?:-EFE)?|Getty\s+Images)\s*/\s*"
     rf"(?P<ename>[A-Z][A-Za-z.'\- ]{{1,40}})"
-    rf"|(?P<outlet>{OUTLET_PATTERN}|{LATIN_OUTLET_PATTERN}|Getty Images|EPA|AP Photo)"
+    rf"|(?P<outlet>{OUTLET_PATTERN}|{LATIN_OUTLET_PATTERN}|Getty Images|EPA|AP Photo"
+    r"|AP(?![A-Za-z]))"
     rf"|(?P<social>[^（()）\[\]【】。，,]{{0,20}}?(?:(?<![A-Za-z])(?:Facebook|FB|Instagram|IG|"
     rf"YouTube|Twitter|Threads)(?![A-Za-z])|微博|微信|網頁|网页|網站|网站|官網|官网)"
     rf"(?:專頁|专页|帖文|截圖|截图)?)"
@@ -234,6 +235,22 @@ def _is_valid(match: re.Match[str], *, bracketed: bool = True) -> bool:
     return True
 
 
+def _agency_slash(credits: str) -> tuple[list[str], list[str]] | None:
+    """(sources, photographers) of a person and agencies joined by slashes, English style:
+    (SAUL LOEB/AFP), (JONATHAN NACKSTRAND/AFP/Getty Images)."""
+    parts = [part.strip() for part in credits.split("/")]
+    agencies = [part for part in parts if is_known_outlet(part)]
+    people = [part for part in parts if part not in agencies]
+    if (
+        agencies
+        and len(people) == 1
+        and is_plausible_name(people[0])
+        and not re.fullmatch(_LABEL, people[0], re.IGNORECASE)
+    ):
+        return agencies, people
+    return None
+
+
 def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     """Remove a bracket of several credits: （左圖：新華社；右圖：中新社）."""
     match = CREDIT_LIST_REGEX.search(text)
@@ -244,7 +261,8 @@ def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     for part in CREDIT_LIST_SEPARATOR_REGEX.split(match.group("credits")):
         credit = _credit_regex(WHOLE_CREDIT_PATTERN).fullmatch(part.strip())
         if not credit or not _is_valid(credit):
-            return None
+            slashed = _agency_slash(match.group("credits"))
+            return (text[: match.start()].rstrip(), *slashed) if slashed else None
         found_sources, found_photographers = _credit_of(credit)
         sources += found_sources
         photographers += found_photographers
