@@ -264,6 +264,8 @@ BOTH_LABELS = (
     "文、摄",
     "文及圖",
     "文及图",
+    "採訪/攝影",
+    "采访/摄影",
 )
 _LABEL = "|".join(
     re.escape(label) for label in sorted((*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True)
@@ -293,6 +295,9 @@ NAME_RUN_REGEX = re.compile(
     rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z])"
     r"|(?<=[A-Za-z]) / (?=[A-Z]))+"
 )
+# The local part of an e-mail address printed after a byline's names, cut off by the run.
+EMAIL_TAIL_REGEX = re.compile(r"[ 、,]*[A-Za-z][A-Za-z._\-]*$")
+EMAIL_NEXT_CHARS = frozenset("0123456789@")
 REPORT_VERB_REGEX = re.compile(
     r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
     r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/])|電|电))+"
@@ -479,6 +484,10 @@ def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
         return [], None, pos
     run = match.group().rstrip(" 、,&")
     end = pos + len(run)
+    email = EMAIL_TAIL_REGEX.search(run) if folded[end : end + 1] in EMAIL_NEXT_CHARS else None
+    if email:
+        # 记者:李相起 winwin0625@theasian.asia: the address is not a name.
+        run = run[: email.start()].rstrip(" 、,&")
     place = None
     if REPORT_VERB_REGEX.match(folded, end):
         head, space, last = run.rpartition(" ")

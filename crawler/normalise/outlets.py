@@ -387,6 +387,7 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "韓聯社": ("Yonhap", "Yonhap News", "韓國聯合通訊社"),
     "視覺中國": ("VCG", "Visual China Group"),
     "人民視覺": (),
+    "達志影像": ("TPG達志影像", "TPG"),
     "東方IC": ("IC Photo",),
     "朝中社": ("KCNA",),
     "塔斯社": ("TASS", "俄塔社", "俄通社-塔斯社"),
