@@ -25,7 +25,13 @@ import itertools
 import re
 
 from crawler.normalise.dates import MONTHS, cjk_number, resolve_day, to_ascii_digits
-from crawler.normalise.names import NAME_CHARS, is_chinese_name, is_plausible_name, split_names
+from crawler.normalise.names import (
+    NAME_CHARS,
+    SURNAMES,
+    is_chinese_name,
+    is_plausible_name,
+    split_names,
+)
 from crawler.normalise.outlets import (
     LATIN_OUTLET_PATTERN,
     OUTLET_PATTERN,
@@ -295,6 +301,8 @@ NAME_RUN_REGEX = re.compile(
     rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z])"
     r"|(?<=[A-Za-z]) / (?=[A-Z]))+"
 )
+# Two names run together (郑园园罗晋标) are read only when each half is a surname and two more.
+SIX_HAN_REGEX = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{6}(?![\u4e00-\u9fff])")
 # The local part of an e-mail address printed after a byline's names, cut off by the run.
 EMAIL_TAIL_REGEX = re.compile(r"[ 、,]*[A-Za-z][A-Za-z._\-]*$")
 EMAIL_NEXT_CHARS = frozenset("0123456789@")
@@ -477,6 +485,17 @@ def _split_name_place(run: str) -> tuple[list[str], str | None]:
     return names, place
 
 
+def _name_pair(token: str) -> tuple[str, str] | None:
+    """Two three-character names printed with no space between: 本报记者郑园园罗晋标."""
+    first, second = token[:3], token[3:]
+    if all(
+        is_chinese_name(half) and half[:2] not in SURNAMES and not is_place(half)
+        for half in (first, second)
+    ):
+        return first, second
+    return None
+
+
 def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
     """Read a list of names at ``pos``: (names, place printed before 報道, end)."""
     match = NAME_RUN_REGEX.match(folded, pos)
@@ -497,6 +516,7 @@ def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
             rest, place = split_place_suffix(last)
             if place is not None:
                 run = f"{head}{space}{rest}".strip()
+    run = SIX_HAN_REGEX.sub(lambda m: " ".join(_name_pair(m.group()) or (m.group(),)), run)
     names = []
     for token in split_names(run, min_han=1):
         if NOT_NAME_REGEX.search(token) and not is_known_outlet(token):

@@ -110,7 +110,7 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "眾新聞": ("Citizen News",),
     "立場新聞": ("Stand News",),
     "蘋果日報": ("蘋果新聞網", "Apple Daily", "台灣蘋果日報"),
-    "獨立媒體": ("inmediahk", "香港獨立媒體"),
+    "獨立媒體": ("獨媒", "inmediahk", "香港獨立媒體"),
     "端傳媒": ("Initium Media", "theinitium"),
     "大紀元時報": ("大紀元", "Epoch Times", "香港大紀元"),
     "新唐人": ("NTDTV", "新唐人電視台"),
