@@ -92,6 +92,8 @@ CREDIT_LIST_REGEX = re.compile(
     r"[）)］\]〕】]\s*$"
 )
 CREDIT_LIST_SEPARATOR_REGEX = re.compile(r"[；;/／]")
+AGENCY_BEFORE_PATTERN = rf"(?P<org>{OUTLET_PATTERN})\s*(?:發|发)\s*$"
+AGENCY_BEFORE_CHARS = 20
 # Unbracketed credits must follow the caption's last sentence mark or a space (or be all of it).
 TRAILING_CREDIT_PATTERN = rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$"
 
@@ -271,6 +273,12 @@ def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     return text[: match.start()].rstrip(), sources, photographers
 
 
+def _agency_before(text: str, end: int) -> re.Match[str] | None:
+    """An agency and 發 printed just before an unbracketed photographer's credit."""
+    regex = _credit_regex(AGENCY_BEFORE_PATTERN)
+    return regex.search(text, max(0, end - AGENCY_BEFORE_CHARS), end)
+
+
 def _after_last_space(
     regex: re.Pattern[str], text: str, match: re.Match[str]
 ) -> re.Match[str] | None:
@@ -301,7 +309,12 @@ def _strip_one_credit(
             continue
         if match and _is_valid(match, bracketed=bracketed):
             sources, photographers = _credit_of(match)
-            return text[: match.start()].rstrip(), sources, photographers
+            start = match.start()
+            agency = _agency_before(text, start) if match.group("vwho") else None
+            if agency:
+                # 晚会,中新社发 王瑶 摄: the agency after a comma, the photographer after a space.
+                sources, start = [agency.group("org"), *sources], agency.start()
+            return text[:start].rstrip(" ,，"), sources, photographers
     offset = max(0, len(text) - COMMA_TAIL_CHARS)
     comma = None if photo_only else COMMA_CREDIT_REGEX.search(text, offset)
     if comma:
