@@ -75,8 +75,10 @@ HEADER_MAX_CHARS = 60
 # The first characters of gazetteer places: no other text can open a dateline of its own.
 PLACE_FIRST = frozenset(place[0] for place in PLACES)
 # 瀋陽8月14日電 (姜月恆): a dateline whose agency the page left out, on a gazetteer place.
+# (北京七日電): the same in brackets, as papers print it after a dispatch.
 PLACE_DATELINE_REGEX = re.compile(
-    rf"(?P<place>[^\s\d()\[\]【】,:。;]{{2,8}}?)\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
+    rf"(?P<popen>[(（])?(?P<place>[^\s\d()\[\]【】,:。;]{{2,8}}?)\s*{_DATE}\s*(?:電|电|訊|讯)"
+    r"(?(popen)\s*[)）]|(?![\u4e00-\u9fff]))"
 )
 # (姜月恆), （张三 李四）: people in brackets right after a dateline, with no title.
 DATELINE_NAMES_REGEX = re.compile(
@@ -656,7 +658,8 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
     if alone and (is_known_outlet(alone.group("outlet")) or _broadcaster_ok(alone.group("outlet"))):
         result.set_outlet(alone.group("outlet"))
         return alone.end()
-    bare = PLACE_DATELINE_REGEX.match(folded, pos) if folded[pos : pos + 1] in PLACE_FIRST else None
+    first = folded[pos + 1 : pos + 2] if folded[pos : pos + 1] in "(（" else folded[pos : pos + 1]
+    bare = PLACE_DATELINE_REGEX.match(folded, pos) if first in PLACE_FIRST else None
     if bare and is_place(bare.group("place")):
         result.place = bare.group("place")
         result.date = _date_of(*_month_day(bare), result.published)
