@@ -140,6 +140,8 @@ PLAIN_OUTLET_REGEX = re.compile(
     rf"|(?P<known>{OUTLET_PATTERN})\s*(?:報道|报道|報導|报导)(?=[\s:,(（]|$)"
 )
 _REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
+# (来源:央视新闻客户端 总台记者 王斌): the source named before the people of a bracketed credit.
+BRACKET_SOURCE_REGEX = re.compile(rf"(?:來源|来源)\s*[:：]\s*(?:{OUTLET_PATTERN})\s*")
 VIA_REGEX = re.compile(
     rf"\s*[/|,]?\s*(?:根據|根据|據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
     rf"|(?P<generic>{_GENERIC_OUTLET})》?\s*(?:{_REPORTED}))"
@@ -283,7 +285,7 @@ ROLE_LABEL_REGEX = re.compile(
     re.IGNORECASE,
 )
 _TITLE = (
-    r"(?:駐[\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
+    r"(?:[駐驻][\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
     r"全媒體|全媒体|融媒體|融媒体|視頻|视频|攝影|摄影|文字)?(?:記者|记者)"
     r"|通訊員|通讯员|特派員|特派员|專欄作者|专栏作者|特約撰稿人|特约撰稿人"
 )
@@ -607,8 +609,10 @@ def _read_roles(folded: str, pos: int, result: _Result) -> int:
         start = ROLE_SEPARATOR_REGEX.match(folded, pos).end()
         if folded[start : start + 1] in ("(", "[", "【", "〔"):
             saved = (list(result.bylines), result.place, result.date)
-            inner = _read_roles(folded, start + 1, result)
-            close = CLOSE_REGEX.match(folded, inner) if inner > start + 1 else None
+            source = BRACKET_SOURCE_REGEX.match(folded, start + 1)
+            opened = source.end() if source else start + 1
+            inner = _read_roles(folded, opened, result)
+            close = CLOSE_REGEX.match(folded, inner) if inner > opened else None
             if not close:
                 result.bylines, result.place, result.date = saved
                 return pos
