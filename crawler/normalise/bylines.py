@@ -134,9 +134,9 @@ DISPATCH_FROM_REGEX = re.compile(
 )
 # An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
 TRAILING_OUTLET_REGEX = re.compile(r"\s*(?P<outlet>[^\s/∕]{2,12})\s*$")
-# 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
+# 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息, 新华网快讯.
 PLAIN_OUTLET_REGEX = re.compile(
-    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
+    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|快訊|快讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
     rf"|(?P<known>{OUTLET_PATTERN})\s*(?:報道|报道|報導|报导)(?=[\s:,(（]|$)"
 )
 _REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
