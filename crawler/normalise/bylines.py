@@ -284,7 +284,7 @@ _LABEL = "|".join(
     re.escape(label) for label in sorted((*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True)
 )
 ROLE_LABEL_REGEX = re.compile(
-    rf"(?P<label>{_LABEL})\s*[:/]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
+    rf"(?P<label>{_LABEL})\s*[:/|｜]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
     re.IGNORECASE,
 )
 _TITLE = (
@@ -300,7 +300,7 @@ _STOP = (
     r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
     r"採寫|采写|編譯|编译|翻譯|翻译|實習|实习|特約|特约|見習|见习|本報|本报|據|据|綜合|综合|連線|连线|"
     r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
-    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
+    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/|｜]"
 )
 # Names run on through spaces, 、 and commas, and through a spaced slash between Latin names
 # (華爾街日報記者 Jeremy Page / Betsy McKay).
@@ -310,12 +310,15 @@ NAME_RUN_REGEX = re.compile(
 )
 # Two names run together (郑园园罗晋标) are read only when each half is a surname and two more.
 SIX_HAN_REGEX = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{6}(?![\u4e00-\u9fff])")
+DESK_CREDIT_REGEX = re.compile(
+    r"[\u4e00-\u9fff]{0,4}?(?:攝影組|摄影组|攝影部|摄影部|採訪組|采访组|編輯部|编辑部)(?![\u4e00-\u9fff])"
+)
 # The local part of an e-mail address printed after a byline's names, cut off by the run.
 EMAIL_TAIL_REGEX = re.compile(r"[ 、,]*[A-Za-z][A-Za-z._\-]*$")
 EMAIL_NEXT_CHARS = frozenset("0123456789@")
 REPORT_VERB_REGEX = re.compile(
     r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
-    r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/])|電|电))+"
+    r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/|｜])|電|电))+"
 )
 PHOTO_VERB_REGEX = re.compile(r"攝|摄")
 # Words that start a sentence after 記者 (記者了解到, 記者發現), never part of a name.
@@ -555,6 +558,10 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
         inner = ROLE_TITLE_REGEX.match(folded, cursor)
         if inner:
             org, cursor = inner.group("org"), inner.end()
+        desk = DESK_CREDIT_REGEX.match(folded, cursor)
+        if desk:
+            # 攝影|攝影組: a desk is credited, no person; the roles after it are still read.
+            return desk.end()
     else:
         org = title.group("org")
         title_text = title.group("title")
