@@ -53,7 +53,7 @@ SOURCE_LINE_REGEX = re.compile(
     r"^(?:(?:(?:時間|时间|發佈時間|发布时间|發佈|发布|日期)\s*[:：]\s*)?\d[\d\s:/.\-年月日]+)?"
     r"[\s【\[(（]*(?:新聞來源|新闻来源|來源|来源|稿源|出處|出处|轉載自|转载自|Source)\s*[:：]\s*"
     r"(?P<source>[^\s|｜,，)）】\]]+)[\s)）】\]]*"
-    r"(?:(?:作者|編輯|编辑|責任編輯|责任编辑)\s*[:：]\s*\S{0,12}\s*)*$",
+    r"(?P<credits>(?:(?:作者|編輯|编辑|責任編輯|责任编辑)\s*[:：]\s*\S{0,12}\s*)*)$",
     re.IGNORECASE,
 )
 DAY_ONLY_REGEX = re.compile(r"\d{1,2}\s*日|[（(]\s*\d{1,2}\s*[）)]\s*日")
@@ -77,6 +77,15 @@ def _source_of(line: str | None) -> str | None:
     """The canonical outlet named by a source line (來源：香港商報), or None."""
     match = SOURCE_LINE_REGEX.match(line or "")
     return canonical_outlet(match.group("source")) if match else None
+
+
+def _source_credits(line: str | None, outlet: str | None, day: dt.date | None) -> list[dict]:
+    """The people a source line names after its source: 来源：人民网 作者：李婕 (#17: they
+    were dropped)."""
+    match = SOURCE_LINE_REGEX.match(line or "")
+    credits = match.group("credits").strip() if match else ""
+    parsed = parse_byline(credits, page_outlet=outlet, published=day) if credits else None
+    return parsed["bylines"] if parsed else []
 
 
 def _is_date_line(text: str) -> bool:
@@ -344,6 +353,7 @@ def normalise_article(raw: RawArticle) -> dict:
     bylines, dateline, prefix_end = head.bylines, head.dateline, head.end
     _add(bylines, _author_bylines(raw.authors, outlet, day))
     _add(bylines, parts.trailing)
+    _add(bylines, _source_credits(parts.source_line, outlet, day))
 
     body = "\n\n".join(block.text for block in body_blocks)
     source_line = parts.source_line

@@ -25,7 +25,13 @@ import itertools
 import re
 
 from crawler.normalise.dates import MONTHS, cjk_number, resolve_day, to_ascii_digits
-from crawler.normalise.names import NAME_CHARS, is_chinese_name, is_plausible_name, split_names
+from crawler.normalise.names import (
+    NAME_CHARS,
+    SURNAMES,
+    is_chinese_name,
+    is_plausible_name,
+    split_names,
+)
 from crawler.normalise.outlets import (
     LATIN_OUTLET_PATTERN,
     OUTLET_PATTERN,
@@ -52,9 +58,10 @@ _KIND = r"社評|社评|專電|专电|快訊|快讯|專訊|专讯|訊|讯|消息
 _OPEN = r"[【\[〔(《]"
 _CLOSE = r"[】\]〕)》]"
 
-# 新華社香港8月29日電, (中央社記者黃名璽台北3日電), 本報北京8月29日電, 中新網8月29日電.
+# 新華社香港8月29日電, (中央社記者黃名璽台北3日電), 本報北京8月29日電, 中新網8月29日電;
+# 據新華社平壤6月27日電 (a paper reprinting the agency's dispatch).
 AGENCY_DATELINE_REGEX = re.compile(
-    rf"(?P<open>{_OPEN})?\s*(?P<outlet>{_OUTLET})"
+    rf"(?P<open>{_OPEN})?\s*(?:據|据)?\s*(?P<outlet>{_OUTLET})"
     rf"(?:\s*[/|]\s*)?(?:(?P<title>記者|记者|特派記者|特派记者|特派員|特派员)\s*)?"
     rf"(?P<place>[^\d\s()\[\]【】,:。;]{{0,16}}?)\s*{_DATE}\s*"
     rf"(?P<kind>綜合外電報導|综合外电报道|綜合報導|综合报道|外電報導|專電|专电|電|电|訊|讯|消息|報道|报道|報導)"
@@ -68,8 +75,10 @@ HEADER_MAX_CHARS = 60
 # The first characters of gazetteer places: no other text can open a dateline of its own.
 PLACE_FIRST = frozenset(place[0] for place in PLACES)
 # 瀋陽8月14日電 (姜月恆): a dateline whose agency the page left out, on a gazetteer place.
+# (北京七日電): the same in brackets, as papers print it after a dispatch.
 PLACE_DATELINE_REGEX = re.compile(
-    rf"(?P<place>[^\s\d()\[\]【】,:。;]{{2,8}}?)\s*{_DATE}\s*(?:電|电|訊|讯)(?![\u4e00-\u9fff])"
+    rf"(?P<popen>[(（])?(?P<place>[^\s\d()\[\]【】,:。;]{{2,8}}?)\s*{_DATE}\s*(?:電|电|訊|讯)"
+    r"(?(popen)\s*[)）]|(?![\u4e00-\u9fff]))"
 )
 # (姜月恆), （张三 李四）: people in brackets right after a dateline, with no title.
 DATELINE_NAMES_REGEX = re.compile(
@@ -125,12 +134,15 @@ DISPATCH_FROM_REGEX = re.compile(
 )
 # An outlet printed after the byline, ending the line (特派記者賴錦宏/北京報導聯合報).
 TRAILING_OUTLET_REGEX = re.compile(r"\s*(?P<outlet>[^\s/∕]{2,12})\s*$")
-# 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息.
+# 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息, 新华网快讯.
 PLAIN_OUTLET_REGEX = re.compile(
-    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
+    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|快訊|快讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
     rf"|(?P<known>{OUTLET_PATTERN})\s*(?:報道|报道|報導|报导)(?=[\s:,(（]|$)"
 )
 _REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
+# (来源:央视新闻客户端 总台记者 王斌): the source named before the people of a bracketed credit.
+# (No outlet alternation here: each one compiled at import slows every start-up.)
+BRACKET_SOURCE_REGEX = re.compile(r"(?:來源|来源)\s*[:：]\s*[^\s()（）\[\]【】]{2,16}\s+")
 VIA_REGEX = re.compile(
     rf"\s*[/|,]?\s*(?:根據|根据|據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
     rf"|(?P<generic>{_GENERIC_OUTLET})》?\s*(?:{_REPORTED}))"
@@ -160,6 +172,8 @@ ROLE_LABELS = {
     "reporter": (
         "文字記者",
         "文字记者",
+        "記者/編輯",
+        "记者/编辑",
         "記者",
         "记者",
         "文字",
@@ -171,6 +185,8 @@ ROLE_LABELS = {
         "采访",
         "實習記者",
         "实习记者",
+        "實習生",
+        "实习生",
         "特約記者",
         "特约记者",
         "文",
@@ -261,18 +277,20 @@ BOTH_LABELS = (
     "文、摄",
     "文及圖",
     "文及图",
+    "採訪/攝影",
+    "采访/摄影",
 )
 _LABEL = "|".join(
     re.escape(label) for label in sorted((*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True)
 )
 ROLE_LABEL_REGEX = re.compile(
-    rf"(?P<label>{_LABEL})\s*[:/]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
+    rf"(?P<label>{_LABEL})\s*[:/|｜]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
     re.IGNORECASE,
 )
 _TITLE = (
-    r"(?:駐[\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
+    r"(?:[駐驻][\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
     r"全媒體|全媒体|融媒體|融媒体|視頻|视频|攝影|摄影|文字)?(?:記者|记者)"
-    r"|通訊員|通讯员|特派員|特派员|專欄作者|专栏作者|特約撰稿人|特约撰稿人"
+    r"|通訊員|通讯员|特派員|特派员|專欄作者|专栏作者|特約撰稿人|特约撰稿人|實習生|实习生"
 )
 ROLE_TITLE_REGEX = re.compile(
     rf"(?P<org>{_OWN}|{OUTLET_PATTERN})?\s*(?P<title>{_TITLE})"
@@ -282,14 +300,25 @@ _STOP = (
     r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
     r"採寫|采写|編譯|编译|翻譯|翻译|實習|实习|特約|特约|見習|见习|本報|本报|據|据|綜合|综合|連線|连线|"
     r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
-    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/]"
+    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/|｜]"
 )
+# Names run on through spaces, 、 and commas, and through a spaced slash between Latin names
+# (華爾街日報記者 Jeremy Page / Betsy McKay).
 NAME_RUN_REGEX = re.compile(
-    rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z]))+"
+    rf"(?:(?!{_STOP})[{NAME_CHARS}A-Za-z.'\-]|[ 、,&](?=\s*(?!{_STOP})[{NAME_CHARS}A-Za-z])"
+    r"|(?<=[A-Za-z]) / (?=[A-Z]))+"
 )
+# Two names run together (郑园园罗晋标) are read only when each half is a surname and two more.
+SIX_HAN_REGEX = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{6}(?![\u4e00-\u9fff])")
+DESK_CREDIT_REGEX = re.compile(
+    r"[\u4e00-\u9fff]{0,4}?(?:攝影組|摄影组|攝影部|摄影部|採訪組|采访组|編輯部|编辑部)(?![\u4e00-\u9fff])"
+)
+# The local part of an e-mail address printed after a byline's names, cut off by the run.
+EMAIL_TAIL_REGEX = re.compile(r"[ 、,]*[A-Za-z][A-Za-z._\-]*$")
+EMAIL_NEXT_CHARS = frozenset("0123456789@")
 REPORT_VERB_REGEX = re.compile(
     r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
-    r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/])|電|电))+"
+    r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/|｜])|電|电))+"
 )
 PHOTO_VERB_REGEX = re.compile(r"攝|摄")
 # Words that start a sentence after 記者 (記者了解到, 記者發現), never part of a name.
@@ -466,6 +495,17 @@ def _split_name_place(run: str) -> tuple[list[str], str | None]:
     return names, place
 
 
+def _name_pair(token: str) -> tuple[str, str] | None:
+    """Two three-character names printed with no space between: 本报记者郑园园罗晋标."""
+    first, second = token[:3], token[3:]
+    if all(
+        is_chinese_name(half) and half[:2] not in SURNAMES and not is_place(half)
+        for half in (first, second)
+    ):
+        return first, second
+    return None
+
+
 def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
     """Read a list of names at ``pos``: (names, place printed before 報道, end)."""
     match = NAME_RUN_REGEX.match(folded, pos)
@@ -473,6 +513,10 @@ def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
         return [], None, pos
     run = match.group().rstrip(" 、,&")
     end = pos + len(run)
+    email = EMAIL_TAIL_REGEX.search(run) if folded[end : end + 1] in EMAIL_NEXT_CHARS else None
+    if email:
+        # 记者:李相起 winwin0625@theasian.asia: the address is not a name.
+        run = run[: email.start()].rstrip(" 、,&")
     place = None
     if REPORT_VERB_REGEX.match(folded, end):
         head, space, last = run.rpartition(" ")
@@ -482,6 +526,7 @@ def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
             rest, place = split_place_suffix(last)
             if place is not None:
                 run = f"{head}{space}{rest}".strip()
+    run = SIX_HAN_REGEX.sub(lambda m: " ".join(_name_pair(m.group()) or (m.group(),)), run)
     names = []
     for token in split_names(run, min_han=1):
         if NOT_NAME_REGEX.search(token) and not is_known_outlet(token):
@@ -513,6 +558,10 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
         inner = ROLE_TITLE_REGEX.match(folded, cursor)
         if inner:
             org, cursor = inner.group("org"), inner.end()
+        desk = DESK_CREDIT_REGEX.match(folded, cursor)
+        if desk:
+            # 攝影|攝影組: a desk is credited, no person; the roles after it are still read.
+            return desk.end()
     else:
         org = title.group("org")
         title_text = title.group("title")
@@ -570,8 +619,10 @@ def _read_roles(folded: str, pos: int, result: _Result) -> int:
         start = ROLE_SEPARATOR_REGEX.match(folded, pos).end()
         if folded[start : start + 1] in ("(", "[", "【", "〔"):
             saved = (list(result.bylines), result.place, result.date)
-            inner = _read_roles(folded, start + 1, result)
-            close = CLOSE_REGEX.match(folded, inner) if inner > start + 1 else None
+            source = BRACKET_SOURCE_REGEX.match(folded, start + 1)
+            opened = source.end() if source else start + 1
+            inner = _read_roles(folded, opened, result)
+            close = CLOSE_REGEX.match(folded, inner) if inner > opened else None
             if not close:
                 result.bylines, result.place, result.date = saved
                 return pos
@@ -621,7 +672,8 @@ def _read_head(folded: str, pos: int, result: _Result) -> int:
     if alone and (is_known_outlet(alone.group("outlet")) or _broadcaster_ok(alone.group("outlet"))):
         result.set_outlet(alone.group("outlet"))
         return alone.end()
-    bare = PLACE_DATELINE_REGEX.match(folded, pos) if folded[pos : pos + 1] in PLACE_FIRST else None
+    first = folded[pos + 1 : pos + 2] if folded[pos : pos + 1] in "(（" else folded[pos : pos + 1]
+    bare = PLACE_DATELINE_REGEX.match(folded, pos) if first in PLACE_FIRST else None
     if bare and is_place(bare.group("place")):
         result.place = bare.group("place")
         result.date = _date_of(*_month_day(bare), result.published)

@@ -24,27 +24,34 @@ import functools
 import re
 
 from crawler.normalise.names import HAN, HAN_REGEX, NAME_CHARS, is_plausible_name, split_names
-from crawler.normalise.outlets import LATIN_OUTLET_PATTERN, OUTLET_PATTERN, is_known_outlet
+from crawler.normalise.outlets import (
+    LATIN_OUTLET_PATTERN,
+    OUTLET_PATTERN,
+    OUTLET_REGEX,
+    is_known_outlet,
+)
 
 _TITLE = (
-    r"(?:首席|高級|高级|資深|资深|特約|特约|實習|实习|見習|见习|駐[^\s記记]{1,3})?"
+    r"(?:首席|高級|高级|資深|资深|特約|特约|實習|实习|見習|见习|[駐驻][^\s記记]{1,3})?"
     r"(?:攝影記者|摄影记者|攝影師|摄影师|記者|记者|通訊員|通讯员)"
 )
 _WHO = rf"(?:(?!記者|记者|通訊員|通讯员|攝|摄)[{NAME_CHARS}A-Za-z0-9.&'\- \u3000]){{1,30}}?"
 _STANDALONE = (
-    r"資料圖片|资料图片|資料相片|资料照片|檔案圖片|档案图片|視頻截圖|视频截图|影片截圖|片段截圖|"
+    r"資料圖片|资料图片|資料相片|资料照片|資料照|资料照|檔案圖片|档案图片|檔案照|档案照|"
+    r"視頻截圖|视频截图|影片截圖|片段截圖|"
     r"網上圖片|网上图片|網絡圖片|网络图片|網圖|网图|互聯網圖片|互联网图片|截圖|截图|"
     r"網上截圖|网上截图|網絡截圖|网络截图|電視截圖|电视截图|直播截圖|直播截图|翻攝照片|翻摄照片|"
     r"翻攝圖片|翻摄图片|File photo|"
     r"Screenshot|Handout"
 )
 _NOUN = (
-    r"資料圖片|资料图片|資料圖|资料图|資料相片|資料照片|资料照片|檔案照片|档案照片|檔案圖片|档案图片|圖片|图片|"
+    r"資料圖片|资料图片|資料圖|资料图|資料相片|資料照片|资料照片|檔案照片|档案照片|檔案圖片|档案图片|"
+    r"檔案照|档案照|資料照|资料照|圖片|图片|"
     r"供圖|供图|提供圖片|提供图片|圖片提供|"
     r"图片提供|提供相片|提供|截圖|截图|視頻截圖|视频截图|相片|照片|圖|图|發|发"
 )
 _LABEL = (
-    r"題圖來源|题图来源|頭圖來源|头图来源|題圖|题图|頭圖|头图|圖片來源|图片来源|圖片提供|图片提供|圖片|图片|圖源|图源|相片來源|照片來源|來源|来源|"
+    r"題圖來源|题图来源|題圖來自|题图来自|頭圖來源|头图来源|題圖|题图|頭圖|头图|圖片來源|图片来源|圖片提供|图片提供|圖片|图片|圖源|图源|相片來源|照片來源|來源|来源|"
     r"[上下左右中大小首][圖图]|[圖图][一二三四五六1-6]|[圖图]|攝影|摄影|攝|摄|相|"
     r"Photo(?:graph)?s?|PHOTOS?|Image|Credit|Source"
 )
@@ -55,7 +62,7 @@ CREDIT_PATTERN = (
     rf"Courtesy\s+of)\s+(?P<elwho>[A-Za-z][A-Za-z.'\- ]{{1,40}}?)"
     rf"(?:\s*/\s*(?P<elorg>[A-Za-z][A-Za-z.'\- ]{{1,40}}?))?"
     rf"|(?P<label>{_LABEL})\s*[：:﹕／/|]\s*(?:{_TITLE}\s*[：:﹕]?\s*)?"
-    rf"(?:(?P<lfrom>翻攝自|翻摄自|取自|擷自|撷自|截自)\s*(?P<lfwho>[^（()）\[\]【】]{{1,40}}?)"
+    rf"(?:(?P<lfrom>翻攝自|翻摄自|翻攝|翻摄|取自|擷自|撷自|截自)\s*(?P<lfwho>[^（()）\[\]【】]{{1,40}}?)"
     rf"|(?P<lwho>[^：:﹕，,。（()）\[\]【】]{{1,40}}?))"
     rf"|(?:(?P<org>{OUTLET_PATTERN}|本報|本报|本網|本网)\s*)?(?P<title>{_TITLE})\s*"
     rf"(?P<twho>{_WHO})?\s*(?:攝|摄|拍攝|拍摄)?"
@@ -64,11 +71,12 @@ CREDIT_PATTERN = (
     r"\s*[：:]?\s*"
     rf"(?P<fwho>[^：:，,。（()）\[\]【】]{{1,40}}?)"
     rf"|(?:圖片|图片|相片|照片|圖|图)由\s*(?P<bywho>{_WHO})\s*(?P<byverb>提供|供圖|供图|拍攝|拍摄|攝|摄)"
-    rf"|(?P<vwho>{_WHO})\s*(?:攝|摄|拍攝|拍摄)"
+    rf"|(?P<vwho>{_WHO})\s*(?:攝影|摄影|攝|摄|拍攝|拍摄)"
     rf"|(?P<nwho>{_WHO})\s*(?P<noun>{_NOUN})"
     rf"|(?P<ewho>{LATIN_OUTLET_PATTERN}|AP(?:\s+Photo)?|EPA(?:-EFE)?|Getty\s+Images)\s*/\s*"
     rf"(?P<ename>[A-Z][A-Za-z.'\- ]{{1,40}})"
-    rf"|(?P<outlet>{OUTLET_PATTERN}|{LATIN_OUTLET_PATTERN}|Getty Images|EPA|AP Photo)"
+    rf"|(?P<outlet>{OUTLET_PATTERN}|{LATIN_OUTLET_PATTERN}|Getty Images|EPA|AP Photo"
+    r"|AP(?![A-Za-z]))"
     rf"|(?P<social>[^（()）\[\]【】。，,]{{0,20}}?(?:(?<![A-Za-z])(?:Facebook|FB|Instagram|IG|"
     rf"YouTube|Twitter|Threads)(?![A-Za-z])|微博|微信|網頁|网页|網站|网站|官網|官网)"
     rf"(?:專頁|专页|帖文|截圖|截图)?)"
@@ -84,6 +92,8 @@ CREDIT_LIST_REGEX = re.compile(
     r"[）)］\]〕】]\s*$"
 )
 CREDIT_LIST_SEPARATOR_REGEX = re.compile(r"[；;/／]")
+AGENCY_BEFORE_PATTERN = rf"(?P<org>{OUTLET_PATTERN})\s*(?:發|发)\s*$"
+AGENCY_BEFORE_CHARS = 20
 # Unbracketed credits must follow the caption's last sentence mark or a space (or be all of it).
 TRAILING_CREDIT_PATTERN = rf"(?:(?<=[。！？!?；;.])|(?<=\s)|^)\s*(?:{CREDIT_PATTERN})\s*$"
 
@@ -106,6 +116,7 @@ WEAK_NOUNS = ("圖", "图", "發", "发")
 STAFF_CREDIT_REGEX = re.compile(
     rf"^(?:(?P<org>{OUTLET_PATTERN}|本報|本报)\s*)?{_TITLE}\s*(?P<name>.+?)\s*(?:攝|摄)?$"
 )
+PHOTO_SUFFIX_REGEX = re.compile(r"\s*(?:攝|摄|拍攝|拍摄)$")
 SUPPLIED_REGEX = re.compile(r"^(?P<who>.+?)\s*(?:提供|供圖|供图|供稿|授權|授权)$")
 ORG_SUFFIX_REGEX = re.compile(
     r"(?:社|報|报|網|网|台|站|局|署|處|处|辦|办|會|会|委|部|院|館|馆|司|團|团|中心|學|学|府|組|组|"
@@ -121,6 +132,21 @@ ORG_SUFFIX_REGEX = re.compile(
 )
 
 
+def _outlet_desk(who: str) -> str | None:
+    """The outlet that opens a desk or programme's name (澎湃人物, 新京報動新聞), if any."""
+    match = OUTLET_REGEX.match(who)
+    return match.group() if match and match.end() < len(who) else None
+
+
+def _staff_of_outlet(who: str) -> tuple[str, str] | None:
+    """(outlet, person) of a credit that runs an outlet into a name: 中國時報寶智華攝."""
+    match = OUTLET_REGEX.match(who)
+    if not match:
+        return None
+    name = PHOTO_SUFFIX_REGEX.sub("", who[match.end() :]).strip()
+    return (match.group(), name) if name and is_plausible_name(name) else None
+
+
 def _is_organisation(who: str) -> bool:
     """Whether a credited name is an organisation (or a kind of source) rather than a person."""
     joined = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", who)
@@ -128,6 +154,7 @@ def _is_organisation(who: str) -> bool:
     return (
         is_known_outlet(who)
         or bool(ORG_SUFFIX_REGEX.search(who))
+        or _outlet_desk(joined) is not None
         or single_latin_word
         or not is_plausible_name(joined, strict=False)
     )
@@ -172,6 +199,9 @@ def _credit_of(match: re.Match[str]) -> tuple[list[str], list[str]]:
     if supplier:
         # 相：讀者提供, 圖片：受訪者提供: whoever supplied it is the source.
         return [supplier.group("who")], []
+    outlet_staff = _staff_of_outlet(who)
+    if outlet_staff:
+        return [outlet_staff[0]], split_names(outlet_staff[1])
     staff = STAFF_CREDIT_REGEX.match(who)
     if staff:
         org = staff.group("org")
@@ -209,6 +239,22 @@ def _is_valid(match: re.Match[str], *, bracketed: bool = True) -> bool:
     return True
 
 
+def _agency_slash(credits: str) -> tuple[list[str], list[str]] | None:
+    """(sources, photographers) of a person and agencies joined by slashes, English style:
+    (SAUL LOEB/AFP), (JONATHAN NACKSTRAND/AFP/Getty Images)."""
+    parts = [part.strip() for part in credits.split("/")]
+    agencies = [part for part in parts if is_known_outlet(part)]
+    people = [part for part in parts if part not in agencies]
+    if (
+        agencies
+        and len(people) == 1
+        and is_plausible_name(people[0])
+        and not re.fullmatch(_LABEL, people[0], re.IGNORECASE)
+    ):
+        return agencies, people
+    return None
+
+
 def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     """Remove a bracket of several credits: （左圖：新華社；右圖：中新社）."""
     match = CREDIT_LIST_REGEX.search(text)
@@ -219,11 +265,27 @@ def _strip_credit_list(text: str) -> tuple[str, list[str], list[str]] | None:
     for part in CREDIT_LIST_SEPARATOR_REGEX.split(match.group("credits")):
         credit = _credit_regex(WHOLE_CREDIT_PATTERN).fullmatch(part.strip())
         if not credit or not _is_valid(credit):
-            return None
+            slashed = _agency_slash(match.group("credits"))
+            return (text[: match.start()].rstrip(), *slashed) if slashed else None
         found_sources, found_photographers = _credit_of(credit)
         sources += found_sources
         photographers += found_photographers
     return text[: match.start()].rstrip(), sources, photographers
+
+
+def _agency_before(text: str, end: int) -> re.Match[str] | None:
+    """An agency and 發 printed just before an unbracketed photographer's credit."""
+    regex = _credit_regex(AGENCY_BEFORE_PATTERN)
+    return regex.search(text, max(0, end - AGENCY_BEFORE_CHARS), end)
+
+
+def _after_last_space(
+    regex: re.Pattern[str], text: str, match: re.Match[str]
+) -> re.Match[str] | None:
+    """The credit after the last space of a rejected one: 萬松浦朝霞 田恩華攝 is a caption and a
+    credit, not one name of nine characters."""
+    space = text.rfind(" ", match.start(), match.end())
+    return regex.search(text, space + 1) if space > match.start() else None
 
 
 def _strip_one_credit(
@@ -240,11 +302,19 @@ def _strip_one_credit(
     for pattern in (BRACKETED_CREDIT_PATTERN, TRAILING_CREDIT_PATTERN):
         regex = _credit_regex(pattern)
         match = regex.search(text)
+        bracketed = pattern is BRACKETED_CREDIT_PATTERN
+        if match and not bracketed and not _is_valid(match, bracketed=False):
+            match = _after_last_space(regex, text, match)
         if match and photo_only and match.group("outlet"):
             continue
-        if match and _is_valid(match, bracketed=pattern is BRACKETED_CREDIT_PATTERN):
+        if match and _is_valid(match, bracketed=bracketed):
             sources, photographers = _credit_of(match)
-            return text[: match.start()].rstrip(), sources, photographers
+            start = match.start()
+            agency = _agency_before(text, start) if match.group("vwho") else None
+            if agency:
+                # 晚会,中新社发 王瑶 摄: the agency after a comma, the photographer after a space.
+                sources, start = [agency.group("org"), *sources], agency.start()
+            return text[:start].rstrip(" ,，"), sources, photographers
     offset = max(0, len(text) - COMMA_TAIL_CHARS)
     comma = None if photo_only else COMMA_CREDIT_REGEX.search(text, offset)
     if comma:

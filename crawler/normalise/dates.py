@@ -417,9 +417,9 @@ MONTH_PREFIXES = {
 }
 
 # A date in brackets after a relative word, in Arabic or Chinese numerals: （23日）, (8月29日),
-# （八月二十九日） as the government's press releases print it.
+# （八月二十九日） as the government's press releases print it, (6/6) as Taiwan's papers do.
 _BRACKET = (
-    r"(?:\s*[（(]\s*(?:(?P<{0}m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月\s*)?"
+    r"(?:\s*[（(]\s*(?:(?P<{0}m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*[月/]\s*)?"
     r"(?P<{0}d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|"
     r"卅一?|[一二三四五六七八九])\s*[日號号]?\s*[）)])?"
 )

@@ -172,6 +172,33 @@ def test_reprint_keeps_page_outlet_and_names_the_original():
     assert record["bylines"] == [{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]
 
 
+@pytest.mark.parametrize(
+    ("line", "bylines"),
+    [
+        ("来源：人民网 作者：李婕", [("author", "李婕")]),
+        ("来源：新华社 作者：张三、李四", [("author", "张三"), ("author", "李四")]),
+        ("來源：香港商報 編輯：黃世雅", [("editor", "黃世雅")]),
+        ("2020-03-09  来源: 学习时报 作者:", []),
+    ],
+    ids=["author", "two-authors", "editor", "empty-author"],
+)
+@pytest.mark.parametrize("where", ["field", "body"])
+def test_people_after_a_source_line_are_bylines(line, bylines, where):
+    # 来源：X 作者：Y dropped Y (#17).
+    raw = RawArticle(
+        url="https://a.example/1",
+        outlet="",
+        published="2024-08-30",
+        source_line=line if where == "field" else None,
+        blocks=[
+            Block("paragraph", "論壇昨日舉行。"),
+            *([Block("paragraph", line)] * (where == "body")),
+        ],
+    )
+    record = normalise_article(raw)
+    assert [(b["role"], b["name"]) for b in record["bylines"]] == bylines
+
+
 def test_traditional_and_simplified_copies_hash_alike():
     hant = RawArticle(
         url="https://a.example/1",
