@@ -57,7 +57,17 @@ def crawls(crawl_id: int | None, limit: int, db_path: Path, output_format: str) 
         echo_json(rows)
         return
     if crawl_id is not None:
-        echo_table(rows, f"Crawl {crawl_id}: no errors.")
+        errors = [
+            {
+                "time": (row["time"] or "")[:16].replace("T", " "),
+                "status": row["http_status"],
+                "tries": row["attempts"],
+                "reason": row["reason"],
+                "url": row["url"],
+            }
+            for row in rows
+        ]
+        echo_table(errors, f"Crawl {crawl_id}: no errors.")
         return
     table = [
         {
