@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl demo stats serve test lint bench clean
+.PHONY: crawl demo stats serve test lint bench accuracy clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/compare_extractors.py
+
+## accuracy: ours, trafilatura and GNE on real pages (REALPAGES, tests/realpages, AEB) into
+## BENCHMARKS.md; a set whose folder is missing is skipped with a note
+REALPAGES ?= ../shared/realpages
+AEB ?= ../aeb
+accuracy: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python scripts/accuracy.py --realpages $(REALPAGES) --aeb $(AEB) --write BENCHMARKS.md
