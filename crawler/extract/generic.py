@@ -8,16 +8,25 @@ BeautifulSoup, since it runs on every page of a crawl."""
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from lxml import etree
 from parsel import Selector
 
 from crawler.extract.blocks import extract_blocks, node_text
+from crawler.extract.body import (
+    MAX_DEPTH,
+    _remove_keeping_tail,
+    best_container,
+    clean_tree,
+    flatten_blocks,
+    tree_depth,
+    wrap_loose_text,
+)
 from crawler.items import RawArticle
 from crawler.normalise.dates import find_published
 
@@ -110,32 +119,21 @@ def _names(value: object) -> list[str]:
 
 
 def densest_container(selector: Selector) -> Selector | None:
-    """The element that holds the article's text, as text-density extractors find it.
-
-    Every text block (a paragraph, or a div with no block inside) scores its length less its
-    link text; the score goes to its parent and half of it to its grandparent, and the best
-    scored element wins. Blocks inside navigation, sidebars, comments and footers don't count.
-    """
-    scores: dict[Any, float] = {}
-    for block in TEXT_BLOCKS(selector.root):
-        if NOISE_ANCESTORS(block):
-            continue
-        text = " ".join(block.text_content().split())
-        if len(text) < MIN_BLOCK_CHARS:
-            continue
-        links = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
-        score = len(text) - links
-        parent = block.getparent()
-        if parent is None or score <= 0:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + score
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
-    if not scores:
+    """The element that holds the article's text (crawler/extract/body.py), on a cleaned copy
+    of the page's tree; None when the page has no prose (or is nested too deep to walk)."""
+    depth = tree_depth(selector.root)
+    if depth > MAX_DEPTH:
+        logger.warning("Page nested over %d elements deep: body not extracted", MAX_DEPTH)
         return None
-    best = max(scores, key=scores.__getitem__)
-    return Selector(root=best)
+    root = copy.deepcopy(selector.root)
+    clean_tree(root)
+    best = best_container(root)
+    if best is None:
+        return None
+    for heading in list(best.iter("h1")):
+        _remove_keeping_tail(heading)
+    wrap_loose_text(best)
+    return Selector(root=flatten_blocks(best))
 
 
 def visible_dates(selector: Selector) -> list[str]:

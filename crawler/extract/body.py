@@ -1,0 +1,396 @@
+"""Where a page's article body is: the element whose subtree holds the most prose and the
+least of everything else (links, menus, widgets), on a tree cleaned of what is never text.
+
+Each block (a paragraph, a list item, a div or cell with text of its own) is prose when its
+text, less its link text, is long enough and mostly not links; prose counts for every element
+above it, the rest (links, short lines, noise) counts against. The element with the best
+balance wins, so a wrapper of many short paragraphs beats its single longest paragraph and
+loses to nothing that also holds the page's menus and lists. Noise is judged by tag (nav,
+aside, footer) and by whole class or id tokens (``sidebar``, not ``no-sidebar``), and never
+on an element that holds most of the page's prose (an ASP.NET page-wide ``<form>``).
+lxml only, one pass over the tree; reads no settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from lxml import etree, html
+
+logger = logging.getLogger(__name__)
+
+# Never text: removed before anything is scored.
+DROPPED_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "option",
+    "link",
+    "meta",
+)
+NOISE_TAGS = {"nav", "aside", "footer"}
+# Whole class/id tokens (or their first part before - or _) that mark page furniture.
+NOISE_WORDS = {
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "menubar",
+    "sidebar",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumbs",
+    "footer",
+    "related",
+    "recommend",
+    "recommended",
+    "comment",
+    "comments",
+    "share",
+    "sharing",
+    "social",
+    "copyright",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "adsbygoogle",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "popular",
+    "trending",
+    "hot",
+    "toolbar",
+    "fontsize",
+    "font-size",
+    "tags",
+    "tag",
+    "pagination",
+    "pager",
+    "login",
+    "modal",
+    "cookie",
+    "banner",
+}
+TOKEN_SPLIT_REGEX = re.compile(r"[\s]+")
+PART_SPLIT_REGEX = re.compile(r"[-_]")
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "td",
+    "li",
+    "dd",
+    "blockquote",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figure",
+    "figcaption",
+    "header",
+    "form",
+    "center",
+    "table",
+    "tr",
+    "ul",
+    "ol",
+    "dl",
+    "body",
+}
+CJK_REGEX = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WORD_REGEX = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")
+# A block is prose from 12 units of text (a CJK character or a Latin word is one unit): a short
+# Chinese sentence or a one-line English one. Shorter lines are bylines, dates, buttons, menus.
+# Measured on realpages and the AEB: 8 let "分享到 微信 微博 QQ空间" share bars win on short
+# stories; 20 lost one-sentence paragraphs of wire copy.
+PROSE_MIN_UNITS = 12
+# More than this share of a block's text in links makes it a link list, not prose.
+PROSE_MAX_LINK_SHARE = 0.35
+# An element holding this share of the page's prose is the article, whatever its class says.
+MOST_PROSE_SHARE = 0.5
+# Deeper than this, the page is not walked (libxml2's own limit is 256 without huge_tree; real
+# pages seen are under 60 deep): the extractor gives up on it with a warning.
+MAX_DEPTH = 2000
+
+
+def text_units(text: str) -> int:
+    """A text's length in units: CJK characters plus Latin words and numbers."""
+    return len(CJK_REGEX.findall(text)) + len(WORD_REGEX.findall(text))
+
+
+def class_tokens(element: etree._Element) -> list[str]:
+    """The lowercase class and id tokens of an element."""
+    found = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return [token for token in TOKEN_SPLIT_REGEX.split(found) if token]
+
+
+def is_noise_token(token: str) -> bool:
+    """Whether a class or id token names page furniture: the token itself or its first part
+    (``related-news``, ``share_bar``), never a part further in (``no-sidebar``,
+    ``content-with-sidebar``)."""
+    return token in NOISE_WORDS or PART_SPLIT_REGEX.split(token, 1)[0] in NOISE_WORDS
+
+
+def looks_like_noise(element: etree._Element) -> bool:
+    """Whether an element is page furniture by its tag or class/id tokens."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in NOISE_TAGS:
+        return True
+    return any(is_noise_token(token) for token in class_tokens(element))
+
+
+def clean_tree(root: etree._Element) -> None:
+    """Remove what is never article text: scripts, styles, templates, form controls, comments."""
+    etree.strip_elements(
+        root, *DROPPED_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False
+    )
+
+
+def tree_depth(root: etree._Element) -> int:
+    """The depth of the deepest element, without recursion."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            return depth
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+@dataclass
+class Tally:
+    """What a subtree holds: units of prose and units of other text."""
+
+    prose: float = 0.0
+    other: float = 0.0
+
+
+def own_text(element: etree._Element) -> tuple[str, str]:
+    """The text a block prints itself (inline children included, block children not) and the
+    part of it inside links."""
+    parts = [element.text or ""]
+    links: list[str] = []
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag not in BLOCK_TAGS:
+            parts.append(child.text_content())
+            links.extend(a.text_content() for a in child.iter("a"))
+        parts.append(child.tail or "")
+    return "".join(parts), "".join(links)
+
+
+def score_tree(root: etree._Element) -> dict[etree._Element, Tally]:
+    """Every element's tally of prose and other text, its subtree's included."""
+    tallies: dict[etree._Element, Tally] = {}
+    elements = list(root.iter(etree.Element))
+    for element in elements:
+        tally = tallies.setdefault(element, Tally())
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag not in BLOCK_TAGS:
+            continue
+        text, links = own_text(element)
+        units = text_units(text)
+        if not units:
+            continue
+        link_units = text_units(links) if links else 0
+        prose = units - link_units
+        if prose >= PROSE_MIN_UNITS and link_units <= PROSE_MAX_LINK_SHARE * units:
+            tally.prose += prose
+            tally.other += link_units
+        else:
+            tally.other += units
+    for element in reversed(elements):
+        parent = element.getparent()
+        if parent is not None and parent in tallies:
+            tallies[parent].prose += tallies[element].prose
+            tallies[parent].other += tallies[element].other
+    return tallies
+
+
+def drop_noise(root: etree._Element, tallies: dict[etree._Element, Tally]) -> None:
+    """Remove furniture subtrees, but never one that holds most of the page's prose."""
+    total = tallies[root].prose if root in tallies else 0.0
+    for element in list(root.iter(etree.Element)):
+        if element is root or element.getparent() is None or not looks_like_noise(element):
+            continue
+        tally = tallies.get(element, Tally())
+        if tally.prose >= MOST_PROSE_SHARE * total and tally.prose > tally.other:
+            continue
+        _remove_keeping_tail(element)
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    """Remove an element from its tree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def best_container(root: etree._Element) -> etree._Element | None:
+    """The element holding the article body (see the module); None for a page with no prose."""
+    tallies = score_tree(root)
+    drop_noise(root, tallies)
+    tallies = score_tree(root)
+    best, best_score = None, 0.0
+    for element, tally in tallies.items():
+        score = tally.prose - tally.other
+        if tally.prose > 0 and score > best_score:
+            best, best_score = element, score
+    return best
+
+
+def parse_html(text: str) -> etree._Element | None:
+    """An lxml tree of a page (huge trees allowed); None for an empty page."""
+    parser = html.HTMLParser(huge_tree=True, remove_comments=True)
+    try:
+        return html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+INLINE_BREAK_TAGS = {"br"}
+
+
+def wrap_loose_text(container: etree._Element) -> None:
+    """Put text printed straight into a block element (``<div>一段<br>二段<p>…</p></div>``) into
+    paragraphs of its own, split at line breaks, so it is read like the page's ``<p>`` s."""
+    for element in list(container.iter(*LOOSE_TEXT_HOSTS)):
+        if not _has_loose_text(element):
+            continue
+        runs: list[list] = [[]]
+        text = element.text
+        element.text = None
+        items: list = [text] if text and text.strip() else []
+        for child in list(element):
+            tail = child.tail
+            child.tail = None
+            items.append(child)
+            if tail and tail.strip():
+                items.append(tail)
+        for child in list(element):
+            element.remove(child)
+        for item in items:
+            tag = item.tag if not isinstance(item, str) and isinstance(item.tag, str) else ""
+            if tag in BLOCK_TAGS:
+                runs.append([item])
+                runs.append([])
+            elif tag in INLINE_BREAK_TAGS:
+                runs.append([])
+            else:
+                runs[-1].append(item)
+        for run in runs:
+            _append_run(element, run)
+
+
+LOOSE_TEXT_HOSTS = ("div", "td", "section", "article", "main", "body", "center", "font", "span")
+
+
+def _has_loose_text(element: etree._Element) -> bool:
+    """Whether a block element prints text outside any child of its own, beside block children
+    or line breaks."""
+    loose = (element.text or "").strip() or any((child.tail or "").strip() for child in element)
+    if not loose:
+        return False
+    return any(
+        isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child.tag in INLINE_BREAK_TAGS)
+        for child in element
+    )
+
+
+def _append_run(element: etree._Element, run: list) -> None:
+    """Append one run of the rebuilt element: a block child as it is, inline pieces in a <p>."""
+    if not run:
+        return
+    first = run[0]
+    if len(run) == 1 and not isinstance(first, str) and first.tag in BLOCK_TAGS:
+        element.append(first)
+        return
+    if all(isinstance(item, str) and not item.strip() for item in run):
+        return
+    paragraph = etree.SubElement(element, "p")
+    for item in run:
+        if isinstance(item, str):
+            last = paragraph[-1] if len(paragraph) else None
+            if last is None:
+                paragraph.text = (paragraph.text or "") + item
+            else:
+                last.tail = (last.tail or "") + item
+        else:
+            paragraph.append(item)
+
+
+def flatten_blocks(container: etree._Element) -> etree._Element:
+    """A new <div> whose children are the container's leaf blocks in page order (paragraphs out
+    of their wrappers, spans and cells; inline runs between blocks put in a <p>), for a reader
+    that walks one level only."""
+    holds_block: set[etree._Element] = set()
+    for element in reversed(list(container.iter(etree.Element))):
+        parent = element.getparent()
+        if parent is not None and (element.tag in BLOCK_TAGS or element in holds_block):
+            holds_block.add(parent)
+    flat = etree.Element("div")
+    stack: list[etree._Element] = [container]
+    while stack:
+        node = stack.pop()
+        if node not in holds_block:
+            flat.append(_detached(node))
+            continue
+        children: list[etree._Element] = []
+        run: list[etree._Element] = []
+        for child in node:
+            if child.tag in BLOCK_TAGS or child in holds_block:
+                if run:
+                    children.append(_paragraph_of(run))
+                    run = []
+                children.append(child)
+            else:
+                run.append(child)
+        if run:
+            children.append(_paragraph_of(run))
+        stack.extend(reversed(children))
+    return flat
+
+
+def _detached(element: etree._Element) -> etree._Element:
+    """The element without its tail, ready to move under another parent."""
+    element.tail = None
+    return element
+
+
+def _paragraph_of(run: list[etree._Element]) -> etree._Element:
+    """A <p> holding a run of inline elements (with their tails)."""
+    paragraph = etree.Element("p")
+    for element in run:
+        paragraph.append(element)
+    return paragraph
