@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from scrapy.http import HtmlResponse  # noqa: E402
 
-from crawler.extract.page import extract_record  # noqa: E402
+from crawler.extract.page import canonical_url, extract_record  # noqa: E402
 
 FIXTURES = REPO / "tests" / "realpages"
 AUTHOR_ROLES = {"reporter", "author", "correspondent"}
@@ -135,8 +135,10 @@ def score_gold_set(
     per_page: dict[str, list[tuple[dict, dict, Prediction]]] = {name: [] for name in extractors}
     for gold in pages:
         body = gzip.decompress((folder / gold["file"]).read_bytes())
+        # As `archive extract FILE` does without --url: the page's own URL, else the file's.
+        url = gold["url"] or canonical_url(body) or (folder / gold["file"]).resolve().as_uri()
         for name, run in extractors.items():
-            prediction = safely(run, gold["url"], body)
+            prediction = safely(run, url, body)
             per_page[name].append((gold, scorer.score_page(gold, prediction), prediction))
     if failures:
         show_failures(per_page.get("ours", []), failures)

@@ -27,6 +27,7 @@ from crawler.extract.body import (
     tree_depth,
     wrap_loose_text,
 )
+from crawler.extract.title import choose_title
 from crawler.items import RawArticle
 from crawler.normalise.dates import find_published
 
@@ -172,11 +173,14 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
     site_name = (
         _text_value(publisher.get("name")) if isinstance(publisher, dict) else None
     ) or _meta(selector, "og:site_name", "application-name")
-    title = (
-        _text_value(ld.get("headline"))
-        or _meta(selector, "og:title", "twitter:title")
-        or node_text(selector.xpath("(//h1)[1]"))
-        or clean_title(node_text(selector.xpath("//title")), site_name)
+    title = choose_title(
+        selector,
+        [
+            _text_value(ld.get("headline")),
+            _meta(selector, "og:title", "twitter:title"),
+            node_text(selector.xpath("//title")),
+        ],
+        [name for name in (site_name, outlet) if name],
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
     container = densest_container(selector)
