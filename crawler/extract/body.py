@@ -147,6 +147,8 @@ WORD_REGEX = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")
 # Measured on realpages and the AEB: 8 let "分享到 微信 微博 QQ空间" share bars win on short
 # stories; 20 lost one-sentence paragraphs of wire copy.
 PROSE_MIN_UNITS = 12
+# Pages with no block that long: every block of 2 units or more counts.
+SHORT_PROSE_MIN_UNITS = 2
 # More than this share of a block's text in links makes it a link list, not prose.
 PROSE_MAX_LINK_SHARE = 0.35
 # An element holding this share of the page's prose is the article, whatever its class says.
@@ -228,14 +230,17 @@ def own_text(element: etree._Element) -> tuple[str, str]:
     return "".join(parts), "".join(links)
 
 
-def score_tree(root: etree._Element) -> dict[etree._Element, Tally]:
-    """Every element's tally of prose and other text, its subtree's included."""
+def score_tree(
+    root: etree._Element, min_units: int = PROSE_MIN_UNITS
+) -> dict[etree._Element, Tally]:
+    """Every element's tally of prose and other text, its subtree's included; a block is prose
+    from ``min_units`` units."""
     tallies: dict[etree._Element, Tally] = {}
     elements = list(root.iter(etree.Element))
     for element in elements:
         tally = tallies.setdefault(element, Tally())
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag not in BLOCK_TAGS:
+        if tag not in BLOCK_TAGS or tag in NEUTRAL_TAGS:
             continue
         text, links = own_text(element)
         units = text_units(text)
@@ -243,7 +248,7 @@ def score_tree(root: etree._Element) -> dict[etree._Element, Tally]:
             continue
         link_units = text_units(links) if links else 0
         prose = units - link_units
-        is_prose = prose >= PROSE_MIN_UNITS and link_units <= PROSE_MAX_LINK_SHARE * units
+        is_prose = prose >= min_units and link_units <= PROSE_MAX_LINK_SHARE * units
         if is_prose and not _is_teaser(element):
             tally.prose += prose
             tally.other += link_units
@@ -257,6 +262,9 @@ def score_tree(root: etree._Element) -> dict[etree._Element, Tally]:
     return tallies
 
 
+# Captions and headings belong to the article (its pictures, its headline and subheads):
+# neither prose nor against it.
+NEUTRAL_TAGS = {"figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6"}
 HEADING_LINK_TAGS = ("h2", "h3", "h4", "h5", "h6")
 # A link of this many units beside a paragraph is another story's headline (a teaser).
 TEASER_LINK_UNITS = 4
@@ -310,10 +318,21 @@ def _remove_keeping_tail(element: etree._Element) -> None:
 
 
 def best_container(root: etree._Element) -> etree._Element | None:
-    """The element holding the article body (see the module); None for a page with no prose."""
+    """The element holding the article body (see the module); None for a page with no text.
+
+    A page whose every paragraph is short (a brief, a test page) is scored again with short
+    blocks counted as prose."""
     tallies = score_tree(root)
     drop_noise(root, tallies)
-    tallies = score_tree(root)
+    for min_units in (PROSE_MIN_UNITS, SHORT_PROSE_MIN_UNITS):
+        best = _best_scored(score_tree(root, min_units))
+        if best is not None:
+            return best
+    return None
+
+
+def _best_scored(tallies: dict[etree._Element, Tally]) -> etree._Element | None:
+    """The element with most prose over other text, if any has prose."""
     best, best_score = None, 0.0
     for element, tally in tallies.items():
         score = tally.prose - tally.other
