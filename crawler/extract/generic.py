@@ -27,6 +27,7 @@ from crawler.extract.body import (
     tree_depth,
     wrap_loose_text,
 )
+from crawler.extract.dates import choose_published
 from crawler.extract.title import choose_title
 from crawler.items import RawArticle
 from crawler.normalise.dates import find_published
@@ -189,10 +190,14 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         url=url,
         outlet=outlet or site_name or "",
         title=title or None,
-        published=_text_value(ld.get("datePublished"))
-        or _meta(selector, *PUBLISHED_META)
-        or selector.xpath("//time/@datetime").get()
-        or seen_published,
+        published=choose_published(
+            selector,
+            url,
+            _text_value(ld.get("datePublished"))
+            or _meta(selector, *PUBLISHED_META)
+            or selector.xpath("//time/@datetime").get()
+            or seen_published,
+        ),
         updated=_text_value(ld.get("dateModified"))
         or _meta(selector, *UPDATED_META)
         or seen_updated,
