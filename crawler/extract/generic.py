@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from lxml import etree
 from parsel import Selector
 
+from crawler.extract.authors import byline_texts, metadata_authors
 from crawler.extract.blocks import extract_blocks, node_text
 from crawler.extract.body import (
     MAX_DEPTH,
@@ -71,6 +72,7 @@ DATE_TEXT_XPATH = (
     "//body//*[re:test(@class, 'date|time|info|meta|pub|source', 'i') and not(*[*])] | //time"
 )
 DATE_TEXT_MAX_CHARS = 80
+TITLE_PARTS_REGEX = re.compile(r"\s+[-–—|｜]{1,2}\s+|\s*[_｜|]\s*")
 TITLE_SUFFIX_REGEX = re.compile(r"\s*(?:[-|_–—|｜]|::)\s*(?P<site>[^-|_–—|｜]{2,30})$")
 
 
@@ -114,6 +116,9 @@ def _names(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
+        kinds = value.get("@type")
+        if kinds == "Organization" or (isinstance(kinds, list) and "Organization" in kinds):
+            return []  # the publisher, not a writer
         return _names(value.get("name"))
     if isinstance(value, list):
         return [name for entry in value for name in _names(entry)]
@@ -154,6 +159,14 @@ def clean_title(title: str | None, site_name: str | None = None) -> str | None:
     return title.strip()
 
 
+def site_names(selector: Selector, site_name: str | None, outlet: str | None) -> list[str]:
+    """Names the site goes by: the declared ones and the parts after the headline in <title>."""
+    names = [name for name in (site_name, outlet, _meta(selector, "application-name")) if name]
+    title = node_text(selector.xpath("//title"))
+    parts = [part.strip() for part in TITLE_PARTS_REGEX.split(title) if part.strip()]
+    return names + parts[1:]
+
+
 def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> RawArticle:
     """Extract an article from any news page.
 
@@ -174,6 +187,7 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
     site_name = (
         _text_value(publisher.get("name")) if isinstance(publisher, dict) else None
     ) or _meta(selector, "og:site_name", "application-name")
+    sites = site_names(selector, site_name, outlet)
     title = choose_title(
         selector,
         [
@@ -181,7 +195,7 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
             _meta(selector, "og:title", "twitter:title"),
             node_text(selector.xpath("//title")),
         ],
-        [name for name in (site_name, outlet) if name],
+        sites,
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
     container = densest_container(selector)
@@ -201,7 +215,10 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         updated=_text_value(ld.get("dateModified"))
         or _meta(selector, *UPDATED_META)
         or seen_updated,
-        authors=_names(ld.get("author")) or [a for a in [_meta(selector, "author")] if a],
+        authors=[
+            *metadata_authors(selector, _names(ld.get("author")), sites),
+            *byline_texts(selector),
+        ],
         blocks=blocks,
         images=images,
     )

@@ -1,0 +1,122 @@
+"""Author candidates a page offers outside its body, with the false ones dropped at the source.
+
+``<meta name="author">`` on Chinese sites is as often the editor (the page prints 责任编辑：杨煜),
+the site (网易), a user id (105464) or a template's placeholder (name, admin) as the reporter;
+JSON-LD's author is often the publisher as an Organization. A candidate is kept only when it
+is none of these. Byline elements (class or id ``author``, ``byline``, ``writer``, ``reporter``)
+that carry a writer's label (本报记者 王乐文 方敏, 作者：南帆) are handed on as printed; the
+normaliser reads them.
+Reads no settings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsel import Selector
+
+PLACEHOLDER_REGEX = re.compile(
+    r"^(?:\d+|name|admin|administrator|author|editor|user|unknown|none|null|anonymous|佚名|匿名|"
+    r"未知|整合|综合|綜合|本站|小编|小編|网友|網友|[a-z]+\d+)$",
+    re.IGNORECASE,
+)
+# 图/圖 X and 摄影 X are photo credits, never the writer.
+PHOTO_CREDIT_REGEX = re.compile(r"^[\s(（]*(?:图|圖|图片|圖片|摄影|攝影|摄|攝)\s*[/／:：]?")
+# An outlet's name (新京报, 每日经济新闻, 新华社官方账号), a reprint's source put in meta author.
+OUTLET_SUFFIX_REGEX = re.compile(
+    r"(?:报|報|新闻|新聞|网|網|社|台|日报|日報|周刊|週刊|杂志|雜誌|频道|頻道|账号|帳號|号|號|"
+    r"News|Times|Post|Daily|Agency|Press)$",
+    re.IGNORECASE,
+)
+EDITOR_LABEL = r"(?:责任编辑|責任編輯|责编|責編|编辑|編輯|小编|小編|审核|審核|校对|校對|监制|監製)"
+META_AUTHOR_XPATH = (
+    "//meta[@name='author' or @property='article:author' or @name='byl' or @name='dc.creator'"
+    " or @name='sailthru.author' or @name='parsely-author']/@content"
+)
+META_EDITOR_XPATH = "//meta[@name='editor' or @name='contentEditor']/@content"
+BYLINE_XPATH = (
+    "//body//*[not(self::script or self::style or self::meta or self::link)]"
+    "[re:test(concat(' ', @class, ' ', @id, ' '), '(?:^|[\\s_-])(?:author|byline|writer|reporter"
+    "|journalist|auth)(?:name|-name|_name|info)?(?:[\\s_-]|$)', 'i')]"
+)
+EXSLT = {"re": "http://exslt.org/regular-expressions"}
+# A byline element is short; a longer one is an author's biography or a comment.
+BYLINE_MAX_CHARS = 40
+MAX_BYLINES = 3
+# Only labelled bylines are handed on: an author-classed element without a writer's label is a
+# comment's user name or a self-media account (新京报, 新华社官方账号) as often as a writer.
+WRITER_LABEL_REGEX = re.compile(
+    r"\s*[:：]?\s*(?:记者|記者|作者|撰文|特约评论员|特約評論員|评论员|評論員|通讯员|通訊員)\s*[:：]?\s*"
+    r"|^\s*文\s*[/／丨|:：]|^\s*By\s",
+    re.IGNORECASE,
+)
+SPACE_REGEX = re.compile(r"[\s\u3000\xa0]+")
+
+
+def _squash(text: str) -> str:
+    """Text with whitespace collapsed."""
+    return SPACE_REGEX.sub(" ", text).strip()
+
+
+def printed_as_editor(name: str, page_text: str, editors: list[str]) -> bool:
+    """Whether the page names ``name`` as its editor (责任编辑：杨煜, meta editor)."""
+    if any(name == _squash(editor) for editor in editors):
+        return True
+    # 青网新闻张毅 in meta is 责任编辑：张毅 on the page: the name's end is enough.
+    for size in (3, 2):
+        if len(name) < size:
+            continue
+        core = re.escape(name[-size:])
+        if re.search(rf"{EDITOR_LABEL}\s*[:：]?\s*[\[【]?\s*{core}(?![\u4e00-\u9fff])", page_text):
+            return True
+    return False
+
+
+def is_false_author(name: str, site_names: list[str], page_text: str, editors: list[str]) -> bool:
+    """Whether a metadata author is not a writer: a placeholder, a photo credit, the site, or the
+    page's editor."""
+    squashed = _squash(name)
+    if not squashed or PLACEHOLDER_REGEX.match(squashed) or PHOTO_CREDIT_REGEX.match(squashed):
+        return True
+    if OUTLET_SUFFIX_REGEX.search(squashed):
+        return True
+    lowered = squashed.lower()
+    for site in site_names:
+        site = _squash(site).lower()
+        if site and (lowered in site or site in lowered):
+            return True
+    return printed_as_editor(squashed, page_text, editors)
+
+
+def metadata_authors(selector: Selector, ld_authors: list[str], site_names: list[str]) -> list[str]:
+    """JSON-LD and meta authors that are writers (see the module)."""
+    editors = selector.xpath(META_EDITOR_XPATH).getall()
+    page_text = " ".join(
+        selector.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
+    )
+    names = [*ld_authors, *selector.xpath(META_AUTHOR_XPATH).getall()]
+    kept: list[str] = []
+    for name in names:
+        if is_false_author(name, site_names, page_text, editors):
+            continue
+        if _squash(name) not in kept:
+            kept.append(_squash(name))
+    return kept
+
+
+def byline_texts(selector: Selector) -> list[str]:
+    """Short texts of byline elements (本报记者 王乐文 方敏), as printed."""
+    found: list[str] = []
+    for node in selector.xpath(BYLINE_XPATH, namespaces=EXSLT):
+        texts = node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()
+        text = _squash(" ".join(texts))
+        if (
+            2 <= len(text) <= BYLINE_MAX_CHARS
+            and WRITER_LABEL_REGEX.search(text)
+            and not WRITER_LABEL_REGEX.fullmatch(text)
+            and not any(text in earlier or earlier in text for earlier in found)
+        ):
+            found.append(text)
+        if len(found) >= MAX_BYLINES:
+            break
+    return found
