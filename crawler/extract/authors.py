@@ -120,3 +120,14 @@ def byline_texts(selector: Selector) -> list[str]:
         if len(found) >= MAX_BYLINES:
             break
     return found
+
+
+# A labelled writer inside a header line: 时间：2024.05.11 来源：光明日报 作者：南帆.
+HEADER_WRITER_REGEX = re.compile(
+    r"(?:作者|記者|记者|撰文)\s*[:：]\s*[\u4e00-\u9fff·]{2,4}(?:[、,，\s]+[\u4e00-\u9fff·]{2,4})*"
+)
+
+
+def header_writers(line: str) -> list[str]:
+    """The labelled writers a header line names (作者：南帆), as printed."""
+    return [match.group(0) for match in HEADER_WRITER_REGEX.finditer(line)]

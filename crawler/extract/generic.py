@@ -29,6 +29,7 @@ from crawler.extract.body import (
     wrap_loose_text,
 )
 from crawler.extract.dates import choose_published
+from crawler.extract.head import trim_head
 from crawler.extract.title import choose_title
 from crawler.items import RawArticle
 from crawler.normalise.dates import find_published
@@ -200,6 +201,7 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
     seen_published, seen_updated = find_published(visible_dates(selector))
     container = densest_container(selector)
     blocks, images = extract_blocks(container, url) if container is not None else ([], [])
+    blocks, head_writers = trim_head(blocks, title)
     return RawArticle(
         url=url,
         outlet=outlet or site_name or "",
@@ -218,6 +220,7 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         authors=[
             *metadata_authors(selector, _names(ld.get("author")), sites),
             *byline_texts(selector),
+            *head_writers,
         ],
         blocks=blocks,
         images=images,
