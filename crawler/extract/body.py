@@ -105,8 +105,9 @@ NOISE_PREFIXES = {
     "sponsor",
     "newsletter",
 }
-# Anywhere in a token: overlays that are never the article.
-NOISE_INFIXES = ("cookie", "modal", "popup", "gdpr", "consent")
+# Any part of a token (between - and _): overlays that are never the article (``cli-modal``);
+# never a substring (Yahoo wraps its articles in ``filterNonGdprEmbeds``).
+NOISE_PARTS = {"cookie", "cookies", "modal", "popup", "gdpr", "consent"}
 # The page and its main article elements are never removed as noise.
 NEVER_NOISE_TAGS = {"html", "body", "main", "article"}
 TOKEN_SPLIT_REGEX = re.compile(r"[\s]+")
@@ -175,7 +176,7 @@ def is_noise_token(token: str) -> bool:
     ``content-with-sidebar``)."""
     if token in NOISE_WORDS or PART_SPLIT_REGEX.split(token, 1)[0] in NOISE_PREFIXES:
         return True
-    return any(infix in token for infix in NOISE_INFIXES)
+    return any(part in NOISE_PARTS for part in PART_SPLIT_REGEX.split(token))
 
 
 def looks_like_noise(element: etree._Element) -> bool:

@@ -200,7 +200,9 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
     container = densest_container(selector)
-    blocks, images = extract_blocks(container, url) if container is not None else ([], [])
+    blocks, images = (
+        extract_blocks(container, url, strict_captions=True) if container is not None else ([], [])
+    )
     blocks, head_writers = trim_head(blocks, title)
     return RawArticle(
         url=url,
