@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Iterator
 
+from bs4 import BeautifulSoup
 from lxml import etree
 from parsel import Selector
 
@@ -51,6 +52,7 @@ PUBLISHED_META = (
     "parsely-pub-date",
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
+JSON_LD_MAX_DEPTH = 16
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
 # Text blocks for the density score: paragraphs, and divs or tds with no block inside them.
 TEXT_BLOCK_XPATH = (
@@ -85,6 +87,9 @@ def json_ld_article(selector: Selector) -> dict:
         except json.JSONDecodeError:
             logger.warning("Ignoring JSON-LD that is not valid JSON")
             continue
+        except RecursionError:  # #19: nested deeper than Python's parser goes
+            logger.warning("Ignoring JSON-LD nested too deep to read")
+            continue
         for candidate in _json_ld_objects(data):
             kinds = candidate.get("@type")
             kinds = kinds if isinstance(kinds, list) else [kinds]
@@ -93,13 +98,18 @@ def json_ld_article(selector: Selector) -> dict:
     return {}
 
 
-def _json_ld_objects(data: object) -> Iterator[dict]:
+def _json_ld_objects(data: object, depth: int = 0) -> Iterator[dict]:
+    """The objects of a JSON-LD value: itself, the entries of lists and of ``@graph``s, down to
+    JSON_LD_MAX_DEPTH levels (a page's own nesting is a few levels; #19 sent thousands)."""
+    if depth > JSON_LD_MAX_DEPTH:
+        logger.warning("Ignoring JSON-LD objects nested over %d levels", JSON_LD_MAX_DEPTH)
+        return
     if isinstance(data, list):
         for entry in data:
-            yield from _json_ld_objects(entry)
+            yield from _json_ld_objects(entry, depth + 1)
     elif isinstance(data, dict):
         yield data
-        yield from _json_ld_objects(data.get("@graph", []))
+        yield from _json_ld_objects(data.get("@graph", []), depth + 1)
 
 
 def _meta(selector: Selector, *names: str) -> str | None:
@@ -112,27 +122,27 @@ def _meta(selector: Selector, *names: str) -> str | None:
     return None
 
 
-def _names(value: object) -> list[str]:
+def _names(value: object, depth: int = 0) -> list[str]:
     """Author names from a JSON-LD author value (a string, an object or a list of them)."""
+    if depth > JSON_LD_MAX_DEPTH:
+        return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
         kinds = value.get("@type")
         if kinds == "Organization" or (isinstance(kinds, list) and "Organization" in kinds):
             return []  # the publisher, not a writer
-        return _names(value.get("name"))
+        return _names(value.get("name"), depth + 1)
     if isinstance(value, list):
-        return [name for entry in value for name in _names(entry)]
+        return [name for entry in value for name in _names(entry, depth + 1)]
     return []
 
 
-def densest_container(selector: Selector) -> Selector | None:
+def densest_container(selector: Selector, page_text: str | None = None) -> Selector | None:
     """The element that holds the article's text (crawler/extract/body.py), on a cleaned copy
     of the page's tree; None when the page has no prose (or is nested too deep to walk)."""
-    depth = tree_depth(selector.root)
-    if depth > MAX_DEPTH:
-        logger.warning("Page nested over %d elements deep: body not extracted", MAX_DEPTH)
-        return None
+    if tree_depth(selector.root) > MAX_DEPTH:
+        return deep_page_paragraphs(selector, page_text)
     root = copy.deepcopy(selector.root)
     clean_tree(root)
     best = best_container(root)
@@ -142,6 +152,29 @@ def densest_container(selector: Selector) -> Selector | None:
         _remove_keeping_tail(heading)
     wrap_loose_text(best)
     return Selector(root=flatten_blocks(best))
+
+
+def deep_page_paragraphs(selector: Selector, page_text: str | None) -> Selector | None:
+    """A page nested deeper than MAX_DEPTH (#19: 100,000 divs) is not scored: its paragraphs,
+    in page order, are its body, with a warning; None (and a warning) when it has none.
+
+    libxml2 stops reading a page at 2,048 levels (256 without huge_tree), so the paragraphs are
+    read from ``page_text`` with BeautifulSoup's html.parser, which has no depth limit and
+    walks the tree without recursion."""
+    flat = etree.Element("div")
+    if page_text is not None:
+        texts = [p.get_text(" ", strip=True) for p in BeautifulSoup(page_text, "html.parser")("p")]
+    else:
+        texts = [paragraph.text_content() for paragraph in selector.root.iter("p")]
+    for text in texts:
+        text = " ".join(text.split())
+        if text:
+            etree.SubElement(flat, "p").text = text
+    if not len(flat):
+        logger.warning("Page nested over %d elements deep and no paragraph: no body", MAX_DEPTH)
+        return None
+    logger.warning("Page nested over %d elements deep: body read from its paragraphs", MAX_DEPTH)
+    return Selector(root=flat)
 
 
 def visible_dates(selector: Selector) -> list[str]:
@@ -168,13 +201,16 @@ def site_names(selector: Selector, site_name: str | None, outlet: str | None) ->
     return names + parts[1:]
 
 
-def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> RawArticle:
+def extract_generic(
+    selector: Selector, url: str, outlet: str | None = None, *, page_text: str | None = None
+) -> RawArticle:
     """Extract an article from any news page.
 
     Args:
         selector: the parsed page.
         url: the page's URL (for relative links and the record).
         outlet: the publisher's name when known; else the site name the page declares.
+        page_text: the page as text, read again only when it is nested too deep for lxml.
 
     Returns:
         A RawArticle with what the page offers; fields it does not offer stay empty.
@@ -199,7 +235,7 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
         sites,
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
-    container = densest_container(selector)
+    container = densest_container(selector, page_text)
     blocks, images = (
         extract_blocks(container, url, strict_captions=True) if container is not None else ([], [])
     )

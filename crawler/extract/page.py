@@ -54,7 +54,7 @@ def extract_record(
     if spider_class is not None:
         raw = spider_class().extract(response)
     else:
-        raw = extract_generic(response.selector, url)
+        raw = extract_generic(response.selector, url, page_text=response.text)
     if published and not raw.published:
         raw.published = published.isoformat()
     return normalise_article(raw)
