@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from parsel import Selector
 
 PLACEHOLDER_REGEX = re.compile(
@@ -104,18 +105,34 @@ def metadata_authors(selector: Selector, ld_authors: list[str], site_names: list
     return kept
 
 
+# What follows a writer's label in a real byline: names of 2-4 characters (本报记者 王乐文 方 敏
+# has a space inside a name), or a Latin name; words of the page's furniture are never names.
+NAME_RUN_REGEX = re.compile(r"^[\u4e00-\u9fff·\s、,，/／]{2,24}$|^[A-Za-z][A-Za-z .'-]{2,40}$")
+NOT_NAME_REGEX = re.compile(
+    r"文章|其他|其它|更多|编辑|編輯|来源|來源|点击|點擊|阅读|閱讀|专栏|專欄|主页|主頁"
+)
+
+
+def is_writer_line(text: str) -> bool:
+    """Whether a short labelled line names writers (作者：南帆, 本报记者 王乐文 方 敏), not an
+    outlet (作者：新京报) or a link's words (作者其他文章)."""
+    if not (2 <= len(text) <= BYLINE_MAX_CHARS) or not WRITER_LABEL_REGEX.search(text):
+        return False
+    rest = WRITER_LABEL_REGEX.sub(" ", text).strip(" :：")
+    rest = re.sub(r"^(?:本报|本報|新华社|新華社|中新社)\s*", "", rest)
+    if not rest or NOT_NAME_REGEX.search(rest) or not NAME_RUN_REGEX.match(rest):
+        return False
+    parts = [part for part in re.split(r"[\s、,，/／]+", rest) if part]
+    return not any(OUTLET_SUFFIX_REGEX.search(part) for part in parts)
+
+
 def byline_texts(selector: Selector) -> list[str]:
     """Short texts of byline elements (本报记者 王乐文 方敏), as printed."""
     found: list[str] = []
     for node in selector.xpath(BYLINE_XPATH, namespaces=EXSLT):
         texts = node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()
         text = _squash(" ".join(texts))
-        if (
-            2 <= len(text) <= BYLINE_MAX_CHARS
-            and WRITER_LABEL_REGEX.search(text)
-            and not WRITER_LABEL_REGEX.fullmatch(text)
-            and not any(text in earlier or earlier in text for earlier in found)
-        ):
+        if is_writer_line(text) and not any(text in old or old in text for old in found):
             found.append(text)
         if len(found) >= MAX_BYLINES:
             break
@@ -130,4 +147,25 @@ HEADER_WRITER_REGEX = re.compile(
 
 def header_writers(line: str) -> list[str]:
     """The labelled writers a header line names (作者：南帆), as printed."""
-    return [match.group(0) for match in HEADER_WRITER_REGEX.finditer(line)]
+    return [m.group(0) for m in HEADER_WRITER_REGEX.finditer(line) if is_writer_line(m.group(0))]
+
+
+# Byline lines are looked for among this many text-holding elements before the body and after
+# it (realpages CN-xinhuanet-2012a prints its byline in the table row right under the story).
+HEADER_LOOKBACK = 30
+FOOTER_LOOKAHEAD = 10
+
+
+def nearby_bylines(container: etree._Element) -> list[str]:
+    """Labelled writers' lines printed just before or after the body's element (作者： 记者王敬照
+    in a table row under the story)."""
+    found: list[str] = []
+    before = container.xpath("preceding::*[text()[normalize-space()]]")[-HEADER_LOOKBACK:]
+    after = container.xpath(
+        f"following::*[text()[normalize-space()]][position() <= {FOOTER_LOOKAHEAD}]"
+    )
+    for node in [*before, *after]:
+        text = _squash(node.text_content())
+        if is_writer_line(text) and text not in found:
+            found.append(text)
+    return found[-MAX_BYLINES:]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree, html
@@ -237,22 +238,26 @@ def score_tree(
     root: etree._Element, min_units: int = PROSE_MIN_UNITS
 ) -> dict[etree._Element, Tally]:
     """Every element's tally of prose and other text, its subtree's included; a block is prose
-    from ``min_units`` units."""
+    from ``min_units`` units, unless the same text is printed again elsewhere on the page (an
+    advert's feedback box, a teaser repeated in two lists)."""
     tallies: dict[etree._Element, Tally] = {}
-    elements = list(root.iter(etree.Element))
+    elements = [e for e in root.iter(etree.Element) if e.tag != "head" and _not_in_head(e)]
+    texts = {element: own_text(element) for element in elements if element.tag in BLOCK_TAGS}
+    seen = Counter(" ".join(text.split()) for text, _ in texts.values())
     for element in elements:
         tally = tallies.setdefault(element, Tally())
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag not in BLOCK_TAGS or tag in NEUTRAL_TAGS:
             continue
-        text, links = own_text(element)
+        text, links = texts[element]
         units = text_units(text)
         if not units:
             continue
         link_units = text_units(links) if links else 0
         prose = units - link_units
         is_prose = prose >= min_units and link_units <= PROSE_MAX_LINK_SHARE * units
-        if is_prose and not _is_teaser(element):
+        repeated = seen[" ".join(text.split())] > 1
+        if is_prose and not repeated and not _is_teaser(element):
             tally.prose += prose
             tally.other += link_units
         else:
@@ -291,6 +296,12 @@ def _is_teaser(block: etree._Element) -> bool:
         if sibling.tag == "a" and text_units(sibling.text_content()) >= TEASER_LINK_UNITS:
             return True
     return False
+
+
+def _not_in_head(element: etree._Element) -> bool:
+    """Whether an element is outside the page's <head>."""
+    parent = element.getparent()
+    return parent is None or parent.tag != "head"
 
 
 def drop_noise(root: etree._Element, tallies: dict[etree._Element, Tally]) -> None:
@@ -339,6 +350,8 @@ def _best_scored(tallies: dict[etree._Element, Tally]) -> etree._Element | None:
     best, best_score = None, 0.0
     for element, tally in tallies.items():
         score = tally.prose - tally.other
+        if element.tag == "html":
+            continue  # the page's <body> holds whatever <html> does
         if tally.prose > 0 and score > best_score:
             best, best_score = element, score
     return best

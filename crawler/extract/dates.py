@@ -19,8 +19,11 @@ from crawler.normalise.dates import date_in_url, parse_date
 
 # A date with a time of day, as news pages print them by the headline.
 DATE_TIME_REGEX = re.compile(
-    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[^\d\n]{0,12}?\d{1,2}\s*[:：]\s*\d{2}"
+    r"(?:19|20)\d{2}\s*(?:[-/.年]|\s)\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[^\d\n]{0,12}?"
+    r"\d{1,2}\s*[:：]\s*\d{2}"
 )
+# A year printed apart from month/day (<em>2024</em> <span>05/09</span>), joined for parsing.
+SPLIT_YEAR_REGEX = re.compile(r"((?:19|20)\d{2})\s+(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 # A date line is short; a longer text is a sentence of the story or a list.
 DATE_LINE_MAX_CHARS = 80
 # Elements read on either side of the headline: a page's date line is among the first few
@@ -37,7 +40,7 @@ def _line_of(element: etree._Element) -> str | None:
             return None
         text = " ".join(node.text_content().split())
         if len(text) <= DATE_LINE_MAX_CHARS and DATE_TIME_REGEX.search(text):
-            return text
+            return SPLIT_YEAR_REGEX.sub(r"\1-\2-\3", text)
     return None
 
 

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.authors import byline_texts, metadata_authors
+from crawler.extract.authors import byline_texts, metadata_authors, nearby_bylines
 from crawler.extract.blocks import extract_blocks, node_text
 from crawler.extract.body import (
     MAX_DEPTH,
@@ -138,20 +138,24 @@ def _names(value: object, depth: int = 0) -> list[str]:
     return []
 
 
-def densest_container(selector: Selector, page_text: str | None = None) -> Selector | None:
+def densest_container(
+    selector: Selector, page_text: str | None = None
+) -> tuple[Selector | None, list[str]]:
     """The element that holds the article's text (crawler/extract/body.py), on a cleaned copy
-    of the page's tree; None when the page has no prose (or is nested too deep to walk)."""
+    of the page's tree, and the labelled byline lines printed just before it; None when the
+    page has no prose."""
     if tree_depth(selector.root) > MAX_DEPTH:
-        return deep_page_paragraphs(selector, page_text)
+        return deep_page_paragraphs(selector, page_text), []
     root = copy.deepcopy(selector.root)
     clean_tree(root)
     best = best_container(root)
     if best is None:
-        return None
+        return None, []
+    header = nearby_bylines(best)
     for heading in list(best.iter("h1")):
         _remove_keeping_tail(heading)
     wrap_loose_text(best)
-    return Selector(root=flatten_blocks(best))
+    return Selector(root=flatten_blocks(best)), header
 
 
 def deep_page_paragraphs(selector: Selector, page_text: str | None) -> Selector | None:
@@ -235,7 +239,7 @@ def extract_generic(
         sites,
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
-    container = densest_container(selector, page_text)
+    container, header_bylines = densest_container(selector, page_text)
     blocks, images = (
         extract_blocks(container, url, strict_captions=True) if container is not None else ([], [])
     )
@@ -258,6 +262,7 @@ def extract_generic(
         authors=[
             *metadata_authors(selector, _names(ld.get("author")), sites),
             *byline_texts(selector),
+            *header_bylines,
             *head_writers,
         ],
         blocks=blocks,
