@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from lxml import etree, html
@@ -238,12 +237,16 @@ def score_tree(
     root: etree._Element, min_units: int = PROSE_MIN_UNITS
 ) -> dict[etree._Element, Tally]:
     """Every element's tally of prose and other text, its subtree's included; a block is prose
-    from ``min_units`` units, unless the same text is printed again elsewhere on the page (an
-    advert's feedback box, a teaser repeated in two lists)."""
+    from ``min_units`` units, unless the same text is printed again elsewhere on the page,
+    under another parent (an advert's feedback box, a teaser repeated in two lists)."""
     tallies: dict[etree._Element, Tally] = {}
     elements = [e for e in root.iter(etree.Element) if e.tag != "head" and _not_in_head(e)]
     texts = {element: own_text(element) for element in elements if element.tag in BLOCK_TAGS}
-    seen = Counter(" ".join(text.split()) for text, _ in texts.values())
+    # Where each text is printed: the same text under two different parents is furniture
+    # repeated (an advert's feedback box), under one parent it is the story repeating itself.
+    parents: dict[str, set[int]] = {}
+    for element, (text, _) in texts.items():
+        parents.setdefault(" ".join(text.split()), set()).add(id(element.getparent()))
     for element in elements:
         tally = tallies.setdefault(element, Tally())
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -256,7 +259,7 @@ def score_tree(
         link_units = text_units(links) if links else 0
         prose = units - link_units
         is_prose = prose >= min_units and link_units <= PROSE_MAX_LINK_SHARE * units
-        repeated = seen[" ".join(text.split())] > 1
+        repeated = len(parents[" ".join(text.split())]) > 1
         if is_prose and not repeated and not _is_teaser(element):
             tally.prose += prose
             tally.other += link_units
