@@ -243,11 +243,12 @@ def extract_generic(
     blocks, images = (
         extract_blocks(container, url, strict_captions=True) if container is not None else ([], [])
     )
-    blocks, head_writers = trim_head(blocks, title)
+    head = trim_head(blocks, title)
     return RawArticle(
         url=url,
         outlet=outlet or site_name or "",
         title=title or None,
+        subtitle=head.subtitle,
         published=choose_published(
             selector,
             url,
@@ -263,9 +264,9 @@ def extract_generic(
             *metadata_authors(selector, _names(ld.get("author")), sites),
             *byline_texts(selector),
             *header_bylines,
-            *head_writers,
+            *head.writers,
         ],
-        blocks=blocks,
+        blocks=head.blocks,
         images=images,
     )
 

@@ -6,6 +6,7 @@ controls) are taken off, and the writers they name are kept for the byline. Read
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from crawler.extract.authors import header_writers
 from crawler.extract.body import PROSE_MIN_UNITS, text_units
@@ -36,7 +37,9 @@ def is_header_line(text: str, title: str | None) -> bool:
         return True
     if SOURCE_ONLY_REGEX.match(text):
         return False
-    if text_units(text) >= PROSE_MIN_UNITS and not _is_date_line(text):
+    if _is_date_line(text) and not SENTENCE_END_REGEX.search(text):
+        return True  # 作者： 香港商報 2024-07-10 04:36:20, 时间：2024.05.11 来源：光明日报
+    if text_units(text) >= PROSE_MIN_UNITS:
         return False
     if header_writers(text):
         return True
@@ -52,14 +55,32 @@ def _is_date_line(text: str) -> bool:
     return len(text) <= DATE_LINE_MAX_CHARS and bool(DATE_LINE_REGEX.search(text))
 
 
-def trim_head(blocks: list[Block], title: str | None) -> tuple[list[Block], list[str]]:
-    """The blocks from the story's first line on, and the labelled writers the dropped header
-    lines named."""
-    writers: list[str] = []
+@dataclass
+class Head:
+    """What precedes the story in a container: the story's blocks, the writers header lines
+    named, and the deck (a heading printed between headline and story)."""
+
+    blocks: list[Block]
+    writers: list[str] = field(default_factory=list)
+    subtitle: str | None = None
+
+
+def trim_head(blocks: list[Block], title: str | None) -> Head:
+    """The blocks from the story's first line on, the labelled writers the dropped header lines
+    named, and the first heading before the story (its deck: 特首：善用自身優勢積極創新變革)."""
+    head = Head(blocks)
     start = 0
-    while start < min(len(blocks), MAX_HEAD_BLOCKS) and is_header_line(blocks[start].text, title):
-        writers.extend(header_writers(blocks[start].text))
+    while start < min(len(blocks), MAX_HEAD_BLOCKS):
+        block = blocks[start]
+        if block.kind == "heading" and not LEAD_REGEX.search(block.text):
+            head.subtitle = head.subtitle or block.text
+        elif is_header_line(block.text, title):
+            head.writers.extend(header_writers(block.text))
+        else:
+            break
         start += 1
-    if start >= len(blocks):
-        return blocks, []
-    return blocks[start:], writers
+    if start < len(blocks):
+        head.blocks = blocks[start:]
+    else:
+        head.writers, head.subtitle = [], None
+    return head
