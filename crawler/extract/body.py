@@ -105,9 +105,11 @@ NOISE_PREFIXES = {
     "sponsor",
     "newsletter",
 }
-# Any part of a token (between - and _): overlays that are never the article (``cli-modal``);
-# never a substring (Yahoo wraps its articles in ``filterNonGdprEmbeds``).
-NOISE_PARTS = {"cookie", "cookies", "modal", "popup", "gdpr", "consent"}
+# Overlays that are never the article, by the first part of a token (``cookie-notice``) or its
+# last (``cli-modal``), never a substring (Yahoo wraps articles in ``filterNonGdprEmbeds``) nor
+# a first part of a state (nypost marks its article ``modal-enabled``).
+NOISE_FIRST_PARTS = {"cookie", "cookies", "gdpr", "consent"}
+NOISE_LAST_PARTS = {"cookie", "cookies", "modal", "popup", "consent"}
 # The page and its main article elements are never removed as noise.
 NEVER_NOISE_TAGS = {"html", "body", "main", "article"}
 TOKEN_SPLIT_REGEX = re.compile(r"[\s]+")
@@ -178,7 +180,8 @@ def is_noise_token(token: str) -> bool:
     ``content-with-sidebar``)."""
     if token in NOISE_WORDS or PART_SPLIT_REGEX.split(token, 1)[0] in NOISE_PREFIXES:
         return True
-    return any(part in NOISE_PARTS for part in PART_SPLIT_REGEX.split(token))
+    parts = PART_SPLIT_REGEX.split(token)
+    return parts[0] in NOISE_FIRST_PARTS or (len(parts) > 1 and parts[-1] in NOISE_LAST_PARTS)
 
 
 def looks_like_noise(element: etree._Element) -> bool:
