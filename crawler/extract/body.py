@@ -152,6 +152,8 @@ WORD_REGEX = re.compile(r"[^\W\d_\u3400-\u9fff\uf900-\ufaff]+|\d+")
 PROSE_MIN_UNITS = 12
 # Pages with no block that long: every block of 2 units or more counts.
 SHORT_PROSE_MIN_UNITS = 2
+# A block ending a sentence, however short, is text (a story's one-line paragraph).
+SENTENCE_END_REGEX = re.compile(r"[。！？!?.…」』”\"）)]\s*$")
 # More than this share of a block's text in links makes it a link list, not prose.
 PROSE_MAX_LINK_SHARE = 0.35
 # An element holding this share of the page's prose is the article, whatever its class says.
@@ -244,7 +246,11 @@ def score_tree(
     under another parent (an advert's feedback box, a teaser repeated in two lists)."""
     tallies: dict[etree._Element, Tally] = {}
     elements = [e for e in root.iter(etree.Element) if e.tag != "head" and _not_in_head(e)]
-    texts = {element: own_text(element) for element in elements if element.tag in BLOCK_TAGS}
+    texts = {
+        element: own_text(element)
+        for element in elements
+        if element.tag in BLOCK_TAGS and element.tag not in NEUTRAL_TAGS
+    }
     # Where each text is printed: the same text under two different parents is furniture
     # repeated (an advert's feedback box), under one parent it is the story repeating itself.
     parents: dict[str, set[int]] = {}
@@ -266,6 +272,8 @@ def score_tree(
         if is_prose and not repeated and not _is_teaser(element):
             tally.prose += prose
             tally.other += link_units
+        elif not link_units and not repeated and SENTENCE_END_REGEX.search(text):
+            continue  # a short sentence (第一段，講述峰會的開幕。) is text, not furniture
         else:
             tally.other += units
     for element in reversed(elements):
@@ -310,8 +318,10 @@ def _not_in_head(element: etree._Element) -> bool:
     return parent is None or parent.tag != "head"
 
 
-def drop_noise(root: etree._Element, tallies: dict[etree._Element, Tally]) -> None:
-    """Remove furniture subtrees, but never one that holds most of the page's prose."""
+def drop_noise(root: etree._Element, tallies: dict[etree._Element, Tally]) -> bool:
+    """Remove furniture subtrees, but never one that holds most of the page's prose; whether
+    any was removed."""
+    removed = False
     total = tallies[root].prose if root in tallies else 0.0
     for element in list(root.iter(etree.Element)):
         if element is root or element.getparent() is None or not looks_like_noise(element):
@@ -320,6 +330,8 @@ def drop_noise(root: etree._Element, tallies: dict[etree._Element, Tally]) -> No
         if tally.prose >= MOST_PROSE_SHARE * total and tally.prose > tally.other:
             continue
         _remove_keeping_tail(element)
+        removed = True
+    return removed
 
 
 def _remove_keeping_tail(element: etree._Element) -> None:
@@ -343,12 +355,12 @@ def best_container(root: etree._Element) -> etree._Element | None:
     A page whose every paragraph is short (a brief, a test page) is scored again with short
     blocks counted as prose."""
     tallies = score_tree(root)
-    drop_noise(root, tallies)
-    for min_units in (PROSE_MIN_UNITS, SHORT_PROSE_MIN_UNITS):
-        best = _best_scored(score_tree(root, min_units))
-        if best is not None:
-            return best
-    return None
+    if drop_noise(root, tallies):
+        tallies = score_tree(root)
+    best = _best_scored(tallies)
+    if best is None:
+        best = _best_scored(score_tree(root, SHORT_PROSE_MIN_UNITS))
+    return best
 
 
 def _best_scored(tallies: dict[etree._Element, Tally]) -> etree._Element | None:

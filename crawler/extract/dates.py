@@ -26,6 +26,7 @@ DATE_TIME_REGEX = re.compile(
 SPLIT_YEAR_REGEX = re.compile(r"((?:19|20)\d{2})\s+(\d{1,2})\s*[-/.]\s*(\d{1,2})")
 # A date line is short; a longer text is a sentence of the story or a list.
 DATE_LINE_MAX_CHARS = 80
+DATE_LINE_MAX_CHILDREN = 8
 # Elements read on either side of the headline: a page's date line is among the first few
 # dozen elements with text of their own; 300 leaves room for long headers and mobile copies.
 MAX_ELEMENTS = 300
@@ -36,8 +37,8 @@ def _line_of(element: etree._Element) -> str | None:
     """The short date line an element with text of its own prints (its text, or its parent's
     when the date is split over spans: <em>2024</em> <span>05/09</span> <span>22:27</span>)."""
     for node in (element, element.getparent()):
-        if node is None:
-            return None
+        if node is None or len(node) > DATE_LINE_MAX_CHILDREN:
+            return None  # a date line has a few spans at most; a story has many paragraphs
         text = " ".join(node.text_content().split())
         if len(text) <= DATE_LINE_MAX_CHARS and DATE_TIME_REGEX.search(text):
             return SPLIT_YEAR_REGEX.sub(r"\1-\2-\3", text)
