@@ -26,6 +26,7 @@ from crawler.extract.body import (
     best_container,
     clean_tree,
     flatten_blocks,
+    prune_blocks,
     tree_depth,
     wrap_loose_text,
 )
@@ -155,7 +156,9 @@ def densest_container(
     for heading in list(best.iter("h1")):
         _remove_keeping_tail(heading)
     wrap_loose_text(best)
-    return Selector(root=flatten_blocks(best)), header
+    flat = flatten_blocks(best)
+    prune_blocks(flat)
+    return Selector(root=flat), header
 
 
 def deep_page_paragraphs(selector: Selector, page_text: str | None) -> Selector | None:
