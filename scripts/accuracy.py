@@ -335,7 +335,8 @@ def main() -> None:
     if arguments.aeb is not None and (arguments.aeb / "ground-truth.json").exists():
         lines += aeb_table(score_aeb(arguments.aeb, aeb_extractors(extractors)))
     else:
-        notes.append(f"article-extraction-benchmark: skipped (no copy at {arguments.aeb})")
+        where = f"no copy at {arguments.aeb}" if arguments.aeb else "no --aeb given"
+        notes.append(f"article-extraction-benchmark: skipped ({where})")
     lines += [f"Note: {note}." for note in notes]
     lines.append(f"\nWhole run: {time.perf_counter() - started:.0f} s.")
     print("\n".join(lines))

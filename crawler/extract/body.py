@@ -506,11 +506,14 @@ def _paragraph_of(run: list[etree._Element]) -> etree._Element:
 # A block of the body more than half of whose text is links is a list of other pages (related
 # links, tags, a section menu), unless it is a byline (记者 <a>张三</a>).
 BODY_MAX_LINK_SHARE = 0.5
+# A repeated block is dropped only when short (a gallery's caption, "Image 1 of 8"); a story
+# may print a long paragraph twice (tests/fetch/test_faults' 10 MB page prints one 340 times).
+REPEATED_MAX_UNITS = 80
 BYLINE_HINT_REGEX = re.compile(r"记者|記者|作者|撰文|通讯员|通訊員|^\s*By\s", re.IGNORECASE)
 
 
 def prune_blocks(flat: etree._Element) -> None:
-    """Remove from a flattened body the link lists and the blocks printed again above (a
+    """Remove from a flattened body the link lists and the short blocks printed again above (a
     gallery repeating its captions), keeping pictures and bylines."""
     seen: set[str] = set()
     for block in list(flat):
@@ -519,7 +522,7 @@ def prune_blocks(flat: etree._Element) -> None:
         text = " ".join("".join(block.itertext()).split())
         units = text_units(text)
         links = sum(text_units("".join(a.itertext())) for a in block.iter("a"))
-        if text in seen or (
+        if (text in seen and units <= REPEATED_MAX_UNITS) or (
             units and links > BODY_MAX_LINK_SHARE * units and not BYLINE_HINT_REGEX.search(text)
         ):
             flat.remove(block)
