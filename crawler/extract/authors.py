@@ -23,6 +23,7 @@ PLACEHOLDER_REGEX = re.compile(
 )
 # 图/圖 X and 摄影 X are photo credits, never the writer.
 PHOTO_CREDIT_REGEX = re.compile(r"^[\s(（]*(?:图|圖|图片|圖片|摄影|攝影|摄|攝)\s*[/／:：]?")
+URL_REGEX = re.compile(r"https?://|www\.|\.com\b", re.IGNORECASE)
 # An outlet's name (新京报, 每日经济新闻, 新华社官方账号), a reprint's source put in meta author.
 OUTLET_SUFFIX_REGEX = re.compile(
     r"(?:报|報|新闻|新聞|网|網|社|台|日报|日報|周刊|週刊|杂志|雜誌|频道|頻道|账号|帳號|号|號|"
@@ -79,6 +80,8 @@ def is_false_author(name: str, site_names: list[str], page_text: str, editors: l
     squashed = _squash(name)
     if not squashed or PLACEHOLDER_REGEX.match(squashed) or PHOTO_CREDIT_REGEX.match(squashed):
         return True
+    if URL_REGEX.search(squashed):
+        return True  # a profile page (https://www.facebook.com/edn168/), not a name
     if OUTLET_SUFFIX_REGEX.search(squashed):
         return True
     lowered = squashed.lower()
@@ -113,12 +116,23 @@ NOT_NAME_REGEX = re.compile(
 )
 
 
+# What a byline may print after the names: ／台北報導, ／即時報導, 報道.
+REPORT_TAIL_REGEX = re.compile(r"\s*(?:[/／]\s*\S{0,6})?(?:報導|报导|報道|报道)\s*$")
+
+
+def writer_part(text: str) -> str:
+    """A byline line from its writer's label on (2020-10-04 15:05聯合報 記者林宸誼／即時報導 gives
+    記者林宸誼／即時報導); the line itself when the label opens it or there is none."""
+    match = WRITER_LABEL_REGEX.search(text)
+    return text[match.start() :].strip() if match else text
+
+
 def is_writer_line(text: str) -> bool:
     """Whether a short labelled line names writers (作者：南帆, 本报记者 王乐文 方 敏), not an
     outlet (作者：新京报) or a link's words (作者其他文章)."""
     if not (2 <= len(text) <= BYLINE_MAX_CHARS) or not WRITER_LABEL_REGEX.search(text):
         return False
-    rest = WRITER_LABEL_REGEX.sub(" ", text).strip(" :：")
+    rest = REPORT_TAIL_REGEX.sub("", WRITER_LABEL_REGEX.sub(" ", text)).strip(" :：")
     rest = re.sub(r"^(?:本报|本報|新华社|新華社|中新社)\s*", "", rest)
     if not rest or NOT_NAME_REGEX.search(rest) or not NAME_RUN_REGEX.match(rest):
         return False
@@ -131,7 +145,7 @@ def byline_texts(selector: Selector) -> list[str]:
     found: list[str] = []
     for node in selector.xpath(BYLINE_XPATH, namespaces=EXSLT):
         texts = node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()
-        text = _squash(" ".join(texts))
+        text = writer_part(_squash(" ".join(texts)))
         if is_writer_line(text) and not any(text in old or old in text for old in found):
             found.append(text)
         if len(found) >= MAX_BYLINES:
@@ -165,7 +179,7 @@ def nearby_bylines(container: etree._Element) -> list[str]:
         f"following::*[text()[normalize-space()]][position() <= {FOOTER_LOOKAHEAD}]"
     )
     for node in [*before, *after]:
-        text = _squash(node.text_content())
+        text = writer_part(_squash(node.text_content()))
         if is_writer_line(text) and text not in found:
             found.append(text)
     return found[-MAX_BYLINES:]

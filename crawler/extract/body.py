@@ -470,7 +470,7 @@ def flatten_blocks(container: etree._Element) -> etree._Element:
     stack: list[etree._Element] = [container]
     while stack:
         node = stack.pop()
-        if node not in holds_block:
+        if node not in holds_block or (node is not container and is_picture_box(node)):
             flat.append(_detached(node))
             continue
         children: list[etree._Element] = []
@@ -487,6 +487,30 @@ def flatten_blocks(container: etree._Element) -> etree._Element:
             children.append(_paragraph_of(run))
         stack.extend(reversed(children))
     return flat
+
+
+# A picture's box holds one image and at most a caption's worth of text (realpages' longest
+# caption is 96 characters; 200 leaves room, and a story's paragraph is never in such a box).
+PICTURE_BOX_MAX_CHARS = 200
+LEAF_TEXT_TAGS = ("p", "div", "span", "figcaption", "h2", "h3", "h4", "h5", "h6", "li", "td")
+
+
+def is_picture_box(element: etree._Element) -> bool:
+    """Whether an element is one picture with its caption (<figure>, or <div class="img"><img>
+    <p>caption</p></div>), to be read whole rather than walked into."""
+    if element.tag == "figure":
+        return True
+    images = element.findall(".//img")
+    if len(images) != 1:
+        return False
+    texts = [
+        block
+        for block in element.iter(*LEAF_TEXT_TAGS)
+        if block is not element and "".join(block.itertext()).strip()
+    ]
+    if len(texts) > 1:
+        return False  # a short story of several paragraphs around its picture
+    return len("".join(element.itertext()).strip()) <= PICTURE_BOX_MAX_CHARS
 
 
 def _detached(element: etree._Element) -> etree._Element:

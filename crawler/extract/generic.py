@@ -84,7 +84,7 @@ def json_ld_article(selector: Selector) -> dict:
     """The first JSON-LD object of an article type on the page (empty when there is none)."""
     for script in selector.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
-            data = json.loads(script)
+            data = json.loads(script, strict=False)  # raw newlines in strings (udn.com)
         except json.JSONDecodeError:
             logger.warning("Ignoring JSON-LD that is not valid JSON")
             continue

@@ -83,6 +83,33 @@ LTN_BOX = (
     '<span class="time">2020-04-01 10:29</span>'
     f"<p>{LTN_LEAD}</p><p>今年1-2月期統一發票1000萬元特別獎獎號為「12620024」。</p></div>"
 )
+# tests/realpages TW-udn-2020a (money.udn.com): a <figure> inside a <p>, with a share menu.
+UDN_LEAD = (
+    "日本產經新聞報導，日本電子產品製造商索尼與記憶體製造商、前身名為東芝的「鎧俠」（Kioxia），"
+    "已經向美國華府申請繼續為大陸電訊設備生產商華為提供設備，暫時未知申請是否獲批。"
+)
+UDN_BODY = (
+    '<div id="article_body"><p><figure class="photo_center"><a href="https://pgw.udn.com.tw/gw/'
+    'photo.php?u=8685651.jpg" rel="prettyPhoto[pp_gal]"><img src="https://pgw.udn.com.tw/gw/'
+    'photo.php?u=8685651.jpg" alt="日本電子產品製造商索尼與記憶體製造商…"></a><figcaption>'
+    "日本電子產品製造商索尼與記憶體製造商、前身名為東芝的「鎧俠」（Kioxia），已經向美國華府申請"
+    '繼續為大陸電訊設備生產商華為提供設備。 圖／騰訊科技</figcaption><div class="photo_pop"><ul>'
+    '<li class="facebook"><a title="facebook" href="javascript:;">facebook</a></li></ul></div>'
+    f"</figure></p><p>{UDN_LEAD}</p><p>索尼發言人表示，公司一向遵守所有法規，不評論與個別客戶的"
+    "業務往來。</p></div>"
+)
+# tests/realpages TW-upmedia-2020a (upmedia.mg): the picture's caption in a <p> of its box.
+UPMEDIA_LEAD = (
+    "藝人吳宗憲日前錄製節目時稱罹患憂鬱症患者原因是「不知足」，引起廣大社會輿論嘩然。時代力量立委"
+    "王婉諭12日於臉書直批，憂鬱是每個人都會有的情緒，吳宗憲作為公眾人物，應該更自律、謹慎。"
+)
+UPMEDIA_BODY = (
+    '<div id="news-info"><div class="img"> <img src="upload/article/20200312200319280313.jpg">'
+    " <p>對於日前吳宗憲稱憂鬱症患者是「不知足」，王婉諭直言，吳宗憲作為公眾人物，發言應該更自律。"
+    '（取自王婉諭臉書）</p> </div> <div class="editor"><p>'
+    f"{UPMEDIA_LEAD}</p><p>吳宗憲在主持節目《綜藝大熱門》中，對曾罹患憂鬱症的來賓說：「所有憂鬱症的"
+    "患者仔細聽著，憂鬱症的原因，聽好囉！都是因為這三個字，不知足！」</p></div></div>"
+)
 
 
 def page(body: str, head: str = "", title: str = "新聞") -> bytes:
@@ -167,6 +194,20 @@ BODY_ROWS = [
         "https://www.sohu.com/a/778336904_120702",
         SOHU_STORY,
         "发布于",
+    ),
+    (
+        "tests/realpages TW-udn-2020a: a <figure> inside a <p> is a picture, not the lead",
+        page(UDN_BODY),
+        "https://money.udn.com/money/story/5603/4909425",
+        UDN_LEAD,
+        "騰訊科技",
+    ),
+    (
+        "tests/realpages TW-upmedia-2020a: the caption in a picture's box is no paragraph",
+        page(UPMEDIA_BODY),
+        "http://www.upmedia.mg/news_info.php?SerialNo=83141",
+        UPMEDIA_LEAD,
+        "取自王婉諭臉書",
     ),
     (
         "realpages TW-ltn-2020a: the headline inside the article box is not the body's first line",
@@ -329,6 +370,15 @@ AUTHOR_ROWS = [
             '{"@type": "Organization", "name": "北京新浪網"}}</script>',
         ),
         [],
+    ),
+    (
+        "tests/realpages TW-udn-2020a: meta author is a profile URL; the byline follows a time",
+        page(
+            '<div class="shareBar__info"> <div class="shareBar__info--author"><span>2020-10-04'
+            " 15:05</span>聯合報 記者林宸誼／即時報導</div></div>" + STORY,
+            head='<meta name="author" content="https://www.facebook.com/edn168/">',
+        ),
+        ["林宸誼"],
     ),
     (
         "realpages CN-1905-2024a: 作者：南帆 in a header line",
