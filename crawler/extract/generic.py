@@ -54,6 +54,7 @@ PUBLISHED_META = (
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
 JSON_LD_MAX_DEPTH = 16
+JSON_COMMENT_LINE_REGEX = re.compile(r"^\s*//.*$", re.MULTILINE)
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
 # Text blocks for the density score: paragraphs, and divs or tds with no block inside them.
 TEXT_BLOCK_XPATH = (
@@ -84,7 +85,8 @@ def json_ld_article(selector: Selector) -> dict:
     """The first JSON-LD object of an article type on the page (empty when there is none)."""
     for script in selector.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
-            data = json.loads(script, strict=False)  # raw newlines in strings (udn.com)
+            # udn.com prints raw newlines in strings and comments out lines with //.
+            data = json.loads(JSON_COMMENT_LINE_REGEX.sub("", script), strict=False)
         except json.JSONDecodeError:
             logger.warning("Ignoring JSON-LD that is not valid JSON")
             continue
