@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import deque
 
 from lxml import etree
 from parsel import Selector
@@ -55,14 +56,22 @@ def _has_own_text(element: etree._Element) -> bool:
 def printed_date_times(selector: Selector) -> list[str]:
     """ISO date-times printed on short lines near the headline: those after the first h1 in page
     order, then those before it, nearest first."""
-    elements = [
-        element
-        for element in selector.root.iter(etree.Element)
-        if element.tag not in SKIPPED_TAGS and _has_own_text(element)
-    ]
-    headline = next((i for i, element in enumerate(elements) if element.tag == "h1"), 0)
-    ordered = elements[headline : headline + MAX_ELEMENTS]
-    ordered += elements[max(0, headline - MAX_ELEMENTS) : headline][::-1]
+    before: deque[etree._Element] = deque(maxlen=MAX_ELEMENTS)
+    after: list[etree._Element] = []
+    first: list[etree._Element] = []
+    for element in selector.root.iter(etree.Element):
+        if element.tag in SKIPPED_TAGS or not _has_own_text(element):
+            continue
+        if len(first) < MAX_ELEMENTS:
+            first.append(element)
+        if after or element.tag == "h1":
+            after.append(element)
+            if len(after) >= MAX_ELEMENTS:
+                break
+        else:
+            before.append(element)
+    # With no headline, the page's first elements in order.
+    ordered = after + list(reversed(before)) if after else first
     found = []
     for element in ordered:
         line = _line_of(element)

@@ -26,8 +26,8 @@ from crawler.extract.body import (
     best_container,
     clean_tree,
     flatten_blocks,
+    is_too_deep,
     prune_blocks,
-    tree_depth,
     wrap_loose_text,
 )
 from crawler.extract.dates import choose_published
@@ -147,7 +147,7 @@ def densest_container(
     """The element that holds the article's text (crawler/extract/body.py), on a cleaned copy
     of the page's tree, and the labelled byline lines printed just before it; None when the
     page has no prose."""
-    if tree_depth(selector.root) > MAX_DEPTH:
+    if is_too_deep(selector.root):
         return deep_page_paragraphs(selector, page_text), []
     root = copy.deepcopy(selector.root)
     clean_tree(root)
