@@ -60,21 +60,23 @@ def _squash(text: str) -> str:
     return SPACE_REGEX.sub(" ", text).strip()
 
 
-def printed_as_editor(name: str, page_text: str, editors: list[str]) -> bool:
-    """Whether the page names ``name`` as its editor (责任编辑：杨煜, meta editor)."""
-    if any(name == _squash(editor) for editor in editors):
-        return True
-    # 青网新闻张毅 in meta is 责任编辑：张毅 on the page: the name's end is enough.
-    for size in (3, 2):
-        if len(name) < size:
-            continue
-        core = re.escape(name[-size:])
-        if re.search(rf"{EDITOR_LABEL}\s*[:：]?\s*[\[【]?\s*{core}(?![\u4e00-\u9fff])", page_text):
-            return True
-    return False
+EDITED_BY_REGEX = re.compile(
+    rf"{EDITOR_LABEL}\s*[:：]?\s*[\[【]?\s*(?P<name>[\u4e00-\u9fff·]{{2,4}})(?![\u4e00-\u9fff])"
+)
 
 
-def is_false_author(name: str, site_names: list[str], page_text: str, editors: list[str]) -> bool:
+def page_editors(page_text: str) -> set[str]:
+    """The names a page prints after an editor's label (责任编辑：杨煜)."""
+    return {match.group("name") for match in EDITED_BY_REGEX.finditer(page_text)}
+
+
+def printed_as_editor(name: str, editors: set[str]) -> bool:
+    """Whether the page names ``name`` as its editor (责任编辑：杨煜, meta editor); 青网新闻张毅
+    in meta is 责任编辑：张毅 on the page, so the name's last two or three characters suffice."""
+    return name in editors or name[-3:] in editors or name[-2:] in editors
+
+
+def is_false_author(name: str, site_names: list[str], editors: set[str]) -> bool:
     """Whether a metadata author is not a writer: a placeholder, a photo credit, the site, or the
     page's editor."""
     squashed = _squash(name)
@@ -89,19 +91,23 @@ def is_false_author(name: str, site_names: list[str], page_text: str, editors: l
         site = _squash(site).lower()
         if site and (lowered in site or site in lowered):
             return True
-    return printed_as_editor(squashed, page_text, editors)
+    return printed_as_editor(squashed, editors)
 
 
 def metadata_authors(selector: Selector, ld_authors: list[str], site_names: list[str]) -> list[str]:
     """JSON-LD and meta authors that are writers (see the module)."""
-    editors = selector.xpath(META_EDITOR_XPATH).getall()
+    names = [*ld_authors, *selector.xpath(META_AUTHOR_XPATH).getall()]
+    if not names:
+        return []
     page_text = " ".join(
         selector.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
     )
-    names = [*ld_authors, *selector.xpath(META_AUTHOR_XPATH).getall()]
+    editors = page_editors(page_text) | {
+        _squash(name) for name in selector.xpath(META_EDITOR_XPATH).getall()
+    }
     kept: list[str] = []
     for name in names:
-        if is_false_author(name, site_names, page_text, editors):
+        if is_false_author(name, site_names, editors):
             continue
         if _squash(name) not in kept:
             kept.append(_squash(name))
