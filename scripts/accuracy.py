@@ -331,7 +331,7 @@ def main() -> None:
             notes.append(f"{label}: skipped ({folder} or its scorer is missing)")
             continue
         groups = score_gold_set(folder, scorer, extractors, arguments.failures)
-        lines += gold_table(f"{label} ({folder.name})", groups)
+        lines += gold_table(label if folder == FIXTURES else f"{label} ({folder})", groups)
     if arguments.aeb is not None and (arguments.aeb / "ground-truth.json").exists():
         lines += aeb_table(score_aeb(arguments.aeb, aeb_extractors(extractors)))
     else:
