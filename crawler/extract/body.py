@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from lxml import etree, html
+from lxml import etree
 
 logger = logging.getLogger(__name__)
 
@@ -377,15 +377,6 @@ def _best_scored(tallies: dict[etree._Element, Tally]) -> etree._Element | None:
         if tally.prose > 0 and score > best_score:
             best, best_score = element, score
     return best
-
-
-def parse_html(text: str) -> etree._Element | None:
-    """An lxml tree of a page (huge trees allowed); None for an empty page."""
-    parser = html.HTMLParser(huge_tree=True, remove_comments=True)
-    try:
-        return html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError):
-        return None
 
 
 INLINE_BREAK_TAGS = {"br"}

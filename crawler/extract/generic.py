@@ -56,29 +56,11 @@ UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dct
 JSON_LD_MAX_DEPTH = 16
 JSON_COMMENT_LINE_REGEX = re.compile(r"^\s*//.*$", re.MULTILINE)
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
-# Text blocks for the density score: paragraphs, and divs or tds with no block inside them.
-TEXT_BLOCK_XPATH = (
-    "//body//p | //body//div[not(.//p or .//div or .//table or .//ul)]"
-    " | //body//td[not(.//p or .//div or .//table)]"
-)
-NOISE_REGEX = (
-    "nav|menu|footer|sidebar|side-bar|related|recommend|hot|comment|share|breadcrumb|copyright"
-)
-EXSLT = {"re": "http://exslt.org/regular-expressions"}
-TEXT_BLOCKS = etree.XPath(TEXT_BLOCK_XPATH)
-NOISE_ANCESTORS = etree.XPath(
-    "ancestor::*[self::nav or self::header or self::footer or self::aside or self::form"
-    f" or re:test(@class, '{NOISE_REGEX}', 'i') or re:test(@id, '{NOISE_REGEX}', 'i')]",
-    namespaces=EXSLT,
-)
-# Shorter blocks are menus, bylines and captions rather than article text.
-MIN_BLOCK_CHARS = 10
 DATE_TEXT_XPATH = (
     "//body//*[re:test(@class, 'date|time|info|meta|pub|source', 'i') and not(*[*])] | //time"
 )
 DATE_TEXT_MAX_CHARS = 80
 TITLE_PARTS_REGEX = re.compile(r"\s+[-–—|｜]{1,2}\s+|\s*[_｜|]\s*")
-TITLE_SUFFIX_REGEX = re.compile(r"\s*(?:[-|_–—|｜]|::)\s*(?P<site>[^-|_–—|｜]{2,30})$")
 
 
 def json_ld_article(selector: Selector) -> dict:
@@ -190,16 +172,6 @@ def visible_dates(selector: Selector) -> list[str]:
     """Short texts that pages put dates in (date, time, info and meta lines), in page order."""
     texts = [node_text(node) for node in selector.xpath(DATE_TEXT_XPATH)]
     return [text for text in texts if 0 < len(text) <= DATE_TEXT_MAX_CHARS]
-
-
-def clean_title(title: str | None, site_name: str | None = None) -> str | None:
-    """A <title> without the site name the page appends (標題 - 香港商報, 標題_大公網)."""
-    if not title:
-        return None
-    match = TITLE_SUFFIX_REGEX.search(title)
-    if match and (site_name is None or site_name in match.group("site")):
-        return title[: match.start()].strip() or title.strip()
-    return title.strip()
 
 
 def site_names(selector: Selector, site_name: str | None, outlet: str | None) -> list[str]:
