@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The archive `make stats` and `make serve` read: make serve DB=demo.db shows the demo.
 DB ?= archive.db
 
-.PHONY: crawl demo stats serve test lint bench clean
+.PHONY: crawl demo stats serve test lint bench accuracy clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,11 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/compare_extractors.py
+
+## accuracy: ours, trafilatura and GNE on real pages (REALPAGES, tests/realpages, AEB) into
+## BENCHMARKS.md; a set whose folder is missing is skipped with a note
+REALPAGES ?= ../shared/realpages
+AEB ?= ../aeb
+accuracy: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/python scripts/accuracy.py --realpages $(REALPAGES) --aeb $(AEB) --write BENCHMARKS.md

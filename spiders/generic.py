@@ -77,7 +77,9 @@ class GenericSpider(NewsSpider):
         if site_spider is not None:
             return site_spider().extract(response)
         outlet = response.xpath(SITE_NAME_XPATH).get() or host
-        return extract_generic(response.selector, response.url, outlet.strip())
+        return extract_generic(
+            response.selector, response.url, outlet.strip(), page_text=response.text
+        )
 
     def parse_article_page(self, response: Response) -> ArticleItem | None:
         """A listed page is archived whatever the campaign's keywords and window say."""

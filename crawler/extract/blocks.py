@@ -35,6 +35,9 @@ HEADING_MAX_CHARS = 30
 
 
 CAPTION_MAX_CHARS = 200
+# On unknown sites a plain block after a picture is its caption only up to this length (a
+# caption line, not the story's first paragraph; realpages TW-sinatw-2020a lost its lead).
+STRICT_CAPTION_MAX_CHARS = 40
 
 
 SKIPPED_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "select", "template")
@@ -50,11 +53,15 @@ def node_text(node: Selector) -> str:
     return " ".join(" ".join(node.xpath(VISIBLE_TEXT_XPATH).getall()).split())
 
 
-def extract_blocks(container: Selector, base_url: str) -> tuple[list[Block], list[RawImage]]:
+def extract_blocks(
+    container: Selector, base_url: str, *, strict_captions: bool = False
+) -> tuple[list[Block], list[RawImage]]:
     """Split an article container into body blocks and images with their captions.
 
     A child holding an image becomes an image; the short (or centred, or caption-classed) block
-    right after it is its caption. A short child that is all bold, or an h2-h6, is a heading.
+    right after it is its caption; with ``strict_captions`` (pages of unknown sites) a plain
+    block is a caption only when it is very short and ends no sentence, since a story's first
+    paragraph often follows its picture. A short child that is all bold, or an h2-h6, is a heading.
     A child that is itself a wrapper of blocks (a div of p's) is walked into.
     """
     blocks: list[Block] = []
@@ -75,7 +82,11 @@ def extract_blocks(container: Selector, base_url: str) -> tuple[list[Block], lis
             continue
         if not text:
             continue
-        if pending is not None and pending.caption is None and _looks_like_caption(child, text):
+        if (
+            pending is not None
+            and pending.caption is None
+            and _looks_like_caption(child, text, strict_captions)
+        ):
             pending.caption = text
             pending = None
             continue
@@ -97,10 +108,12 @@ def _block_children(container: Selector) -> Iterator[Selector]:
             yield child
 
 
-def _looks_like_caption(node: Selector, text: str) -> bool:
+def _looks_like_caption(node: Selector, text: str, strict: bool = False) -> bool:
     style_or_class = " ".join(node.xpath("./@style | ./@class").getall())
     if CAPTION_CLASS_REGEX.search(style_or_class) or CENTRED_REGEX.search(style_or_class):
         return len(text) <= CAPTION_MAX_CHARS
+    if strict:
+        return len(text) <= STRICT_CAPTION_MAX_CHARS and not SENTENCE_END_REGEX.search(text)
     return len(text) <= CAPTION_MAX_CHARS // 2
 
 

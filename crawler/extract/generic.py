@@ -8,16 +8,31 @@ BeautifulSoup, since it runs on every page of a crawl."""
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
 
+from bs4 import BeautifulSoup
 from lxml import etree
 from parsel import Selector
 
+from crawler.extract.authors import byline_texts, metadata_authors, nearby_bylines
 from crawler.extract.blocks import extract_blocks, node_text
+from crawler.extract.body import (
+    MAX_DEPTH,
+    _remove_keeping_tail,
+    best_container,
+    clean_tree,
+    flatten_blocks,
+    is_too_deep,
+    prune_blocks,
+    wrap_loose_text,
+)
+from crawler.extract.dates import choose_published
+from crawler.extract.head import trim_head
+from crawler.extract.title import choose_title
 from crawler.items import RawArticle
 from crawler.normalise.dates import find_published
 
@@ -38,38 +53,27 @@ PUBLISHED_META = (
     "parsely-pub-date",
 )
 UPDATED_META = ("article:modified_time", "og:updated_time", "dateModified", "dcterms.modified")
+JSON_LD_MAX_DEPTH = 16
+JSON_COMMENT_LINE_REGEX = re.compile(r"^\s*//.*$", re.MULTILINE)
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage"}
-# Text blocks for the density score: paragraphs, and divs or tds with no block inside them.
-TEXT_BLOCK_XPATH = (
-    "//body//p | //body//div[not(.//p or .//div or .//table or .//ul)]"
-    " | //body//td[not(.//p or .//div or .//table)]"
-)
-NOISE_REGEX = (
-    "nav|menu|footer|sidebar|side-bar|related|recommend|hot|comment|share|breadcrumb|copyright"
-)
-EXSLT = {"re": "http://exslt.org/regular-expressions"}
-TEXT_BLOCKS = etree.XPath(TEXT_BLOCK_XPATH)
-NOISE_ANCESTORS = etree.XPath(
-    "ancestor::*[self::nav or self::header or self::footer or self::aside or self::form"
-    f" or re:test(@class, '{NOISE_REGEX}', 'i') or re:test(@id, '{NOISE_REGEX}', 'i')]",
-    namespaces=EXSLT,
-)
-# Shorter blocks are menus, bylines and captions rather than article text.
-MIN_BLOCK_CHARS = 10
 DATE_TEXT_XPATH = (
     "//body//*[re:test(@class, 'date|time|info|meta|pub|source', 'i') and not(*[*])] | //time"
 )
 DATE_TEXT_MAX_CHARS = 80
-TITLE_SUFFIX_REGEX = re.compile(r"\s*(?:[-|_–—|｜]|::)\s*(?P<site>[^-|_–—|｜]{2,30})$")
+TITLE_PARTS_REGEX = re.compile(r"\s+[-–—|｜]{1,2}\s+|\s*[_｜|]\s*")
 
 
 def json_ld_article(selector: Selector) -> dict:
     """The first JSON-LD object of an article type on the page (empty when there is none)."""
     for script in selector.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
-            data = json.loads(script)
+            # udn.com prints raw newlines in strings and comments out lines with //.
+            data = json.loads(JSON_COMMENT_LINE_REGEX.sub("", script), strict=False)
         except json.JSONDecodeError:
             logger.warning("Ignoring JSON-LD that is not valid JSON")
+            continue
+        except RecursionError:  # #19: nested deeper than Python's parser goes
+            logger.warning("Ignoring JSON-LD nested too deep to read")
             continue
         for candidate in _json_ld_objects(data):
             kinds = candidate.get("@type")
@@ -79,13 +83,18 @@ def json_ld_article(selector: Selector) -> dict:
     return {}
 
 
-def _json_ld_objects(data: object) -> Iterator[dict]:
+def _json_ld_objects(data: object, depth: int = 0) -> Iterator[dict]:
+    """The objects of a JSON-LD value: itself, the entries of lists and of ``@graph``s, down to
+    JSON_LD_MAX_DEPTH levels (a page's own nesting is a few levels; #19 sent thousands)."""
+    if depth > JSON_LD_MAX_DEPTH:
+        logger.warning("Ignoring JSON-LD objects nested over %d levels", JSON_LD_MAX_DEPTH)
+        return
     if isinstance(data, list):
         for entry in data:
-            yield from _json_ld_objects(entry)
+            yield from _json_ld_objects(entry, depth + 1)
     elif isinstance(data, dict):
         yield data
-        yield from _json_ld_objects(data.get("@graph", []))
+        yield from _json_ld_objects(data.get("@graph", []), depth + 1)
 
 
 def _meta(selector: Selector, *names: str) -> str | None:
@@ -98,44 +107,65 @@ def _meta(selector: Selector, *names: str) -> str | None:
     return None
 
 
-def _names(value: object) -> list[str]:
+def _names(value: object, depth: int = 0) -> list[str]:
     """Author names from a JSON-LD author value (a string, an object or a list of them)."""
+    if depth > JSON_LD_MAX_DEPTH:
+        return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return _names(value.get("name"))
+        kinds = value.get("@type")
+        if kinds == "Organization" or (isinstance(kinds, list) and "Organization" in kinds):
+            return []  # the publisher, not a writer
+        return _names(value.get("name"), depth + 1)
     if isinstance(value, list):
-        return [name for entry in value for name in _names(entry)]
+        return [name for entry in value for name in _names(entry, depth + 1)]
     return []
 
 
-def densest_container(selector: Selector) -> Selector | None:
-    """The element that holds the article's text, as text-density extractors find it.
+def densest_container(
+    selector: Selector, page_text: str | None = None
+) -> tuple[Selector | None, list[str]]:
+    """The element that holds the article's text (crawler/extract/body.py), on a cleaned copy
+    of the page's tree, and the labelled byline lines printed just before it; None when the
+    page has no prose."""
+    if is_too_deep(selector.root):
+        return deep_page_paragraphs(selector, page_text), []
+    root = copy.deepcopy(selector.root)
+    clean_tree(root)
+    best = best_container(root)
+    if best is None:
+        return None, []
+    header = nearby_bylines(best)
+    for heading in list(best.iter("h1")):
+        _remove_keeping_tail(heading)
+    wrap_loose_text(best)
+    flat = flatten_blocks(best)
+    prune_blocks(flat)
+    return Selector(root=flat), header
 
-    Every text block (a paragraph, or a div with no block inside) scores its length less its
-    link text; the score goes to its parent and half of it to its grandparent, and the best
-    scored element wins. Blocks inside navigation, sidebars, comments and footers don't count.
-    """
-    scores: dict[Any, float] = {}
-    for block in TEXT_BLOCKS(selector.root):
-        if NOISE_ANCESTORS(block):
-            continue
-        text = " ".join(block.text_content().split())
-        if len(text) < MIN_BLOCK_CHARS:
-            continue
-        links = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
-        score = len(text) - links
-        parent = block.getparent()
-        if parent is None or score <= 0:
-            continue
-        scores[parent] = scores.get(parent, 0.0) + score
-        grandparent = parent.getparent()
-        if grandparent is not None:
-            scores[grandparent] = scores.get(grandparent, 0.0) + score / 2
-    if not scores:
+
+def deep_page_paragraphs(selector: Selector, page_text: str | None) -> Selector | None:
+    """A page nested deeper than MAX_DEPTH (#19: 100,000 divs) is not scored: its paragraphs,
+    in page order, are its body, with a warning; None (and a warning) when it has none.
+
+    libxml2 stops reading a page at 2,048 levels (256 without huge_tree), so the paragraphs are
+    read from ``page_text`` with BeautifulSoup's html.parser, which has no depth limit and
+    walks the tree without recursion."""
+    flat = etree.Element("div")
+    if page_text is not None:
+        texts = [p.get_text(" ", strip=True) for p in BeautifulSoup(page_text, "html.parser")("p")]
+    else:
+        texts = [paragraph.text_content() for paragraph in selector.root.iter("p")]
+    for text in texts:
+        text = " ".join(text.split())
+        if text:
+            etree.SubElement(flat, "p").text = text
+    if not len(flat):
+        logger.warning("Page nested over %d elements deep and no paragraph: no body", MAX_DEPTH)
         return None
-    best = max(scores, key=scores.__getitem__)
-    return Selector(root=best)
+    logger.warning("Page nested over %d elements deep: body read from its paragraphs", MAX_DEPTH)
+    return Selector(root=flat)
 
 
 def visible_dates(selector: Selector) -> list[str]:
@@ -144,23 +174,24 @@ def visible_dates(selector: Selector) -> list[str]:
     return [text for text in texts if 0 < len(text) <= DATE_TEXT_MAX_CHARS]
 
 
-def clean_title(title: str | None, site_name: str | None = None) -> str | None:
-    """A <title> without the site name the page appends (標題 - 香港商報, 標題_大公網)."""
-    if not title:
-        return None
-    match = TITLE_SUFFIX_REGEX.search(title)
-    if match and (site_name is None or site_name in match.group("site")):
-        return title[: match.start()].strip() or title.strip()
-    return title.strip()
+def site_names(selector: Selector, site_name: str | None, outlet: str | None) -> list[str]:
+    """Names the site goes by: the declared ones and the parts after the headline in <title>."""
+    names = [name for name in (site_name, outlet, _meta(selector, "application-name")) if name]
+    title = node_text(selector.xpath("//title"))
+    parts = [part.strip() for part in TITLE_PARTS_REGEX.split(title) if part.strip()]
+    return names + parts[1:]
 
 
-def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> RawArticle:
+def extract_generic(
+    selector: Selector, url: str, outlet: str | None = None, *, page_text: str | None = None
+) -> RawArticle:
     """Extract an article from any news page.
 
     Args:
         selector: the parsed page.
         url: the page's URL (for relative links and the record).
         outlet: the publisher's name when known; else the site name the page declares.
+        page_text: the page as text, read again only when it is nested too deep for lxml.
 
     Returns:
         A RawArticle with what the page offers; fields it does not offer stay empty.
@@ -174,28 +205,45 @@ def extract_generic(selector: Selector, url: str, outlet: str | None = None) -> 
     site_name = (
         _text_value(publisher.get("name")) if isinstance(publisher, dict) else None
     ) or _meta(selector, "og:site_name", "application-name")
-    title = (
-        _text_value(ld.get("headline"))
-        or _meta(selector, "og:title", "twitter:title")
-        or node_text(selector.xpath("(//h1)[1]"))
-        or clean_title(node_text(selector.xpath("//title")), site_name)
+    sites = site_names(selector, site_name, outlet)
+    title = choose_title(
+        selector,
+        [
+            _text_value(ld.get("headline")),
+            _meta(selector, "og:title", "twitter:title"),
+            node_text(selector.xpath("//title")),
+        ],
+        sites,
     )
     seen_published, seen_updated = find_published(visible_dates(selector))
-    container = densest_container(selector)
-    blocks, images = extract_blocks(container, url) if container is not None else ([], [])
+    container, header_bylines = densest_container(selector, page_text)
+    blocks, images = (
+        extract_blocks(container, url, strict_captions=True) if container is not None else ([], [])
+    )
+    head = trim_head(blocks, title)
     return RawArticle(
         url=url,
         outlet=outlet or site_name or "",
         title=title or None,
-        published=_text_value(ld.get("datePublished"))
-        or _meta(selector, *PUBLISHED_META)
-        or selector.xpath("//time/@datetime").get()
-        or seen_published,
+        subtitle=head.subtitle,
+        published=choose_published(
+            selector,
+            url,
+            _text_value(ld.get("datePublished"))
+            or _meta(selector, *PUBLISHED_META)
+            or selector.xpath("//time/@datetime").get()
+            or seen_published,
+        ),
         updated=_text_value(ld.get("dateModified"))
         or _meta(selector, *UPDATED_META)
         or seen_updated,
-        authors=_names(ld.get("author")) or [a for a in [_meta(selector, "author")] if a],
-        blocks=blocks,
+        authors=[
+            *metadata_authors(selector, _names(ld.get("author")), sites),
+            *byline_texts(selector),
+            *header_bylines,
+            *head.writers,
+        ],
+        blocks=head.blocks,
         images=images,
     )
 

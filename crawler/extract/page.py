@@ -11,15 +11,27 @@ from typing import Any
 from scrapy.http import HtmlResponse
 
 from crawler.extract.generic import extract_generic
+from crawler.fetch.encoding import choose_encoding
 from crawler.normalise import normalise_article
 from spiders.registry import site_spider_for
 
 CANONICAL_XPATH = "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
 
 
+def page_response(url: str, body: bytes, headers: dict[str, Any]) -> HtmlResponse:
+    """A response of saved bytes, decoded as a crawl decodes them (crawler/fetch/encoding.py)."""
+    content_type = next(
+        (str(value) for name, value in headers.items() if name.lower() == "content-type"), None
+    )
+    codec = choose_encoding(body, content_type)
+    if codec is None:
+        return HtmlResponse(url=url, body=body, headers=headers)
+    return HtmlResponse(url=url, body=body, headers=headers, encoding=codec)
+
+
 def canonical_url(body: bytes) -> str | None:
     """The http(s) URL a saved page declares for itself (link rel=canonical, og:url)."""
-    found = HtmlResponse(url="file:///page.html", body=body).xpath(CANONICAL_XPATH).get()
+    found = page_response("file:///page.html", body, {}).xpath(CANONICAL_XPATH).get()
     return found if found and found.startswith(("http://", "https://")) else None
 
 
@@ -37,12 +49,12 @@ def extract_record(
     Returns:
         The article record of docs/ARCHITECTURE.md.
     """
-    response = HtmlResponse(url=url, body=body, headers=headers)
+    response = page_response(url, body, headers)
     spider_class = site_spider_for(url)
     if spider_class is not None:
         raw = spider_class().extract(response)
     else:
-        raw = extract_generic(response.selector, url)
+        raw = extract_generic(response.selector, url, page_text=response.text)
     if published and not raw.published:
         raw.published = published.isoformat()
     return normalise_article(raw)

@@ -6,10 +6,13 @@ Big5 or GB pages with no charset at all, or with a server's default ``ISO-8859-1
 Scrapy would read as cp1252 mojibake. DecodeMiddleware (a downloader middleware after
 decompression) picks the encoding instead:
 
-1. the first of BOM, header charset and meta charset that is not a Western single-byte one and
-   decodes the whole body without error;
-2. else what charset_normalizer detects in the body;
-3. else Scrapy's choice stands.
+1. UTF-8 when the body is UTF-8 but for a few bad bytes (which are replaced), whatever the page
+   declares: legacy GB or Big5 text is never valid UTF-8, while UTF-8 pages that declare gb2312
+   are common, and a GB18030 decoder reads UTF-8 bytes "without error" as mojibake (#16, #19);
+2. else the first of BOM, header charset and meta charset that is not a Western single-byte one
+   and decodes the whole body without error;
+3. else what charset_normalizer detects in the body;
+4. else Scrapy's choice stands.
 
 Big5 is read as Big5-HKSCS (a superset: 啓, 綫, 峯 and 嘅 are HKSCS characters Hong Kong servers
 send under the label "big5") and GB2312/GBK as GB18030. Reads no settings; the stat
@@ -38,6 +41,9 @@ if TYPE_CHECKING:
 # Labels a misconfigured server sends by default; never trusted over detection.
 WESTERN_CODECS = {"ascii", "cp1252", "iso8859-1", "latin-1"}
 SUPERSETS = {"big5": "big5hkscs", "cp950": "big5hkscs", "gb2312": "gb18030", "gbk": "gb18030"}
+# A body counts as UTF-8 when at most this share of its non-ASCII bytes fails to decode: one bad
+# byte in a page of Chinese text, not a legacy page (where most multibyte sequences fail).
+UTF8_MAX_BAD_SHARE = 0.01
 # charset_normalizer reads this much of a body: enough for any page's text, bounded in time.
 DETECT_BYTES = 256 * 1024
 
@@ -62,8 +68,24 @@ def decodes(body: bytes, codec: str) -> bool:
     return True
 
 
+def is_mostly_utf8(body: bytes) -> bool:
+    """Whether ``body`` has non-ASCII text that decodes as UTF-8 but for a few bad bytes."""
+    non_ascii = len(body) - len(body.decode("ascii", "ignore"))
+    if not non_ascii:
+        return False
+    bad = len(body.decode("utf-8", "replace")) - len(body.decode("utf-8", "ignore"))
+    return bad <= UTF8_MAX_BAD_SHARE * non_ascii
+
+
 def choose_encoding(body: bytes, content_type: str | None) -> str | None:
-    """The codec to read an HTML ``body`` served with ``content_type`` in; None if unknown."""
+    """The codec to read an HTML ``body`` served with ``content_type`` in; None if unknown.
+
+    Example: a UTF-8 page declaring ``<meta charset="gb2312">`` gives ``"utf-8"``."""
+    bom = codec_name(read_bom(body)[0])
+    if bom:
+        return bom
+    if is_mostly_utf8(body):
+        return "utf-8"
     declared = [
         codec_name(read_bom(body)[0]),
         codec_name(http_content_type_encoding(content_type or "")),
