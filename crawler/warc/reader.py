@@ -193,6 +193,17 @@ def response_of(capture: Capture, url: str) -> Response:
     )
 
 
+def read_warc_headers(path: Path, offset: int) -> dict[str, str] | None:
+    """The WARC header fields of the record at ``offset`` of ``path`` (None when unreadable)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            record = next(ArchiveIterator(stream))
+            return dict(record.rec_headers.headers)
+    except (OSError, StopIteration, *RECORD_ERRORS):
+        return None
+
+
 def read_record(path: Path, offset: int, length: int) -> bytes:
     """The record's bytes as stored (one gzip member of a .warc.gz: a WARC file of its own)."""
     try:
