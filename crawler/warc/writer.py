@@ -187,7 +187,11 @@ class WarcWriter:
     ) -> ArcWarcRecord:
         """A 304's revisit record (profile server-not-modified), referring to the capture the
         conditional request revalidated when the archive knows it (#18: stored as a response,
-        pywb replayed the 304 as an empty page)."""
+        pywb replayed the 304 as an empty page).
+
+        Its block is empty: pywb replays a revisit whose block holds a 3xx status line as that
+        status, with no body, and one with no HTTP headers with its original's. The 304's status
+        and headers as received go into the capture's metadata record instead."""
         fields = {
             **common,
             **ip_address_header(response, self.origin),
@@ -207,7 +211,6 @@ class WarcWriter:
             "revisit",
             payload=BytesIO(b""),
             length=0,
-            http_headers=response_http_headers(response),
             warc_headers_dict={key: value for key, value in fields.items() if value},
         )
 
@@ -417,8 +420,13 @@ def ip_address_header(response: Response, origin: str) -> dict[str, str]:
 
 def metadata_fields(request: Request, response: Response, fetch_ms: int) -> bytes:
     """The metadata record of a capture, as Heritrix writes it (application/warc-fields): the
-    page that linked here (via), the fetch time, and the page's links (outlink)."""
+    page that linked here (via), the fetch time, and the page's links (outlink); for a 304, its
+    status line and headers (``notModified``), which its revisit record does not hold."""
     lines = [f"fetchTimeMs: {fetch_ms}"]
+    if response.status == 304:
+        answer = response_http_headers(response)
+        lines.append(f"notModified: {answer.protocol} {answer.statusline}")
+        lines += [f"notModifiedHeader: {name}: {value}" for name, value in answer.headers]
     via = request.headers.get(b"Referer")
     if via:
         lines.insert(0, f"via: {via.decode('latin-1')}")
