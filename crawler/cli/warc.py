@@ -88,13 +88,16 @@ def import_warc(
     help="Write to this file instead of standard output.",
 )
 @click.option(
-    "--record", is_flag=True, help="Write the WARC record as stored (a .warc.gz of its own)."
+    "--record",
+    is_flag=True,
+    help="Write the WARC records as stored: warcinfo, response, request, metadata (a .warc.gz).",
 )
 @db_option
 def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
     """Write out the captured bytes of the article at URL, from the WARC file they are in.
 
-    By default the page as served (its body); with --record the WARC record itself, which
+    By default the page as served (its body); with --record the WARC records themselves (the
+    file's warcinfo, the response and its request and metadata records, as stored), which
     `warcio` and replay tools read as a WARC file.
 
     Example:
@@ -103,7 +106,7 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
     """
     from crawler.store.records import capture_location, open_readonly
     from crawler.warc.capture import resolve_path
-    from crawler.warc.reader import read_capture, read_record
+    from crawler.warc.reader import read_capture, read_record_as_warc
 
     try:
         found = capture_location(open_readonly(db_path), url)
@@ -114,7 +117,7 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
         path = resolve_path(found["warc_file"], db_path)
         offset = found["warc_offset"]
         if record:
-            data = read_record(path, offset, found["warc_length"])
+            data = read_record_as_warc(path, offset, found["warc_length"])
         else:
             data = read_capture(path, offset).body
     except ArchiveError as error:

@@ -204,6 +204,42 @@ def read_warc_headers(path: Path, offset: int) -> dict[str, str] | None:
         return None
 
 
+def read_record_as_warc(path: Path, offset: int, length: int) -> bytes:
+    """The record at ``offset`` as a WARC file of its own, as crawlers write one: its file's
+    warcinfo record (which the record names in WARC-Warcinfo-ID), the record, and the records
+    concurrent to it that follow it (its request and metadata records), each as stored."""
+    entries = iter_records(path)
+    first = next(entries)
+    entries.close()
+    parts = []
+    if first.record.rec_type == "warcinfo" and first.offset != offset:
+        parts.append(read_record(path, first.offset, first.length))
+    parts.append(read_record(path, offset, length))
+    record_id = (read_warc_headers(path, offset) or {}).get("WARC-Record-ID")
+    position = offset + length
+    while record_id and (fields := read_warc_headers(path, position)) is not None:
+        if fields.get("WARC-Concurrent-To") != record_id:
+            break
+        following = record_length_at(path, position)
+        if following is None:
+            break
+        parts.append(read_record(path, position, following))
+        position += following
+    return b"".join(parts)
+
+
+def record_length_at(path: Path, offset: int) -> int | None:
+    """The length of the record at ``offset`` of ``path`` (None when none is readable)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            iterator = ArchiveIterator(stream)
+            next(iterator)
+            return iterator.get_record_length()
+    except (OSError, StopIteration, *RECORD_ERRORS):
+        return None
+
+
 def read_record(path: Path, offset: int, length: int) -> bytes:
     """The record's bytes as stored (one gzip member of a .warc.gz: a WARC file of its own)."""
     try:

@@ -159,6 +159,9 @@ def test_archive_capture_writes_the_page_and_its_record(crawled: Crawled, tmp_pa
     mirrored = MIRROR / HKCD_HOST / "hkcdweb/content/2024/08/30/content_8652301.html"
     assert page.read_bytes() == mirrored.read_bytes()
     assert warcio("check", str(record)).returncode == 0
+    with record.open("rb") as stream:
+        types = [r.rec_type for r in ArchiveIterator(stream)]
+    assert types == ["warcinfo", "response", "request", "metadata"]
 
 
 def test_importing_the_crawls_warcs_gives_the_same_articles(
