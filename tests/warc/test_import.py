@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -242,8 +243,8 @@ def test_a_failed_import_leaves_no_archive_behind(tmp_path: Path, db_path: Path)
     assert not db_path.exists()
 
 
-# The child imports, then prints its own peak resident memory (KiB) on its last stderr line.
-MEASURED_IMPORT = """
+# The child runs `archive ARGS`, then prints its peak resident memory (KiB) last on stderr.
+MEASURED_RUN = """
 import resource, sys
 from crawler.cli import cli
 try:
@@ -255,17 +256,37 @@ sys.exit(code)
 """
 
 
+# No server listens here: a request that escaped the replay handler would fail.
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
 @pytest.mark.slow
-def test_the_bomb_is_imported_in_little_memory(tmp_path: Path, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["import-warc", "{bomb}"], "skipped, too big"),
+        (
+            ["crawl", "--replay", "{bomb}", "--url", "https://news.example.com.hk/bomb.html"],
+            "Unreadable capture of https://news.example.com.hk/bomb.html",
+        ),
+    ],
+    ids=["import", "replay"],
+)
+def test_the_bomb_takes_little_memory(
+    tmp_path: Path, db_path: Path, args: list[str], said: str
+) -> None:
     path = bomb(tmp_path / "x.warc.gz")
+    command = [arg.format(bomb=path) for arg in args]
     result = subprocess.run(
-        [sys.executable, "-c", MEASURED_IMPORT, "import-warc", str(path), "--db", str(db_path)],
+        [sys.executable, "-c", MEASURED_RUN, *command, "--db", str(db_path)],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=REPO,
+        env={**os.environ, "http_proxy": DEAD_PROXY, "https_proxy": DEAD_PROXY},
     )
     assert result.returncode == 0, result.stderr
     peak_kib = int(result.stderr.splitlines()[-1])
     assert peak_kib < 300 * 1024, peak_kib
-    assert result.stdout.startswith("Imported 1 WARC files")
+    assert said in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
