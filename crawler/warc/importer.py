@@ -73,9 +73,11 @@ def check_source(source: Source) -> None:
     with source.open() as stream:
         try:
             # The first record read as the import reads it (a warcinfo, or a capture).
-            next(iter_entries(stream, read_bodies=True, max_size=MAX_PAYLOAD), None)
+            first = next(iter_entries(stream, read_bodies=True, max_size=MAX_PAYLOAD), None)
         except NotAnArchive as error:
             raise WarcError(f"{source.label} is not a WARC or ARC file: {error}") from error
+    if first is None:
+        raise WarcError(f"{source.label} is not a WARC or ARC file: it holds no records")
 
 
 def import_warcs(

@@ -148,9 +148,9 @@ def iter_entries(stream: BinaryIO, *, read_bodies: bool, max_size: int) -> Itera
                 stream.seek(start)
                 yield from _one_member(stream, seen, read_bodies, max_size)
                 return
+            why = error_reason(error)
             if not seen and failed == start:
-                raise NotAnArchive(first_line(error)) from error
-            why = "no WARC-Target-URI" if isinstance(error, AttributeError) else first_line(error)
+                raise NotAnArchive(why) from error
             position = next_record_start(stream, failed + 1, gzipped)
             after = f"skipped to offset {position}" if position is not None else "none after it"
             yield Damage(failed, f"damaged record ({why}); {after}")
@@ -225,6 +225,15 @@ def next_record_start(stream: BinaryIO, position: int, gzipped: bool) -> int | N
         carry = data[-keep:]
         base += len(data) - keep
     return None
+
+
+def error_reason(error: BaseException) -> str:
+    """Why warcio could not read a record, in words (not the bytes it found)."""
+    if isinstance(error, AttributeError):
+        return "no WARC-Target-URI"
+    if str(error).startswith("Unknown archive format"):
+        return "no WARC or ARC record header where a record should start"
+    return first_line(error)
 
 
 def first_line(error: BaseException) -> str:

@@ -290,3 +290,49 @@ def test_the_bomb_takes_little_memory(
     assert peak_kib < 300 * 1024, peak_kib
     assert said in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def not_a_wacz(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("notes.txt", "no WARC here")
+    return path
+
+
+def wacz_of_junk(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("archive/data.warc.gz", b"\x1f\x8b\x08\x00junk" * 10)
+    return path
+
+
+def written(data: bytes) -> Callable[[Path], Path]:
+    def write(path: Path) -> Path:
+        path.write_bytes(data)
+        return path
+
+    return write
+
+
+@pytest.mark.parametrize(
+    "maker, name, message",
+    [
+        (
+            written(bytes(range(256)) * 8),
+            "r.warc.gz",
+            "r.warc.gz is not a WARC or ARC file: no WARC",
+        ),
+        (written(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03junk"), "g.warc.gz", "no WARC or ARC"),
+        (written(b""), "e.warc", "e.warc is not a WARC or ARC file: it holds no records"),
+        (not_a_wacz, "n.wacz", "n.wacz is not a WACZ file: it holds no archive/"),
+        (wacz_of_junk, "j.wacz", "j.wacz#archive/data.warc.gz is not a WARC or ARC file"),
+        (written(b"PK\x03\x04 cut short"), "c.wacz", "c.wacz is not a WACZ file"),
+    ],
+    ids=["random", "bad-gzip", "empty", "zip-no-warc", "wacz-of-junk", "cut-zip"],
+)
+def test_what_is_no_archive_is_one_line_and_no_new_archive(
+    maker: Callable[[Path], Path], name: str, message: str, tmp_path: Path, db_path: Path
+) -> None:
+    result = import_warc(str(maker(tmp_path / name)), db=db_path)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert message in result.output and "\\x" not in result.output
+    assert not db_path.exists()
