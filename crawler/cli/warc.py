@@ -113,7 +113,10 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
         if found is None:
             raise ArchiveError(f"no article archived at {url}")
         if not found["warc_file"]:
-            raise ArchiveError(f"{url} was archived with no WARC capture (WARC_ENABLED was off)")
+            raise ArchiveError(
+                f"{url} was archived with no WARC capture to point at (WARC_ENABLED was off, "
+                "or it was imported from a WACZ or standard input)"
+            )
         path = resolve_path(found["warc_file"], db_path)
         offset = found["warc_offset"]
         if record:

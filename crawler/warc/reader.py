@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from crawler.errors import WarcError
+from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.warc.scan import RECORD_ERRORS, Entry, NotAnArchive, iter_entries, read_payload
 from crawler.warc.sources import find_archive_files
 
@@ -53,9 +54,9 @@ class Capture:
         return ""
 
 
-# A payload read back for replay or `archive capture` is capped as the live crawl's downloads
-# are (DOWNLOAD_MAXSIZE, crawler/settings.py): a decompression bomb stops there.
-MAX_PAYLOAD = 32 * 1024 * 1024
+# A payload read back (import, replay, `archive capture`) is capped as the live crawl's
+# downloads are: a decompression bomb stops there.
+MAX_PAYLOAD = DOWNLOAD_MAXSIZE
 
 
 def iter_records(
