@@ -35,7 +35,7 @@ from crawler.extract.page import extract_record
 from crawler.store import Archive
 from crawler.warc.capture import iso_from_warc_date, stored_path, utc_now
 from crawler.warc.reader import MAX_PAYLOAD, Capture, capture_of_record
-from crawler.warc.scan import Damage, Entry, NotAnArchive, iter_entries
+from crawler.warc.scan import NO_URI, Damage, Entry, NotAnArchive, iter_entries
 from crawler.warc.sources import Source
 from spiders.registry import site_spider_for
 
@@ -154,6 +154,10 @@ class _Importer:
         for item in self._entries(source):
             if isinstance(item, Damage):
                 self._damaged(source, item)
+                if NO_URI in item.message:
+                    # warcio cannot parse a capture with no target URI: still a capture skipped.
+                    self.report.captures += 1
+                    self.report.skipped["no URI"] += 1
             elif item.record.rec_type in CAPTURE_TYPES:
                 self.report.captures += 1
                 self._import_entry(source, item)

@@ -46,6 +46,7 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 # (URL, IP address, 14-digit date).
 PLAIN_RECORD_START = re.compile(rb"\nWARC/[01]\.\d+\r?\n|\n\S+:\S* \d+\.\d+\.\d+\.\d+ \d{14} ")
 SCAN_CHUNK = 1 << 20
+NO_URI = "no WARC-Target-URI"
 # warcio's message for a gzip file of many records in one member starts so.
 ONE_MEMBER_ERROR = "ERROR: non-chunked gzip file detected"
 PAYLOAD_ERRORS = (zlib.error, brotli.error, ChunkedDataException, ValueError, EOFError)
@@ -230,7 +231,7 @@ def next_record_start(stream: BinaryIO, position: int, gzipped: bool) -> int | N
 def error_reason(error: BaseException) -> str:
     """Why warcio could not read a record, in words (not the bytes it found)."""
     if isinstance(error, AttributeError):
-        return "no WARC-Target-URI"
+        return NO_URI
     if str(error).startswith("Unknown archive format"):
         return "no WARC or ARC record header where a record should start"
     return first_line(error)

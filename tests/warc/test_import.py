@@ -158,7 +158,7 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str, int, dict[str, int], list[
     # name: (maker, file name, new articles, skipped by reason, words of the warning)
     "truncated": (truncated, "t.warc", 1, {"truncated": 1}, ["truncated"]),
     "damaged": (damaged, "d.warc.gz", 2, {}, ["damaged record", "skipped to offset"]),
-    "bad-uris": (bad_uris, "u.warc.gz", 1, {"bad URI": 1}, ["no WARC-Target-URI"]),
+    "bad-uris": (bad_uris, "u.warc.gz", 1, {"bad URI": 1, "no URI": 1}, ["no WARC-Target-URI"]),
     "brotli": (brotli_page, "b.warc.gz", 1, {}, []),
     "bomb": (bomb, "x.warc.gz", 1, {"too big (over 33554432 bytes)": 1}, []),
     "wacz": (wacz, "p.wacz", 1, {"not in the WACZ page list": 1}, []),
