@@ -25,7 +25,7 @@ import io
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 import brotli
@@ -191,20 +191,17 @@ def _one_member(
     """The records of a gzip file of one member after the first ``skip``, not addressable."""
     with gzip.GzipFile(fileobj=stream) as plain:
         iterator = ArchiveIterator(plain, arc2warc=True)
+        number = 0
         try:
-            for number, record in enumerate(iterator):
-                entry = _entry(iterator, record, read_bodies, max_size)
+            while (read := _quiet_next(iterator, read_bodies, max_size)) is not None:
+                entry, said = read
                 if number >= skip:
-                    yield Entry(
-                        entry.record,
-                        entry.offset,
-                        entry.length,
-                        entry.body,
-                        entry.problem,
-                        addressable=False,
-                    )
+                    yield replace(entry, addressable=False)
+                    if said:
+                        yield Damage(entry.offset, f"warcio: {said}")
+                number += 1
         except (*RECORD_ERRORS, OSError) as error:
-            yield Damage(iterator.offset, f"damaged record ({first_line(error)})", True)
+            yield Damage(iterator.offset, f"damaged record ({error_reason(error)})", True)
 
 
 def next_record_start(stream: BinaryIO, position: int, gzipped: bool) -> int | None:
