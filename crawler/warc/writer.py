@@ -123,11 +123,13 @@ class WarcWriter:
 
     def process_request(self, request: Request) -> None:
         # WARC-Date is when the fetch started (WARC 1.1, 5.4), as Heritrix and wget write it.
-        request.meta[FETCH_START_META] = datetime.now(UTC)
+        # A number, not a datetime: a retried request's meta may be queued (JOBDIR, Redis).
+        request.meta[FETCH_START_META] = datetime.now(UTC).timestamp()
 
     def process_response(self, request: Request, response: Response) -> Response:
         writer, out = self._open_file()
-        started = request.meta.pop(FETCH_START_META, None) or datetime.now(UTC)
+        start = request.meta.pop(FETCH_START_META, None)
+        started = datetime.fromtimestamp(start, UTC) if start else datetime.now(UTC)
         fetch_ms = int((datetime.now(UTC) - started).total_seconds() * 1000)
         warc_date = started.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         common = {"WARC-Date": warc_date, "WARC-Warcinfo-ID": self.warcinfo_id}
