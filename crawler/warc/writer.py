@@ -274,7 +274,7 @@ class WarcWriter:
         name = f"{start}-{stamp}-{serial:05d}.warc.gz"
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
-        # Unbuffered: each pair of records is one write (whole_records), so a failed write
+        # Unbuffered: each capture's records are one write (whole_records), so a failed write
         # leaves no bytes in a buffer that closing the file would try to write again.
         self.file = path.with_name(name + OPEN).open("xb", buffering=0)
         self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
