@@ -250,13 +250,18 @@ class _Importer:
         return reason
 
     def _extract(self, capture: Capture) -> tuple[dict | None, str | None]:
-        """The capture's article record, or why it is none."""
+        """The capture's article record, or why it is none (an empty page, or one with no title
+        and no text, is none, as the crawl's spiders judge: spiders/base.py)."""
+        if not capture.body.strip():
+            return None, "not an article (empty page)"
         try:
             article = extract_record(capture.url, capture.body, dict(capture.headers))
         except (ValueError, LookupError) as error:
             # A page no extractor can read (a broken charset name, an unparsable URL).
             logger.warning("Cannot extract %s: %s", capture.url, error)
             return None, "not an article (unreadable)"
+        if not (article.get("title") or "").strip() and not (article.get("body") or "").strip():
+            return None, "not an article (no title, no text)"
         reason = (self.campaign.skip_reason(article) or "").replace("_", " ") or None
         return article, reason
 

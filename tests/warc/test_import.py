@@ -122,6 +122,16 @@ def brotli_page(path: Path) -> Path:
     )
 
 
+def no_article(path: Path) -> Path:
+    """An empty page, a page with no title and no text, and an article."""
+    pages = [
+        ("https://news.example.com.hk/empty.html", b"", []),
+        ("https://news.example.com.hk/bare.html", b"<html><body><div></div></body></html>", []),
+        ("https://news.example.com.hk/a.html", PAGE, []),
+    ]
+    return write_warc(path, pages)
+
+
 def bomb(path: Path) -> Path:
     """A page whose gzip Content-Encoding inflates to 1 GiB (about 1 MB stored)."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
@@ -163,6 +173,13 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str, int, dict[str, int], list[
     "bomb": (bomb, "x.warc.gz", 1, {"too big (over 33554432 bytes)": 1}, []),
     "wacz": (wacz, "p.wacz", 1, {"not in the WACZ page list": 1}, []),
     "arc-collection": (collection, "coll", 1, {}, []),
+    "no-article": (
+        no_article,
+        "n.warc.gz",
+        1,
+        {"not an article (empty page)": 1, "not an article (no title, no text)": 1},
+        [],
+    ),
 }
 
 
