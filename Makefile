@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pywb for tests/warc/test_writing.py's replay test, in a venv of its own: it pins redis 2.10
+# (the cluster needs 5) and brings brotlipy, whose `brotli` shadows Brotli's.
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed
 # The archive `make stats` and `make serve` read: make serve DB=demo.db shows the demo.
 DB ?= archive.db
 
@@ -12,6 +16,11 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
+
+$(PYWB_STAMP):
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check 'pywb>=2.8,<3'
+	touch $(PYWB_STAMP)
 
 ## crawl: the main job, the summit campaign from the live sites into archive.db
 crawl: $(STAMP)
@@ -30,7 +39,7 @@ serve: $(STAMP)
 	$(BIN)/archive serve --db $(DB)
 
 ## test: lint, then the whole test suite (no network but loopback)
-test: lint
+test: lint $(PYWB_STAMP)
 	$(BIN)/python -m pytest
 
 ## lint: ruff, and the design rules of docs/ARCHITECTURE.md as import contracts (pyproject.toml)
@@ -39,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache *.egg-info
+	rm -rf $(VENV) $(PYWB_VENV) .pytest_cache .ruff_cache .import_linter_cache *.egg-info
 
 ## bench: speed, memory and quality figures into BENCHMARKS.md; installs the tools compared with
 bench: $(STAMP)

@@ -15,35 +15,45 @@ OUTCOMES = ("new", "updated", "unchanged", "duplicate")
 
 
 @cli.command("import-warc")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @campaign_option("Campaign whose keywords and date window an article must meet.")
 @db_option
 @format_option("text", "json")
 def import_warc(
     files: tuple[Path, ...], campaign_path: Path, db_path: Path, output_format: str
 ) -> None:
-    """Import the article pages of WARC files (or folders of them) made by any crawler.
+    """Import the article pages of WARC, ARC or WACZ files (or folders of them, or - for
+    standard input) made by any crawler.
 
     Each HTML capture goes through the crawl's own extraction, normaliser, campaign filter and
-    deduplication, with its capture time as the fetch time. Revisit records, other media types
-    and pages that are not articles are counted as skipped, with the reason.
+    deduplication, with its capture time as the fetch time. Revisit records are read as the
+    capture they refer to; other media types, pages that are not articles and oversized
+    payloads are skipped (counted, and kept in skipped_pages with the reason). A damaged
+    record is reported with its file and offset, and the rest is read.
 
     Example:
 
-        archive import-warc site.warc.gz --db archive.db
+        archive import-warc collections/summit/archive/ --db archive.db
     """
+    import tempfile
+
     from crawler.store import Archive
-    from crawler.warc.importer import import_warcs
-    from crawler.warc.reader import expand_warc_paths
+    from crawler.warc.importer import check_source, import_warcs
+    from crawler.warc.sources import expand_sources
 
     try:
         campaign = load_campaign(campaign_path)
-        archive = Archive.open(db_path)
-        try:
-            paths = expand_warc_paths(list(files))
-            report = import_warcs(paths, archive, campaign, db_path=db_path)
-        finally:
-            archive.close()
+        with tempfile.TemporaryDirectory(prefix="import-warc-") as spool:
+            sources = expand_sources(list(files), Path(spool))
+            # Every source is checked before the archive is opened: a failed import leaves
+            # no new archive.db behind.
+            for source in sources:
+                check_source(source)
+            archive = Archive.open(db_path)
+            try:
+                report = import_warcs(sources, archive, campaign, db_path=db_path)
+            finally:
+                archive.close()
     except ArchiveError as error:
         fail(error)
     if output_format == "json":
@@ -54,6 +64,7 @@ def import_warc(
             "captures": report.captures,
             **{outcome: report.outcomes[outcome] for outcome in OUTCOMES},
             "skipped": dict(report.skipped),
+            "damaged": report.damaged,
         }
         echo_json(summary)
         return
@@ -77,13 +88,16 @@ def import_warc(
     help="Write to this file instead of standard output.",
 )
 @click.option(
-    "--record", is_flag=True, help="Write the WARC record as stored (a .warc.gz of its own)."
+    "--record",
+    is_flag=True,
+    help="Write the WARC records as stored: warcinfo, response, request, metadata (a .warc.gz).",
 )
 @db_option
 def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
     """Write out the captured bytes of the article at URL, from the WARC file they are in.
 
-    By default the page as served (its body); with --record the WARC record itself, which
+    By default the page as served (its body); with --record the WARC records themselves (the
+    file's warcinfo, the response and its request and metadata records, as stored), which
     `warcio` and replay tools read as a WARC file.
 
     Example:
@@ -92,18 +106,21 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
     """
     from crawler.store.records import capture_location, open_readonly
     from crawler.warc.capture import resolve_path
-    from crawler.warc.reader import read_capture, read_record
+    from crawler.warc.reader import read_capture, read_record_as_warc
 
     try:
         found = capture_location(open_readonly(db_path), url)
         if found is None:
             raise ArchiveError(f"no article archived at {url}")
         if not found["warc_file"]:
-            raise ArchiveError(f"{url} was archived with no WARC capture (WARC_ENABLED was off)")
+            raise ArchiveError(
+                f"{url} was archived with no WARC capture to point at (WARC_ENABLED was off, "
+                "or it was imported from a WACZ or standard input)"
+            )
         path = resolve_path(found["warc_file"], db_path)
         offset = found["warc_offset"]
         if record:
-            data = read_record(path, offset, found["warc_length"])
+            data = read_record_as_warc(path, offset, found["warc_length"])
         else:
             data = read_capture(path, offset).body
     except ArchiveError as error:

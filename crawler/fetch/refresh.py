@@ -36,7 +36,14 @@ from crawler.crawl.signals import page_captured, page_not_modified
 from crawler.errors import WarcError
 from crawler.middlewares import NotModified
 from crawler.store.records import open_readonly, page_capture, page_validators
-from crawler.warc.capture import ARTICLE_META, CAPTURE_META, capture_of, resolve_path, utc_now
+from crawler.warc.capture import (
+    ARTICLE_META,
+    CAPTURE_META,
+    EARLIER_CAPTURE_META,
+    capture_of,
+    resolve_path,
+    utc_now,
+)
 from crawler.warc.reader import read_capture, response_of
 
 if TYPE_CHECKING:
@@ -44,8 +51,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-# request.meta key: the earlier capture (WARC file, offset) a conditional request may reuse.
-EARLIER_CAPTURE_META = "archive_earlier_capture"
 CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 

@@ -31,6 +31,7 @@ from crawler.dedup.diff import diff_summary
 from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
 from crawler.errors import ArchiveError, NewerArchive, NotAnArchive, is_disk_full
 from crawler.store.clusters import index_article
+from crawler.store.domains import registered_domain
 from crawler.store.records import find_article, stored_record
 from crawler.store.schema import MIGRATIONS
 from crawler.store.search_index import rebuild_search_index, write_search_row
@@ -287,8 +288,17 @@ class Archive:
         ``capture`` (keys of CAPTURE_FIELDS) says where the page's bytes are in a WARC file and
         which validators (ETag, Last-Modified) it was served with; it is kept on the URL's row.
 
+        A record with no outlet (the page named none) gets its host's registered domain, with
+        ``outlet_source`` ``domain`` (#18: a NOT NULL column, and an import of any host).
+
         Everything happens in one transaction.
         """
+        if not record.get("outlet"):
+            record = {
+                **record,
+                "outlet": registered_domain(record["url"]),
+                "outlet_source": "domain",
+            }
         with self.db.atomic():
             existing = self._find_article(record)
             if existing is None:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 CAPTURE_META = "archive_capture"
 ARTICLE_META = "archive_article"
+# The earlier capture (stored WARC file, offset) a conditional request may reuse (set by
+# crawler/fetch/refresh.py); the WARC writer's revisit record of a 304 refers to it.
+EARLIER_CAPTURE_META = "archive_earlier_capture"
 VALIDATOR_HEADERS = {"etag": b"ETag", "last_modified": b"Last-Modified"}
 
 

@@ -19,10 +19,12 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from crawler.errors import WarcError
+from crawler.settings import DOWNLOAD_MAXSIZE
+from crawler.warc.scan import RECORD_ERRORS, Entry, NotAnArchive, iter_entries, read_payload
+from crawler.warc.sources import find_archive_files
 
 # Headers that describe the bytes as transferred, which a capture read back no longer has.
 TRANSFER_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
@@ -52,50 +54,43 @@ class Capture:
         return ""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One record of a WARC file, with what import and replay need of it."""
-
-    record: ArcWarcRecord
-    offset: int
-    length: int
-    body: bytes | None
+# A payload read back (import, replay, `archive capture`) is capped as the live crawl's
+# downloads are: a decompression bomb stops there.
+MAX_PAYLOAD = DOWNLOAD_MAXSIZE
 
 
-def iter_records(path: Path, read_bodies: bool = False) -> Iterator[Entry]:
-    """Every record of the WARC file ``path`` with its offset and length.
+def iter_records(
+    path: Path, read_bodies: bool = False, max_size: int = MAX_PAYLOAD
+) -> Iterator[Entry]:
+    """Every readable record of the WARC or ARC file ``path`` with its offset and length.
 
-    ``read_bodies`` reads each response's and request's decoded body (else ``body`` is None).
+    ``read_bodies`` reads each capture's decoded payload, capped at ``max_size`` (else ``body``
+    is None). Damaged records are passed over (the importer reports them: crawler/warc/scan.py).
     Raises :class:`WarcError` naming the file when it cannot be read or is not a WARC.
     """
+    seen = False
     try:
         with path.open("rb") as stream:
-            iterator = ArchiveIterator(stream)
-            seen = False
-            for record in iterator:
-                seen = True
-                body = None
-                if read_bodies and record.rec_type in ("response", "request", "resource"):
-                    body = record.content_stream().read()
-                yield Entry(
-                    record, iterator.get_record_offset(), iterator.get_record_length(), body
-                )
+            for entry in iter_entries(stream, read_bodies=read_bodies, max_size=max_size):
+                if isinstance(entry, Entry):
+                    seen = True
+                    yield entry
     except OSError as error:
         raise WarcError(f"cannot read {path}: {error.strerror or error}") from error
-    except (ArchiveLoadFailed, EOFError, ValueError) as error:
-        raise WarcError(f"{path} is not a WARC file: {error}") from error
+    except NotAnArchive as error:
+        raise WarcError(f"{path} is not a WARC or ARC file: {error}") from error
     if not seen:
         raise WarcError(f"{path} is not a WARC file: it holds no records")
 
 
 def expand_warc_paths(paths: list[Path]) -> list[Path]:
-    """WARC files as given, a folder standing for its ``*.warc.gz`` and ``*.warc`` files."""
+    """WARC and ARC files as given, a folder standing for those under it (recursively)."""
     files = []
     for path in paths:
         if path.is_dir():
-            found = sorted([*path.glob("*.warc.gz"), *path.glob("*.warc")])
+            found = [file for file in find_archive_files(path) if not file.name.endswith(".wacz")]
             if not found:
-                raise WarcError(f"no .warc.gz or .warc file in {path}")
+                raise WarcError(f"no .warc.gz, .warc, .arc.gz or .arc file in {path}")
             files += found
         else:
             files.append(path)
@@ -152,11 +147,13 @@ def read_capture(path: Path, offset: int) -> Capture:
             record = next(iterator)
             if record.rec_type != "response" or not record.http_headers:
                 raise WarcError(f"{path}@{offset} is a {record.rec_type} record, not a response")
-            body = record.content_stream().read()
+            body, problem = read_payload(record, MAX_PAYLOAD)
+            if body is None:
+                raise WarcError(f"{path}@{offset}: the payload is {problem}")
             length = iterator.get_record_length()
     except OSError as error:
         raise WarcError(f"cannot read {path}: {error.strerror or error}") from error
-    except (ArchiveLoadFailed, EOFError, StopIteration, ValueError) as error:
+    except (*RECORD_ERRORS, StopIteration) as error:
         raise WarcError(f"no WARC record at {path}@{offset}: {error}") from error
     return capture_of_record(record, body, path, offset, length)
 
@@ -195,6 +192,53 @@ def response_of(capture: Capture, url: str) -> Response:
         body=capture.body,
         protocol=capture.protocol,
     )
+
+
+def read_warc_headers(path: Path, offset: int) -> dict[str, str] | None:
+    """The WARC header fields of the record at ``offset`` of ``path`` (None when unreadable)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            record = next(ArchiveIterator(stream))
+            return dict(record.rec_headers.headers)
+    except (OSError, StopIteration, *RECORD_ERRORS):
+        return None
+
+
+def read_record_as_warc(path: Path, offset: int, length: int) -> bytes:
+    """The record at ``offset`` as a WARC file of its own, as crawlers write one: its file's
+    warcinfo record (which the record names in WARC-Warcinfo-ID), the record, and the records
+    concurrent to it that follow it (its request and metadata records), each as stored."""
+    entries = iter_records(path)
+    first = next(entries)
+    entries.close()
+    parts = []
+    if first.record.rec_type == "warcinfo" and first.offset != offset:
+        parts.append(read_record(path, first.offset, first.length))
+    parts.append(read_record(path, offset, length))
+    record_id = (read_warc_headers(path, offset) or {}).get("WARC-Record-ID")
+    position = offset + length
+    while record_id and (fields := read_warc_headers(path, position)) is not None:
+        if fields.get("WARC-Concurrent-To") != record_id:
+            break
+        following = record_length_at(path, position)
+        if following is None:
+            break
+        parts.append(read_record(path, position, following))
+        position += following
+    return b"".join(parts)
+
+
+def record_length_at(path: Path, offset: int) -> int | None:
+    """The length of the record at ``offset`` of ``path`` (None when none is readable)."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            iterator = ArchiveIterator(stream)
+            next(iterator)
+            return iterator.get_record_length()
+    except (OSError, StopIteration, *RECORD_ERRORS):
+        return None
 
 
 def read_record(path: Path, offset: int, length: int) -> bytes:

@@ -24,6 +24,7 @@ from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import NotConfigured
 from scrapy.responsetypes import responsetypes
 
+from crawler.errors import WarcError
 from crawler.warc.capture import CAPTURE_META, iso_from_warc_date, stored_path
 from crawler.warc.reader import capture_key, index_captures, read_capture, response_of
 
@@ -52,7 +53,12 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         found = self.index.get(capture_key(request.method, request.url, request.body))
         if found is None:
             return self._missing(request)
-        capture = read_capture(*found)
+        try:
+            capture = read_capture(*found)
+        except WarcError as error:
+            # A damaged record, or a payload over the cap (a decompression bomb, #18).
+            logger.warning("Unreadable capture of %s: %s", request.url, error)
+            return self._missing(request)
         request.meta[CAPTURE_META] = {
             "warc_file": stored_path(capture.path, self.db_path),
             "warc_offset": capture.offset,

@@ -10,7 +10,13 @@ A downloader middleware next to the download handler (after retries, redirects a
 decompression), so a record holds the request as sent and the response as received: the real
 URL (the mirror and replay handlers answer with it), every header, the body still in its
 Content-Encoding. Twisted has undone any chunked Transfer-Encoding, so that header is left out.
-Each response record is followed by its request record (WARC-Concurrent-To the response).
+Each response record is followed by its request record and a metadata record (via, fetchTimeMs,
+outlinks, as Heritrix writes them), both WARC-Concurrent-To the response, and the three are
+one write. WARC-Date is when the fetch started; WARC-IP-Address is the server's address when
+the download handler knows it; every record names its file's warcinfo (WARC-Warcinfo-ID).
+A 304 Not Modified is a revisit record (profile server-not-modified) whose
+WARC-Refers-To-Target-URI, -Date, WARC-Refers-To and payload digest are those of the capture
+revalidated (found through the archive, read-only), so replay tools show that page in full.
 
 A file is written as ``<name>.warc.gz.open`` and renamed when closed, and each record is
 flushed as it is written, so a killed crawl leaves only whole records the archive may point at
@@ -42,17 +48,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
+import sqlite_utils
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.crawl.signals import warc_file_opened
-from crawler.errors import is_disk_full
+from crawler.errors import ArchiveError, is_disk_full
 from crawler.middlewares import stop_crawl
-from crawler.warc.capture import CAPTURE_META, stored_path
-from crawler.warc.reader import iter_records
+from crawler.store.records import capture_location, open_readonly
+from crawler.warc.capture import CAPTURE_META, EARLIER_CAPTURE_META, resolve_path, stored_path
+from crawler.warc.reader import iter_records, read_warc_headers
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -76,6 +85,11 @@ RECORDED_SETTINGS = (
     "REFRESH_INTERVAL",
 )
 SKIPPED_HEADERS = {b"transfer-encoding"}
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# request.meta key: when the fetch of the request started (the records' WARC-Date).
+FETCH_START_META = "archive_fetch_start"
+# Links of a page listed in its metadata record, at most (a link farm stays small).
+MAX_OUTLINKS = 1000
 # The suffix of a WARC file being written.
 OPEN = ".open"
 
@@ -91,6 +105,10 @@ class WarcWriter:
         self.file: BinaryIO | None = None
         self.writer: WARCWriter | None = None
         self.stored_name = ""
+        self.warcinfo_id = ""
+        self.origin = crawler.settings.get("ARCHIVE_CRAWL_ORIGIN") or "live"
+        # The archive, read-only, opened at the first 304 (where the revalidated capture is).
+        self.archive: sqlite_utils.Database | None = None
         self.files: list[str] = []
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -103,30 +121,48 @@ class WarcWriter:
         directory = settings.get("WARC_DIR") or Path(settings["ARCHIVE_DB_PATH"]).parent / "warcs"
         return cls(crawler, Path(directory), settings.getint("WARC_MAX_SIZE"))
 
+    def process_request(self, request: Request) -> None:
+        # WARC-Date is when the fetch started (WARC 1.1, 5.4), as Heritrix and wget write it.
+        # A number, not a datetime: a retried request's meta may be queued (JOBDIR, Redis).
+        request.meta[FETCH_START_META] = datetime.now(UTC).timestamp()
+
     def process_response(self, request: Request, response: Response) -> Response:
         writer, out = self._open_file()
-        moment = datetime.now(UTC)
-        warc_date = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        response_record = writer.create_warc_record(
-            response.url,
-            "response",
-            payload=BytesIO(response.body),
-            length=len(response.body),
-            http_headers=response_http_headers(response),
-            warc_headers_dict={"WARC-Date": warc_date},
-        )
+        start = request.meta.pop(FETCH_START_META, None)
+        started = datetime.fromtimestamp(start, UTC) if start else datetime.now(UTC)
+        fetch_ms = int((datetime.now(UTC) - started).total_seconds() * 1000)
+        warc_date = started.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        common = {"WARC-Date": warc_date, "WARC-Warcinfo-ID": self.warcinfo_id}
+        if response.status == 304:
+            main = self._revisit_record(writer, request, response, common)
+        else:
+            main = writer.create_warc_record(
+                response.url,
+                "response",
+                payload=BytesIO(response.body),
+                length=len(response.body),
+                http_headers=response_http_headers(response),
+                warc_headers_dict={**common, **ip_address_header(response, self.origin)},
+            )
+        main_id = main.rec_headers.get_header("WARC-Record-ID")
         request_record = writer.create_warc_record(
             request.url,
             "request",
             payload=BytesIO(request.body),
             length=len(request.body),
             http_headers=request_http_headers(request),
-            warc_headers_dict={
-                "WARC-Date": warc_date,
-                "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
-            },
+            warc_headers_dict={**common, "WARC-Concurrent-To": main_id},
         )
-        records, length = whole_records(response_record, request_record)
+        fields = metadata_fields(request, response, fetch_ms)
+        metadata = writer.create_warc_record(
+            response.url,
+            "metadata",
+            payload=BytesIO(fields),
+            length=len(fields),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={**common, "WARC-Concurrent-To": main_id},
+        )
+        records, length = whole_records(main, request_record, metadata)
         offset = out.tell()
         try:
             # Into the OS's hands before the archive may point at it: a killed process loses none.
@@ -141,12 +177,65 @@ class WarcWriter:
             "warc_file": self.stored_name,
             "warc_offset": offset,
             "warc_length": length,
-            "fetched_at": moment.replace(microsecond=0).isoformat(),
+            "fetched_at": started.replace(microsecond=0).isoformat(),
         }
-        self.crawler.stats.inc_value("archive/warc/records", 2)
+        self.crawler.stats.inc_value("archive/warc/records", 3)
         if out.tell() >= self.max_size:
             self._close_file()
         return response
+
+    def _revisit_record(
+        self, writer: WARCWriter, request: Request, response: Response, common: dict[str, str]
+    ) -> ArcWarcRecord:
+        """A 304's revisit record (profile server-not-modified), referring to the capture the
+        conditional request revalidated when the archive knows it (#18: stored as a response,
+        pywb replayed the 304 as an empty page).
+
+        Its block is empty: pywb replays a revisit whose block holds a 3xx status line as that
+        status, with no body, and one with no HTTP headers with its original's. The 304's status
+        and headers as received go into the capture's metadata record instead."""
+        fields = {
+            **common,
+            **ip_address_header(response, self.origin),
+            "WARC-Profile": SERVER_NOT_MODIFIED,
+        }
+        earlier = self._earlier_capture(request)
+        if earlier is not None:
+            fields["WARC-Refers-To-Target-URI"] = earlier.get("WARC-Target-URI", request.url)
+            fields["WARC-Refers-To-Date"] = earlier.get("WARC-Date", "")
+            for name in ("WARC-Payload-Digest", "WARC-Record-ID"):
+                if earlier.get(name):
+                    key = "WARC-Refers-To" if name == "WARC-Record-ID" else name
+                    fields[key] = earlier[name]
+        self.crawler.stats.inc_value("archive/warc/revisits")
+        return writer.create_warc_record(
+            response.url,
+            "revisit",
+            payload=BytesIO(b""),
+            length=0,
+            warc_headers_dict={key: value for key, value in fields.items() if value},
+        )
+
+    def _earlier_capture(self, request: Request) -> dict[str, str] | None:
+        """The WARC fields of the capture a conditional request revalidates (None if unknown):
+        the list page's that RefreshMiddleware named, else the article's the archive points at."""
+        earlier = request.meta.get(EARLIER_CAPTURE_META)
+        if earlier is None:
+            found = self._capture_location(request.url)
+            if found is None:
+                return None
+            earlier = (found["warc_file"], found["warc_offset"])
+        return read_warc_headers(resolve_path(earlier[0], self.db_path), earlier[1])
+
+    def _capture_location(self, url: str) -> dict | None:
+        """Where the archive says the article at ``url`` was captured (None when nowhere)."""
+        if self.archive is None:
+            try:
+                self.archive = open_readonly(self.db_path)
+            except ArchiveError:
+                return None
+        found = capture_location(self.archive, url)
+        return found if found and found["warc_file"] else None
 
     def _cut_back(self, out: BinaryIO, offset: int) -> None:
         """Drop records half-written at ``offset`` (the file ends at its last whole record)."""
@@ -170,6 +259,8 @@ class WarcWriter:
 
     def spider_closed(self) -> None:
         self._close_file()
+        if self.archive is not None:
+            self.archive.close()
 
     def _open_file(self) -> tuple[WARCWriter, BinaryIO]:
         """The current file and its writer; a new file (with its warcinfo) when there is none."""
@@ -183,11 +274,13 @@ class WarcWriter:
         name = f"{start}-{stamp}-{serial:05d}.warc.gz"
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
-        # Unbuffered: each pair of records is one write (whole_records), so a failed write
+        # Unbuffered: each capture's records are one write (whole_records), so a failed write
         # leaves no bytes in a buffer that closing the file would try to write again.
         self.file = path.with_name(name + OPEN).open("xb", buffering=0)
         self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
-        warcinfo, _ = whole_records(self.writer.create_warcinfo_record(name, self._warcinfo()))
+        warcinfo_record = self.writer.create_warcinfo_record(name, self._warcinfo())
+        self.warcinfo_id = warcinfo_record.rec_headers.get_header("WARC-Record-ID")
+        warcinfo, _ = whole_records(warcinfo_record)
         write_all(self.file, warcinfo)
         self.stored_name = stored_path(path, self.db_path)
         self.files.append(self.stored_name)
@@ -318,3 +411,38 @@ def request_http_headers(request: Request) -> StatusAndHeaders:
     if request.body and not request.headers.get(b"Content-Length"):
         headers.append(("Content-Length", str(len(request.body))))
     return StatusAndHeaders(f"{target} HTTP/1.1", headers, protocol=request.method)
+
+
+def ip_address_header(response: Response, origin: str) -> dict[str, str]:
+    """WARC-IP-Address: the address the response came from, when the handler knows it and
+    the crawl is live (a mirror's 127.0.0.1 is not the site's address)."""
+    address = getattr(response, "ip_address", None)
+    return {"WARC-IP-Address": str(address)} if address and origin == "live" else {}
+
+
+def metadata_fields(request: Request, response: Response, fetch_ms: int) -> bytes:
+    """The metadata record of a capture, as Heritrix writes it (application/warc-fields): the
+    page that linked here (via), the fetch time, and the page's links (outlink); for a 304, its
+    status line and headers (``notModified``), which its revisit record does not hold."""
+    lines = [f"fetchTimeMs: {fetch_ms}"]
+    if response.status == 304:
+        answer = response_http_headers(response)
+        lines.append(f"notModified: {answer.protocol} {answer.statusline}")
+        lines += [f"notModifiedHeader: {name}: {value}" for name, value in answer.headers]
+    via = request.headers.get(b"Referer")
+    if via:
+        lines.insert(0, f"via: {via.decode('latin-1')}")
+    lines += [f"outlink: {link}" for link in outlinks(response)]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def outlinks(response: Response) -> list[str]:
+    """The absolute URLs a page links to (a/@href, at most MAX_OUTLINKS), none for non-HTML."""
+    if not isinstance(response, HtmlResponse) or response.status != 200:
+        return []
+    links = []
+    for href in response.xpath("//a/@href").getall()[:MAX_OUTLINKS]:
+        url = response.urljoin(href.strip())
+        if url.startswith(("http://", "https://")) and "\n" not in url and "\r" not in url:
+            links.append(url)
+    return list(dict.fromkeys(links))

@@ -159,6 +159,9 @@ def test_archive_capture_writes_the_page_and_its_record(crawled: Crawled, tmp_pa
     mirrored = MIRROR / HKCD_HOST / "hkcdweb/content/2024/08/30/content_8652301.html"
     assert page.read_bytes() == mirrored.read_bytes()
     assert warcio("check", str(record)).returncode == 0
+    with record.open("rb") as stream:
+        types = [r.rec_type for r in ArchiveIterator(stream)]
+    assert types == ["warcinfo", "response", "request", "metadata"]
 
 
 def test_importing_the_crawls_warcs_gives_the_same_articles(
@@ -207,7 +210,8 @@ def test_replay_reports_what_the_capture_does_not_hold(crawled: Crawled, db_path
 
 def wget_style_warc(path: Path) -> None:
     """A capture written the way wget --warc-file writes one: warcinfo, then request and
-    response pairs (the response Concurrent-To its request), a revisit, an image, a 404."""
+    response pairs (the response Concurrent-To its request), an image, a 404, and a revisit of
+    the first page a day later (its payload digest names the first response)."""
     seed = (MIRROR / HKCD_HOST / "hkcdweb/content/2024/08/30/content_8652301.html").read_bytes()
     reprint = (MIRROR / "www.bastillepost.com/hongkong/article/14297331.html").read_bytes()
     with path.open("wb") as out:
@@ -219,6 +223,7 @@ def wget_style_warc(path: Path) -> None:
             (f"https://{HKCD_HOST}/hkcdweb/images/a.jpg", "200 OK", "image/jpeg", b"\xff\xd8\xff"),
             (f"https://{HKCD_HOST}/hkcdweb/gone.html", "404 Not Found", "text/html", b"gone"),
         ]
+        digests = []
         for url, status, content_type, body in pages:
             request = writer.create_warc_record(
                 url,
@@ -242,10 +247,12 @@ def wget_style_warc(path: Path) -> None:
             )
             writer.write_record(request)
             writer.write_record(response)
-        digest = response.rec_headers.get_header("WARC-Payload-Digest")
-        writer.write_record(
-            writer.create_revisit_record(SEED_URL, digest, SEED_URL, "2024-08-30T03:00:00Z")
+            digests.append(response.rec_headers.get_header("WARC-Payload-Digest"))
+        revisit = writer.create_revisit_record(
+            SEED_URL, digests[0], SEED_URL, "2024-08-30T03:00:00Z"
         )
+        revisit.rec_headers.replace_header("WARC-Date", "2024-08-31T03:00:00Z")
+        writer.write_record(revisit)
 
 
 def test_a_capture_made_by_wget_imports_through_the_same_path(
@@ -256,8 +263,8 @@ def test_a_capture_made_by_wget_imports_through_the_same_path(
     result = invoke("import-warc", str(capture), "--db", str(db_path), "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["new"] == 2
-    assert report["skipped"] == {"not HTML (image/jpeg)": 1, "HTTP 404": 1, "revisit": 1}
+    assert (report["new"], report["unchanged"]) == (2, 1)
+    assert report["skipped"] == {"not HTML (image/jpeg)": 1, "HTTP 404": 1}
     db = sqlite_utils.Database(db_path)
     seed = db["articles"].get(db["article_urls"].get(SEED_URL)["article_id"])
     assert (seed["title"], seed["first_seen"]) == (
@@ -272,9 +279,9 @@ def test_a_capture_made_by_wget_imports_through_the_same_path(
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["import-warc", "{text}"], 1, "is not a WARC file"),
-        (["import-warc", "{empty}"], 1, "no .warc.gz or .warc file in"),
-        (["crawl", "--replay", "{text}"], 1, "is not a WARC file"),
+        (["import-warc", "{text}"], 1, "is not a WARC or ARC file"),
+        (["import-warc", "{empty}"], 1, "no WARC, ARC or WACZ file in"),
+        (["crawl", "--replay", "{text}"], 1, "is not a WARC or ARC file"),
         (["crawl", "--replay", "{text}", "--mirror", DEAD_PROXY], 2, "Use just one of --mirror"),
         (["capture", "https://example.org/none.html"], 1, "no article archived at"),
     ],
