@@ -25,8 +25,6 @@ from crawler.warc.capture import ARTICLE_META
 from spiders.base import NewsSpider
 from spiders.registry import site_spider_for
 
-SITE_NAME_XPATH = "//meta[@property='og:site_name']/@content"
-
 
 def read_urls(urls: str | list[str] | None, urls_file: str | None) -> list[str]:
     """The listed URLs, in order, without repeats; a UsageError for anything but http(s)."""
@@ -76,10 +74,9 @@ class GenericSpider(NewsSpider):
         site_spider = self.site_spiders[host]
         if site_spider is not None:
             return site_spider().extract(response)
-        outlet = response.xpath(SITE_NAME_XPATH).get() or host
-        return extract_generic(
-            response.selector, response.url, outlet.strip(), page_text=response.text
-        )
+        # No spider, no host table: the outlet is the page's own word for it (its lead, else
+        # og:site_name and the like); the store falls back on the registered domain.
+        return extract_generic(response.selector, response.url, page_text=response.text)
 
     def parse_article_page(self, response: Response) -> ArticleItem | None:
         """A listed page is archived whatever the campaign's keywords and window say."""

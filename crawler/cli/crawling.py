@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
@@ -298,6 +299,11 @@ def demo(mirror_dir: Path | None, verbose: bool, db_path: Path) -> None:
     )
 
 
+# An HTML page says so in its first bytes (a tag of the document or of its text).
+HTML_REGEX = re.compile(rb"<(?:!doctype html|html|head|body|p|div|article|title)\b", re.I)
+HTML_SNIFF_BYTES = 64 * 1024
+
+
 @cli.command()
 @click.argument("file_or_url")
 @click.option("--url", help="The page's real URL, when FILE_OR_URL is a saved file.")
@@ -311,9 +317,12 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
     """
     from crawler.extract.page import canonical_url, extract_record
     from crawler.fetch.one_page import read_page
+    from crawler.warc.capture import utc_now
 
     try:
         fetched_url, body, headers = read_page(file_or_url)
+        if not HTML_REGEX.search(body[:HTML_SNIFF_BYTES]):
+            raise ArchiveError(f"{file_or_url} is not an HTML page: no article to extract")
         page_url = fetched_url or url or canonical_url(body)
         if page_url is None:
             page_url = Path(file_or_url).resolve().as_uri()
@@ -322,7 +331,9 @@ def extract(file_or_url: str, url: str | None, published: date | None) -> None:
                 " and outlet are read against the file; give its real URL with --url",
                 err=True,
             )
-        record = extract_record(page_url, body, headers, published=published)
+        # A page fetched now is read against today; a saved file's fetch time is unknown.
+        fetched_at = utc_now() if fetched_url else None
+        record = extract_record(page_url, body, headers, published=published, fetched_at=fetched_at)
     except ArchiveError as error:
         fail(error)
     if not (record["title"] or record["body"]):

@@ -223,7 +223,8 @@ def extract_generic(
     head = trim_head(blocks, title)
     return RawArticle(
         url=url,
-        outlet=outlet or site_name or "",
+        outlet=outlet or "",
+        site_name=site_name,
         title=title or None,
         subtitle=head.subtitle,
         published=choose_published(

@@ -36,7 +36,12 @@ def canonical_url(body: bytes) -> str | None:
 
 
 def extract_record(
-    url: str, body: bytes, headers: dict[str, Any], *, published: date | None = None
+    url: str,
+    body: bytes,
+    headers: dict[str, Any],
+    *,
+    published: date | None = None,
+    fetched_at: str | None = None,
 ) -> dict[str, Any]:
     """The article record of one page.
 
@@ -45,6 +50,8 @@ def extract_record(
         body: the page's bytes (the encoding is read from ``headers`` or the page).
         headers: HTTP headers of the page, if known.
         published: publication date to use when the page prints none.
+        fetched_at: when the page was fetched (ISO 8601): the day a page that prints no date
+            (今日 15:23, 3月5日電) is read against, marked so (``date_basis``).
 
     Returns:
         The article record of docs/ARCHITECTURE.md.
@@ -57,4 +64,5 @@ def extract_record(
         raw = extract_generic(response.selector, url, page_text=response.text)
     if published and not raw.published:
         raw.published = published.isoformat()
+    raw.fetched_at = raw.fetched_at or fetched_at
     return normalise_article(raw)

@@ -255,7 +255,12 @@ class _Importer:
         if not capture.body.strip():
             return None, "not an article (empty page)"
         try:
-            article = extract_record(capture.url, capture.body, dict(capture.headers))
+            article = extract_record(
+                capture.url,
+                capture.body,
+                dict(capture.headers),
+                fetched_at=iso_from_warc_date(capture.warc_date),
+            )
         except (ValueError, LookupError) as error:
             # A page no extractor can read (a broken charset name, an unparsable URL).
             logger.warning("Cannot extract %s: %s", capture.url, error)

@@ -73,8 +73,8 @@ def test_extract_of_a_page_that_names_no_url_warns_and_takes_its_canonical(
 def test_extract_of_a_file_with_no_article_is_one_line_and_exit_1() -> None:
     result = invoke("extract", str(REPO / "scrapy.cfg"), "--url", "https://example.org/a.html")
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: no article found in " + str(REPO / "scrapy.cfg") + (
-        ": neither a headline nor a text"
+    assert result.output.strip() == (
+        f"Error: {REPO / 'scrapy.cfg'} is not an HTML page: no article to extract"
     )
 
 
