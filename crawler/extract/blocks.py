@@ -4,6 +4,7 @@ as every spider and the generic extractor read them; parsel selectors (lxml) onl
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from urllib.parse import urljoin
@@ -46,6 +47,11 @@ SKIPPED_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "sele
 VISIBLE_TEXT_XPATH = ".//text()[not({})]".format(
     " or ".join(f"ancestor::{tag}" for tag in SKIPPED_TAGS)
 )
+logger = logging.getLogger(__name__)
+
+# No article has this many pictures (the archive keeps ARCHIVE_MAX_IMAGES, 500 by default); a
+# page with 100,000 held the crawl's only thread for 20 s, and its downloads timed out meanwhile.
+READ_MAX_IMAGES = 1000
 
 
 def node_text(node: Selector) -> str:
@@ -68,6 +74,10 @@ def extract_blocks(
     images: list[RawImage] = []
     pending: RawImage | None = None
     for child in _block_children(container):
+        if len(images) >= READ_MAX_IMAGES:
+            logger.warning("%s: more than %d images; the rest of the page is not read", base_url,
+                           READ_MAX_IMAGES)  # fmt: skip
+            break
         tag = child.root.tag if isinstance(child.root.tag, str) else ""
         text = node_text(child)
         srcs = [src for src in child.xpath(".//img/@src | .//img/@data-src").getall() if src]

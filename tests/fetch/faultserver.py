@@ -174,10 +174,12 @@ class FaultHandler(BaseHTTPRequestHandler):
     """Answers each path as ``server.faults`` says."""
 
     server: FaultServer
-    # Keep-alive, as real servers do: Scrapy pools connections, and with HTTP/1.0 answers (the
-    # server closing each) a request sent on a pooled connection the server had just closed
-    # was lost before any handler saw it, and Scrapy counted it as one more failed attempt.
-    protocol_version = "HTTP/1.1"
+
+    def end_headers(self) -> None:
+        # Said outright, so that Scrapy pools no connection this server is about to close: a
+        # request sent on one was lost before any handler saw it (an attempt too many).
+        self.send_header("Connection", "close")
+        super().end_headers()
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
