@@ -1,6 +1,8 @@
 """A researcher's walk through `archive serve` in headless Chromium (Debian's /usr/bin/chromium):
 an archive made by `archive demo`, served by `archive serve` in a child process on 127.0.0.1;
 a Simplified search finds a Traditional article, highlighted; its page shows its photo credits.
+At a 1280x800 screen (#20): the articles table fits the first screen, an article's page shows the
+article, its provenance and its story. Each test saves a screenshot under its tmp_path.
 
 In CI (CI=true) a missing Chromium fails the test: .ci/run installs it."""
 
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
+from crawler.serve.pages import SNIPPET_CHARS
 from tests.helpers import REPO, run_archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -40,6 +43,8 @@ SERVER_START_SECONDS = 30
 TITLE = "科技+新質生產力高峰論壇｜李家超：政府從四方面加快發展新質生產力"
 CAPTION = "李家超在論壇上致辭。"
 PHOTOGRAPHER = "麥可兒"
+# 中聯辦網站's reprint of 香港商報's report (tests/mirror/www.locpg.hk).
+LOCPG_URL = "https://www.locpg.hk/jsdt/2024-08/30/c_1130081276.htm"
 
 
 def free_port() -> int:
@@ -107,10 +112,13 @@ def refused() -> list[str]:
     return []
 
 
+SCREEN = {"width": 1280, "height": 800}
+
+
 @pytest.fixture
 def page(browser: Browser, served: str, refused: list[str]) -> Iterator[Page]:
-    """A fresh page that may load nothing but the served archive."""
-    page = browser.new_page()
+    """A fresh 1280x800 page that may load nothing but the served archive."""
+    page = browser.new_page(viewport=SCREEN)
 
     def only_the_archive(route: Route) -> None:
         if route.request.url.startswith(f"{served}/"):
@@ -140,4 +148,89 @@ def test_a_simplified_search_finds_the_traditional_article_and_its_photo_credits
     image = page.locator("table.article-images tbody tr").first
     expect(image.locator("td.col-caption")).to_have_text(CAPTION)
     expect(image.locator("td.col-photographer")).to_have_text(PHOTOGRAPHER)
+    assert refused == []
+
+
+def on_first_screen(page: Page, selector: str) -> bool:
+    """Whether the element is visible and wholly inside the first 1280x800 screen."""
+    box = page.locator(selector).bounding_box()
+    return (
+        box is not None
+        and box["width"] > 0
+        and box["height"] > 0
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= SCREEN["width"]
+        and box["y"] + box["height"] <= SCREEN["height"]
+    )
+
+
+def test_the_articles_table_fits_the_first_screen(
+    page: Page, served: str, refused: list[str], tmp_path: Path
+) -> None:
+    page.goto(f"{served}/archive/articles")
+    page.screenshot(path=str(tmp_path / "articles.png"))
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
+    headings = page.locator("table.article-list thead th").all_inner_texts()
+    assert headings == ["title", "outlet", "published", "reporters", "snippet"]
+    # The newest articles first; the fifth is 香港商報's, with its reporters.
+    for n in range(1, 6):
+        for column in ("title", "outlet", "published", "snippet"):
+            cell = f"table.article-list tbody tr:nth-child({n}) td.col-{column}"
+            assert on_first_screen(page, cell), f"row {n}'s {column} is off the first screen"
+            assert page.inner_text(cell).strip(), f"row {n}'s {column} is empty"
+    reporters = "table.article-list tbody tr:nth-child(5) td.col-reporters"
+    assert on_first_screen(page, reporters)
+    assert page.inner_text(reporters) == "王丹丹、林雪兒"
+    snippet = page.inner_text("table.article-list tbody tr:nth-child(1) td.col-snippet")
+    assert 20 < len(snippet) <= SNIPPET_CHARS + 1 and snippet.endswith("…")
+    # The column descriptions are folded away, the facets below the table.
+    assert not page.locator("dl.column-descriptions").is_visible()
+    assert page.locator("details.about-columns summary").is_visible()
+    facets = page.locator(".facet-results").bounding_box()
+    assert facets is not None and facets["y"] > SCREEN["height"]
+    assert refused == []
+
+
+def test_an_articles_page_shows_the_article_its_provenance_and_its_story(
+    page: Page, served: str, refused: list[str], tmp_path: Path
+) -> None:
+    page.goto(f"{served}/archive/search")
+    page.fill("input[name=q]", "新质生产力")
+    page.click("input[type=submit]")
+    page.locator("tbody tr", has_text=TITLE).locator("td.col-title a").click()
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+
+    expect(page.locator("h1.article-title")).to_have_text(TITLE)
+    assert on_first_screen(page, "h1.article-title")
+    expect(page.locator("p.byline")).to_contain_text("大公文匯")
+    expect(page.locator("p.byline .role").first).to_have_text(re.compile(r"\w+"))
+    expect(page.locator("p.dates time.published")).to_have_text(re.compile(r"^2024-08-\d\dT"))
+    image = page.locator("table.article-images tbody tr").first
+    expect(image.locator("td.col-caption")).to_have_text(CAPTION)
+    expect(image.locator("td.col-photographer")).to_have_text(PHOTOGRAPHER)
+    expect(page.locator(".article-body")).to_contain_text("新質生產力")
+    fetch = page.locator("table.article-fetches tbody tr").first
+    expect(fetch.locator("td.col-url")).to_have_text(re.compile(r"^https?://www\.tkww\.hk/"))
+    expect(fetch.locator("td.col-http-status")).to_have_text("200")
+    expect(fetch.locator("td.col-warc")).to_have_text(re.compile(r"\.warc\.gz @ \d+ \(\d+ bytes\)"))
+    expect(page.locator("ul.article-links")).to_contain_text("in bylines")
+    links = page.locator("ul.article-links").inner_text()
+    for internal in ("articles_search", "minhashes", "lsh_buckets"):
+        assert internal not in links
+    assert refused == []
+
+
+def test_an_articles_page_lists_the_other_places_its_story_appeared(
+    page: Page, served: str, refused: list[str], tmp_path: Path
+) -> None:
+    page.goto(f"{served}/archive/reprints_of_a_story?article={LOCPG_URL}")
+    page.locator("tbody tr", has_text="中聯辦網站").locator("td.col-title a").click()
+    page.screenshot(path=str(tmp_path / "reprint.png"), full_page=True)
+
+    story = page.locator("table.article-story tbody tr")
+    expect(story.first.locator("td.col-outlet")).to_have_text("香港商報 (original)")
+    expect(story.first.locator("td.col-similarity")).to_have_text(re.compile(r"^[01]\.\d\d$"))
+    expect(story.first.locator("td.col-hours")).to_have_text("0.0")
     assert refused == []
