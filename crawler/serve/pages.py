@@ -1,6 +1,7 @@
 """What the archive's own Datasette pages show besides a table's rows (#20).
 
 - the articles table: each listed article's reporters (``article_reporters``);
+- the search page: why a query cannot be searched (``search_problem``);
 - an article's page: its bylines, its images, where and when it was fetched (each URL with its
   WARC capture) and the other places its story appeared (its cluster's other members, with
   outlet, similarity and hours after the original) (``article_page``).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from crawler.query.search import SearchError, fts_query
 from crawler.serve.metadata import TABLES
 
 # The first characters of a body that the articles table shows: two or three lines at 1280 px,
@@ -60,3 +62,18 @@ async def article_page(db: Any, article_id: str) -> dict[str, list[dict[str, Any
         name: [dict(row) for row in (await db.execute(sql, [article_id])).rows]
         for name, sql in ARTICLE_PAGE_SQL.items()
     }
+
+
+def search_problem(query: str | None) -> str | None:
+    """Why ``query`` cannot be searched (a single Chinese character …), or None when it can.
+
+    The search query's SQL matches nothing for such a query (crawler/serve/sql_functions.py);
+    this says why, in `archive search`'s words.
+    """
+    if query is None:
+        return None
+    try:
+        fts_query(query)
+    except SearchError as error:
+        return str(error)
+    return None

@@ -27,7 +27,13 @@ from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
 
 from crawler.serve.facets import MonthFacet
-from crawler.serve.pages import BROWSED_TABLES, SNIPPET_CHARS, article_page, article_reporters
+from crawler.serve.pages import (
+    BROWSED_TABLES,
+    SNIPPET_CHARS,
+    article_page,
+    article_reporters,
+    search_problem,
+)
 from crawler.serve.sql_functions import register_sql_functions
 
 # Escaped text with <mark> and </mark> as the only tags: safe to show as HTML, whoever wrote it.
@@ -67,7 +73,11 @@ def render_cell(
 def extra_template_vars(
     view_name: str, table: str | None, database: str, request: Any, datasette: Any
 ) -> Callable[[], Awaitable[dict[str, Any]]] | None:
-    """The articles table's reporters; an article's bylines, images, fetches and story."""
+    """The articles table's reporters; an article's bylines, images, fetches and story; why a
+    search cannot be run."""
+    # A canned query's page is the table view with no table, its name in the URL.
+    if table is None and request.url_vars.get("table") == "search":
+        return lambda: _search_vars(request.args.get("q"))
     if table != "articles" or view_name not in ("table", "row"):
         return None
     db = datasette.get_database(database)
@@ -82,3 +92,7 @@ def extra_template_vars(
         return {**await article_page(db, article_id), "browsed_tables": BROWSED_TABLES}
 
     return articles_table if view_name == "table" else article_row
+
+
+async def _search_vars(query: str | None) -> dict[str, Any]:
+    return {"search_problem": search_problem(query)}

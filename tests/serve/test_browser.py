@@ -12,6 +12,7 @@ import os
 import re
 import socket
 import subprocess
+import json
 import sys
 import time
 import urllib.error
@@ -68,12 +69,19 @@ def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a demo archive served by `archive serve` with its default host."""
-    folder = tmp_path_factory.mktemp("browser")
-    db_path = folder / "demo.db"
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive made by `archive demo`."""
+    db_path = tmp_path_factory.mktemp("browser") / "demo.db"
     demo = run_archive("demo", "--db", str(db_path))
     assert demo.returncode == 0, demo.stderr
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def served(demo_db: Path) -> Iterator[str]:
+    """The URL of the demo archive served by `archive serve` with its default host."""
+    db_path = demo_db
+    folder = demo_db.parent
     port = free_port()
     log = folder / "serve.log"
     with log.open("w") as out:
@@ -200,9 +208,9 @@ def test_an_articles_page_shows_the_article_its_provenance_and_its_story(
     page.fill("input[name=q]", "新质生产力")
     page.click("input[type=submit]")
     page.locator("tbody tr", has_text=TITLE).locator("td.col-title a").click()
+    expect(page.locator("h1.article-title")).to_have_text(TITLE)
     page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
 
-    expect(page.locator("h1.article-title")).to_have_text(TITLE)
     assert on_first_screen(page, "h1.article-title")
     expect(page.locator("p.byline")).to_contain_text("大公文匯")
     expect(page.locator("p.byline .role").first).to_have_text(re.compile(r"\w+"))
@@ -227,10 +235,50 @@ def test_an_articles_page_lists_the_other_places_its_story_appeared(
 ) -> None:
     page.goto(f"{served}/archive/reprints_of_a_story?article={LOCPG_URL}")
     page.locator("tbody tr", has_text="中聯辦網站").locator("td.col-title a").click()
+    story = page.locator("table.article-story tbody tr")
+    expect(story.first).to_be_visible()
     page.screenshot(path=str(tmp_path / "reprint.png"), full_page=True)
 
-    story = page.locator("table.article-story tbody tr")
     expect(story.first.locator("td.col-outlet")).to_have_text("香港商報 (original)")
     expect(story.first.locator("td.col-similarity")).to_have_text(re.compile(r"^[01]\.\d\d$"))
     expect(story.first.locator("td.col-hours")).to_have_text("0.0")
+    assert refused == []
+
+
+def test_the_search_page_ranks_and_highlights_as_the_cli_does(
+    page: Page, served: str, demo_db: Path, refused: list[str], tmp_path: Path
+) -> None:
+    page.goto(f"{served}/archive/search")
+    page.fill("input[name=q]", "新质生产力")
+    page.click("input[type=submit]")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    page.screenshot(path=str(tmp_path / "search.png"))
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= SCREEN["width"]
+    results = page.locator("tbody tr")
+    expect(results.first.locator("td.col-title a")).to_have_text(TITLE)
+    assert on_first_screen(page, "tbody tr:nth-child(1) td.col-snippet mark >> nth=0")
+    count = results.count()
+    assert count > 3
+    for n in range(count):
+        expect(results.nth(n).locator("td.col-snippet mark").first).to_be_visible()
+    # The same order as `archive search` (bm25 by default), story by story.
+    cli = run_archive("search", "新质生产力", "--format", "json", "--limit", "100", "--db", str(demo_db))
+    assert cli.returncode == 0, cli.stderr
+    cli_ids = [hit["id"] for hit in json.loads(cli.stdout)]
+    assert results.locator("td.col-article_id").all_inner_texts() == cli_ids
+    assert refused == []
+
+
+def test_a_one_character_search_says_why_it_finds_nothing(
+    page: Page, served: str, refused: list[str], tmp_path: Path
+) -> None:
+    page.goto(f"{served}/archive/search")
+    page.fill("input[name=q]", "港")
+    page.click("input[type=submit]")
+    expect(page.locator("p.search-problem")).to_contain_text("two or more Chinese characters")
+    page.screenshot(path=str(tmp_path / "one-character.png"))
+
+    assert on_first_screen(page, "p.search-problem")
+    expect(page.locator("p.zero-results")).to_be_hidden()
     assert refused == []

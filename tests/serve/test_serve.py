@@ -302,6 +302,38 @@ def test_an_articles_page_shows_its_images_captions_and_credits(get: Get) -> Non
     assert "/archive/reprints_of_a_story?article=" in page
 
 
+def test_an_articles_page_links_no_internal_table(get: Get) -> None:
+    page = get(f"/archive/articles/{article_id(URL)}").text
+    links = page.split("<h2>Links from other tables</h2>", 1)[1]
+    assert "in bylines" in links and "in images" in links
+    for internal in ("articles_search", "minhashes", "lsh_buckets"):
+        assert f"in {internal}" not in links
+
+
+def test_an_articles_page_shows_its_provenance_and_its_storys_other_places(get: Get) -> None:
+    page = get(f"/archive/articles/{article_id(REPRINT_URL)}").text
+    provenance = page.split("<h2>Provenance</h2>", 1)[1].split("<h2>", 1)[0]
+    assert REPRINT_URL in provenance and "2024-09-03" in provenance
+    story = page.split("<h2>Other places this story appeared</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "香港商報 (original)" in story and ARTICLE["title"] in story
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [("港", "two or more Chinese characters"), ("？", "nothing to search for")],
+    ids=["one-character", "punctuation"],
+)
+def test_the_search_page_says_why_a_query_finds_nothing(get: Get, query: str, reason: str) -> None:
+    page = get("/archive/search", q=query).text
+    assert '<p class="message-warning search-problem">No results: ' in page
+    assert reason in page.split("search-problem", 2)[2]
+
+
+def test_the_search_page_gives_no_reason_for_a_searchable_query(get: Get) -> None:
+    assert "No results:" not in get("/archive/search", q="新质生产力").text
+    assert "No results:" not in get("/archive/search").text
+
+
 def test_articles_by_reporter_takes_the_name_in_either_script(get: Get) -> None:
     found = rows(get, "articles_by_reporter", reporter="钟文华")
     assert [(row["title"], row["role"], row["name"]) for row in found] == [
