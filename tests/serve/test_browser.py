@@ -8,11 +8,11 @@ In CI (CI=true) a missing Chromium fails the test: .ci/run installs it."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
 import subprocess
-import json
 import sys
 import time
 import urllib.error
@@ -263,7 +263,9 @@ def test_the_search_page_ranks_and_highlights_as_the_cli_does(
     for n in range(count):
         expect(results.nth(n).locator("td.col-snippet mark").first).to_be_visible()
     # The same order as `archive search` (bm25 by default), story by story.
-    cli = run_archive("search", "新质生产力", "--format", "json", "--limit", "100", "--db", str(demo_db))
+    cli = run_archive(
+        "search", "新质生产力", "--format", "json", "--limit", "100", "--db", str(demo_db)
+    )
     assert cli.returncode == 0, cli.stderr
     cli_ids = [hit["id"] for hit in json.loads(cli.stdout)]
     assert results.locator("td.col-article_id").all_inner_texts() == cli_ids
