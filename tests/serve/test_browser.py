@@ -284,3 +284,41 @@ def test_a_one_character_search_says_why_it_finds_nothing(
     assert on_first_screen(page, "p.search-problem")
     expect(page.locator("p.zero-results")).to_be_hidden()
     assert refused == []
+
+
+def canned_rows(served: str, query: str) -> list[dict]:
+    with urllib.request.urlopen(f"{served}/archive/{query}.json?_shape=array") as answer:
+        return json.load(answer)
+
+
+def test_the_coverage_dashboard_draws_both_charts_with_data(
+    page: Page, served: str, refused: list[str], tmp_path: Path
+) -> None:
+    page.goto(f"{served}/")
+    page.click("text=Coverage of the summit")
+    expect(page).to_have_url(f"{served}/-/dashboards/coverage")
+    # Vega draws SVG: one labelled path a bar, a shaded summit day or a reprint.
+    bars = page.locator("#chart-coverage-timeline svg g.role-mark.layer_1_marks > path")
+    shading = page.locator("#chart-coverage-timeline svg g.role-mark.layer_0_marks > path")
+    reprints = page.locator("#chart-reprint-delays svg g.mark-symbol.role-mark > path")
+    timeline_rows = canned_rows(served, "coverage_timeline")
+    reprint_rows = canned_rows(served, "reprint_delays")
+    expect(bars).to_have_count(len(timeline_rows))
+    expect(reprints).to_have_count(len(reprint_rows))
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+
+    assert len(timeline_rows) > 10 and len(reprint_rows) >= 5
+    summit = {row["day"] for row in timeline_rows if row["summit_day"]}
+    assert summit == {"2024-08-29", "2024-08-30"}
+    shaded = {
+        label.removeprefix("day: ")
+        for label in shading.evaluate_all("paths => paths.map(p => p.getAttribute('aria-label'))")
+    }
+    assert shaded == summit
+    first = reprint_rows[0]
+    label = reprints.first.get_attribute("aria-label") or ""
+    assert f"carried by: {first['reprinted_by']}" in label
+    assert f"original's outlet: {first['original_outlet']}" in label
+    expect(page.locator("a[href='/archive/coverage_timeline']")).to_be_visible()
+    expect(page.locator("a[href='/archive/reprint_delays']")).to_be_visible()
+    assert refused == []

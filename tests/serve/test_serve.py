@@ -21,7 +21,7 @@ from datasette.plugins import pm
 from crawler.cli import cli
 from crawler.serve import plugin as datasette_plugin
 from crawler.serve.app import archive_datasette
-from crawler.serve.metadata import HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
+from crawler.serve.metadata import DASHBOARDS, HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
 from crawler.serve.sql_functions import (
     MAX_TEXT_CHARS,
     archive_fold,
@@ -355,6 +355,20 @@ def test_reprints_of_a_story_lists_the_original_first(get: Get, article: str) ->
         (1, "香港商報"),
         (0, "中聯辦網站"),
     ]
+
+
+def test_every_dashboard_chart_runs_a_canned_querys_sql() -> None:
+    canned = {query["sql"] for query in QUERIES.values()}
+    charts = [c for d in DASHBOARDS.values() for c in d["charts"].values() if "query" in c]
+    assert len(charts) == 2
+    assert all(chart["query"] in canned for chart in charts)
+
+
+def test_reprint_delays_gives_the_hours_after_the_original(get: Get) -> None:
+    (reprint,) = rows(get, "reprint_delays")
+    assert (reprint["original_outlet"], reprint["reprinted_by"]) == ("香港商報", "中聯辦網站")
+    # 10:00:00 less 04:21:37, both +08:00.
+    assert reprint["hours_later"] == 5.6
 
 
 def test_the_crawl_log_counts_fetch_errors(get: Get) -> None:
