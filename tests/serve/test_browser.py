@@ -192,7 +192,7 @@ def test_the_articles_table_fits_the_first_screen(
     assert on_first_screen(page, reporters)
     assert page.inner_text(reporters) == "王丹丹、林雪兒"
     snippet = page.inner_text("table.article-list tbody tr:nth-child(1) td.col-snippet")
-    assert 20 < len(snippet) <= SNIPPET_CHARS + 1 and snippet.endswith("…")
+    assert len(snippet) == SNIPPET_CHARS and snippet.endswith("…")
     # The column descriptions are folded away, the facets below the table.
     assert not page.locator("dl.column-descriptions").is_visible()
     assert page.locator("details.about-columns summary").is_visible()
@@ -212,8 +212,7 @@ def test_an_articles_page_shows_the_article_its_provenance_and_its_story(
     page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
 
     assert on_first_screen(page, "h1.article-title")
-    expect(page.locator("p.byline")).to_contain_text("大公文匯")
-    expect(page.locator("p.byline .role").first).to_have_text(re.compile(r"\w+"))
+    expect(page.locator("p.byline")).to_have_text("大公文匯 · reporter 何嘉敏、editor 麥可兒")
     expect(page.locator("p.dates time.published")).to_have_text(re.compile(r"^2024-08-\d\dT"))
     image = page.locator("table.article-images tbody tr").first
     expect(image.locator("td.col-caption")).to_have_text(CAPTION)

@@ -22,6 +22,7 @@ from crawler.cli import cli
 from crawler.serve import plugin as datasette_plugin
 from crawler.serve.app import archive_datasette
 from crawler.serve.metadata import DASHBOARDS, HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
+from crawler.serve.pages import SNIPPET_CHARS
 from crawler.serve.sql_functions import (
     MAX_TEXT_CHARS,
     archive_fold,
@@ -300,6 +301,15 @@ def test_an_articles_page_shows_its_images_captions_and_credits(get: Get) -> Non
         assert text in images
     assert "鍾文華" in page.split("<h2>Bylines</h2>", 1)[1]
     assert "/archive/reprints_of_a_story?article=" in page
+
+
+def test_the_articles_table_shows_reporters_and_the_start_of_each_body(get: Get) -> None:
+    page = get("/archive/articles").text
+    assert '<td class="col-reporters">鍾文華</td>' in page
+    assert ARTICLE["body"] not in page
+    # SNIPPET_CHARS in all, the ellipsis included (Jinja's truncate).
+    start = " ".join(ARTICLE["body"].split())[: SNIPPET_CHARS - 1]
+    assert f'<td class="col-snippet">{start}…</td>' in page
 
 
 def test_an_articles_page_links_no_internal_table(get: Get) -> None:
