@@ -321,3 +321,17 @@ def test_the_coverage_dashboard_draws_both_charts_with_data(
     expect(page.locator("a[href='/archive/coverage_timeline']")).to_be_visible()
     expect(page.locator("a[href='/archive/reprint_delays']")).to_be_visible()
     assert refused == []
+
+
+def test_chinese_is_drawn_with_a_cjk_font(page: Page, served: str) -> None:
+    """Without one (.ci/run installs fonts-noto-cjk) Chromium draws every character as a box."""
+    page.goto(f"{served}/archive/articles")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    title = cdp.send(
+        "DOM.querySelector", {"nodeId": root, "selector": "table.article-list td.col-title a"}
+    )["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": title})["fonts"]
+    assert any("CJK" in font["familyName"] for font in fonts), fonts
