@@ -424,6 +424,22 @@ DASHBOARDS: dict[str, dict[str, Any]] = {
                                 "color": {"field": "outlet", "type": "nominal"},
                             },
                         },
+                        {
+                            "transform": [
+                                {"filter": "datum.summit_day == 1"},
+                                {
+                                    "aggregate": [
+                                        {"op": "sum", "field": "articles", "as": "total"}
+                                    ],
+                                    "groupby": ["day"],
+                                },
+                            ],
+                            "mark": {"type": "text", "dy": -8, "fontWeight": "bold"},
+                            "encoding": {
+                                "y": {"field": "total", "type": "quantitative"},
+                                "text": {"value": "summit"},
+                            },
+                        },
                     ],
                 },
             },
