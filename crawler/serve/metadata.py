@@ -16,6 +16,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from crawler.query.search import WEIGHTS
 from crawler.store.search_index import SEARCH_COLUMNS, SEARCH_TABLE
 
@@ -312,6 +314,30 @@ SELECT c.id, c.source, c.campaign, c.started, c.finished, c.status, c.pages,
 FROM crawls c
 ORDER BY c.id DESC
 """
+# The summit's two days (科技+新質生產力高峰論壇, 29-30 August 2024), marked on the timeline.
+SUMMIT_DAYS = ("2024-08-29", "2024-08-30")
+# Days as the outlet dated them (the first ten characters of `published`), as the month facet
+# does (crawler/serve/facets.py): a Hong Kong morning paper stays on its own day.
+COVERAGE_TIMELINE_SQL = f"""
+SELECT substr(published, 1, 10) AS day, outlet, count(*) AS articles,
+       substr(published, 1, 10) IN ({", ".join(f"'{day}'" for day in SUMMIT_DAYS)}) AS summit_day
+FROM articles
+WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+GROUP BY day, outlet
+ORDER BY day, outlet
+"""
+# julianday() reads each outlet's UTC offset, so the hours are true elapsed time; negative when
+# the cluster's original (the first archived) was published after its copy.
+REPRINT_DELAYS_SQL = """
+SELECT o.outlet AS original_outlet, m.outlet AS reprinted_by,
+       round((julianday(m.published) - julianday(o.published)) * 24, 1) AS hours_later,
+       m.similarity, m.title, m.id AS article_id, o.id AS original_id
+FROM articles m
+JOIN clusters c ON c.id = m.cluster_id
+JOIN articles o ON o.id = c.original_id
+WHERE m.id != o.id AND m.published IS NOT NULL AND o.published IS NOT NULL
+ORDER BY hours_later, m.outlet, m.id
+"""
 QUERIES: dict[str, dict[str, Any]] = {
     "search": {
         "title": "Search the articles",
@@ -334,6 +360,18 @@ QUERIES: dict[str, dict[str, Any]] = {
         "copies, most similar first. Give an article's id or any URL it was seen at.",
         "sql": REPRINTS_OF_A_STORY_SQL,
     },
+    "coverage_timeline": {
+        "title": "Coverage timeline",
+        "description": "Articles per day per outlet, the day as the outlet dated it; summit_day "
+        "is 1 on the summit's days (2024-08-29 and 30). Drawn on the coverage dashboard.",
+        "sql": COVERAGE_TIMELINE_SQL,
+    },
+    "reprint_delays": {
+        "title": "Reprints: who carried whose story, how many hours later",
+        "description": "Each copy of a story with the outlet of its original, the hours between "
+        "their publication times and their similarity. Drawn on the coverage dashboard.",
+        "sql": REPRINT_DELAYS_SQL,
+    },
     "crawl_log": {
         "title": "Crawl log",
         "description": "Every crawl, newest first, with its counts and how many pages it could "
@@ -343,13 +381,116 @@ QUERIES: dict[str, dict[str, Any]] = {
 }
 
 
+DASHBOARD = "coverage"
+# The coverage dashboard (datasette-dashboards: Vega-Lite, its JavaScript shipped in the package,
+# nothing loaded from the internet). Each chart runs a canned query's SQL, shown on that query's
+# page.
+DASHBOARDS: dict[str, dict[str, Any]] = {
+    DASHBOARD: {
+        "title": "Coverage of the summit",
+        "description": "Articles per day per outlet, the summit's days shaded; and which outlet "
+        "carried whose story, how many hours later. The SQL behind each chart is the canned "
+        "query coverage_timeline or reprint_delays.",
+        "layout": [["sql"], ["coverage-timeline"], ["reprint-delays"]],
+        "charts": {
+            "sql": {
+                "library": "markdown",
+                "display": "The SQL behind the charts: "
+                f"[coverage_timeline](/{DATABASE}/coverage_timeline) and "
+                f"[reprint_delays](/{DATABASE}/reprint_delays) (canned queries).",
+            },
+            "coverage-timeline": {
+                "title": "Articles per day per outlet (summit days shaded)",
+                "db": DATABASE,
+                "query": COVERAGE_TIMELINE_SQL,
+                "library": "vega-lite",
+                "display": {
+                    "height": 260,
+                    "encoding": {"x": {"field": "day", "type": "ordinal", "title": "day"}},
+                    "layer": [
+                        {
+                            "transform": [{"filter": "datum.summit_day == 1"}],
+                            "mark": {"type": "rect", "color": "#fde68a", "opacity": 0.6},
+                        },
+                        {
+                            "mark": {"type": "bar", "tooltip": True},
+                            "encoding": {
+                                "y": {
+                                    "aggregate": "sum",
+                                    "field": "articles",
+                                    "type": "quantitative",
+                                    "title": "articles",
+                                },
+                                "color": {"field": "outlet", "type": "nominal"},
+                            },
+                        },
+                        {
+                            "transform": [
+                                {"filter": "datum.summit_day == 1"},
+                                {
+                                    "aggregate": [
+                                        {"op": "sum", "field": "articles", "as": "total"}
+                                    ],
+                                    "groupby": ["day"],
+                                },
+                            ],
+                            "mark": {"type": "text", "dy": -8, "fontWeight": "bold"},
+                            "encoding": {
+                                "y": {"field": "total", "type": "quantitative"},
+                                "text": {"value": "summit"},
+                            },
+                        },
+                    ],
+                },
+            },
+            "reprint-delays": {
+                "title": "Reprints: hours after the original, by outlet",
+                "db": DATABASE,
+                "query": REPRINT_DELAYS_SQL,
+                "library": "vega-lite",
+                "display": {
+                    "height": 220,
+                    "mark": {"type": "circle", "tooltip": True, "opacity": 0.8},
+                    "encoding": {
+                        "x": {
+                            "field": "hours_later",
+                            "type": "quantitative",
+                            "title": "hours after the original",
+                        },
+                        "y": {"field": "reprinted_by", "type": "nominal", "title": "carried by"},
+                        "color": {
+                            "field": "original_outlet",
+                            "type": "nominal",
+                            "title": "original's outlet",
+                        },
+                        "size": {"field": "similarity", "type": "quantitative"},
+                        "tooltip": [
+                            {"field": "reprinted_by"},
+                            {"field": "original_outlet"},
+                            {"field": "hours_later"},
+                            {"field": "similarity"},
+                            {"field": "title"},
+                        ],
+                    },
+                },
+            },
+        },
+    }
+}
+
+
 def build_metadata() -> dict[str, Any]:
     """Datasette's metadata for an archive served under the name ``DATABASE``."""
     tables = copy.deepcopy(TABLES)
     tables.update({name: {"hidden": True} for name in HIDDEN_TABLES})
     return {
         "title": TITLE,
-        "description": DESCRIPTION,
+        "description_html": str(
+            Markup('<p>{}</p><p>Pictures: <a href="{}">{}</a>.</p>').format(
+                DESCRIPTION, f"/-/dashboards/{DASHBOARD}", DASHBOARDS[DASHBOARD]["title"]
+            )
+        ),
+        "plugins": {"datasette-dashboards": copy.deepcopy(DASHBOARDS)},
         "databases": {
             DATABASE: {"tables": tables, "queries": copy.deepcopy(QUERIES)},
         },

@@ -6,14 +6,18 @@
 - in query results, a ``snippet`` cell is shown as HTML when it is nothing but escaped text and
   ``<mark>`` tags (what ``archive_snippet`` returns), and a ``title`` beside an ``article_id``
   links to that article's page; every other value is escaped by Datasette as usual;
-- an article's row page shows its fields one per line, its bylines and its images with their
-  captions and credits (templates/_table-row-archive-articles.html).
+- the articles table lists each article's reporters and the start of its body
+  (templates/_table-table-archive-articles.html); an article's page shows the article (byline
+  with roles, dates, images with captions and credits, body), its provenance and its story's
+  other members (templates/_table-row-archive-articles.html); what they query is in
+  crawler/serve/pages.py.
 
 Reads no settings.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,17 +27,17 @@ from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
 
 from crawler.serve.facets import MonthFacet
+from crawler.serve.pages import (
+    BROWSED_TABLES,
+    SNIPPET_CHARS,
+    article_page,
+    article_reporters,
+    search_problem,
+)
 from crawler.serve.sql_functions import register_sql_functions
 
 # Escaped text with <mark> and </mark> as the only tags: safe to show as HTML, whoever wrote it.
 MARKED_TEXT_REGEX = re.compile(r"[^<>]*(?:<mark>[^<>]*</mark>[^<>]*)*")
-# What an article's row page lists besides its fields, by template variable.
-ARTICLE_CHILDREN_SQL = {
-    "article_bylines": "SELECT role, name, outlet FROM bylines WHERE article_id = ?1"
-    " ORDER BY position",
-    "article_images": "SELECT caption, source, photographer, src FROM images WHERE article_id = ?1"
-    " ORDER BY position",
-}
 
 
 @hookimpl
@@ -68,17 +72,27 @@ def render_cell(
 @hookimpl
 def extra_template_vars(
     view_name: str, table: str | None, database: str, request: Any, datasette: Any
-) -> Callable[[], Awaitable[dict[str, list]]] | None:
-    """An article's bylines and images, for its row page."""
-    if view_name != "row" or table != "articles":
+) -> Callable[[], Awaitable[dict[str, Any]]] | None:
+    """The articles table's reporters; an article's bylines, images, fetches and story; why a
+    search cannot be run."""
+    # A canned query's page is the table view with no table, its name in the URL.
+    if table is None and request.url_vars.get("table") == "search":
+        return lambda: _search_vars(request.args.get("q"))
+    if table != "articles" or view_name not in ("table", "row"):
         return None
+    db = datasette.get_database(database)
 
-    async def article_children() -> dict[str, list]:
+    async def articles_table() -> dict[str, Any]:
+        # Called by the template with the page's article ids; Jinja awaits it.
+        reporters = functools.partial(article_reporters, db)
+        return {"article_reporters": reporters, "article_snippet_chars": SNIPPET_CHARS}
+
+    async def article_row() -> dict[str, Any]:
         (article_id,) = urlsafe_components(request.url_vars["pks"])
-        db = datasette.get_database(database)
-        return {
-            name: [dict(row) for row in (await db.execute(sql, [article_id])).rows]
-            for name, sql in ARTICLE_CHILDREN_SQL.items()
-        }
+        return {**await article_page(db, article_id), "browsed_tables": BROWSED_TABLES}
 
-    return article_children
+    return articles_table if view_name == "table" else article_row
+
+
+async def _search_vars(query: str | None) -> dict[str, Any]:
+    return {"search_problem": search_problem(query)}

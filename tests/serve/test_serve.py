@@ -21,7 +21,8 @@ from datasette.plugins import pm
 from crawler.cli import cli
 from crawler.serve import plugin as datasette_plugin
 from crawler.serve.app import archive_datasette
-from crawler.serve.metadata import HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
+from crawler.serve.metadata import DASHBOARDS, HIDDEN_TABLES, QUERIES, SERVE_OPTIONS, TABLES
+from crawler.serve.pages import SNIPPET_CHARS
 from crawler.serve.sql_functions import (
     MAX_TEXT_CHARS,
     archive_fold,
@@ -302,6 +303,47 @@ def test_an_articles_page_shows_its_images_captions_and_credits(get: Get) -> Non
     assert "/archive/reprints_of_a_story?article=" in page
 
 
+def test_the_articles_table_shows_reporters_and_the_start_of_each_body(get: Get) -> None:
+    page = get("/archive/articles").text
+    assert '<td class="col-reporters">鍾文華</td>' in page
+    assert ARTICLE["body"] not in page
+    # SNIPPET_CHARS in all, the ellipsis included (Jinja's truncate).
+    start = " ".join(ARTICLE["body"].split())[: SNIPPET_CHARS - 1]
+    assert f'<td class="col-snippet">{start}…</td>' in page
+
+
+def test_an_articles_page_links_no_internal_table(get: Get) -> None:
+    page = get(f"/archive/articles/{article_id(URL)}").text
+    links = page.split("<h2>Links from other tables</h2>", 1)[1]
+    assert "in bylines" in links and "in images" in links
+    for internal in ("articles_search", "minhashes", "lsh_buckets"):
+        assert f"in {internal}" not in links
+
+
+def test_an_articles_page_shows_its_provenance_and_its_storys_other_places(get: Get) -> None:
+    page = get(f"/archive/articles/{article_id(REPRINT_URL)}").text
+    provenance = page.split("<h2>Provenance</h2>", 1)[1].split("<h2>", 1)[0]
+    assert REPRINT_URL in provenance and "2024-09-03" in provenance
+    story = page.split("<h2>Other places this story appeared</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "香港商報 (original)" in story and ARTICLE["title"] in story
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [("港", "two or more Chinese characters"), ("？", "nothing to search for")],
+    ids=["one-character", "punctuation"],
+)
+def test_the_search_page_says_why_a_query_finds_nothing(get: Get, query: str, reason: str) -> None:
+    page = get("/archive/search", q=query).text
+    assert '<p class="message-warning search-problem">No results: ' in page
+    assert reason in page.split("search-problem", 2)[2]
+
+
+def test_the_search_page_gives_no_reason_for_a_searchable_query(get: Get) -> None:
+    assert "No results:" not in get("/archive/search", q="新质生产力").text
+    assert "No results:" not in get("/archive/search").text
+
+
 def test_articles_by_reporter_takes_the_name_in_either_script(get: Get) -> None:
     found = rows(get, "articles_by_reporter", reporter="钟文华")
     assert [(row["title"], row["role"], row["name"]) for row in found] == [
@@ -323,6 +365,20 @@ def test_reprints_of_a_story_lists_the_original_first(get: Get, article: str) ->
         (1, "香港商報"),
         (0, "中聯辦網站"),
     ]
+
+
+def test_every_dashboard_chart_runs_a_canned_querys_sql() -> None:
+    canned = {query["sql"] for query in QUERIES.values()}
+    charts = [c for d in DASHBOARDS.values() for c in d["charts"].values() if "query" in c]
+    assert len(charts) == 2
+    assert all(chart["query"] in canned for chart in charts)
+
+
+def test_reprint_delays_gives_the_hours_after_the_original(get: Get) -> None:
+    (reprint,) = rows(get, "reprint_delays")
+    assert (reprint["original_outlet"], reprint["reprinted_by"]) == ("香港商報", "中聯辦網站")
+    # 10:00:00 less 04:21:37, both +08:00.
+    assert reprint["hours_later"] == 5.6
 
 
 def test_the_crawl_log_counts_fetch_errors(get: Get) -> None:
