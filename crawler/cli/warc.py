@@ -125,6 +125,9 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
             data = read_capture(path, offset).body
     except ArchiveError as error:
         fail(error)
-    with click.open_file(str(output) if output else "-", "wb") as out:
-        out.write(data)
+    try:
+        with click.open_file(str(output) if output else "-", "wb") as out:
+            out.write(data)
+    except OSError as error:
+        fail(ArchiveError(f"cannot write {output}: {error.strerror or error}"))
     click.echo(f"{found['url']}: {len(data)} bytes from {found['warc_file']}@{offset}", err=True)

@@ -162,6 +162,10 @@ def test_archive_capture_writes_the_page_and_its_record(crawled: Crawled, tmp_pa
     with record.open("rb") as stream:
         types = [r.rec_type for r in ArchiveIterator(stream)]
     assert types == ["warcinfo", "response", "request", "metadata"]
+    missing = tmp_path / "no" / "such" / "page.html"
+    result = invoke("capture", SEED_URL, "-o", str(missing), "--db", db)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: cannot write {missing}: No such file or directory"
 
 
 def test_importing_the_crawls_warcs_gives_the_same_articles(
