@@ -30,6 +30,7 @@ import sqlite_utils
 from crawler.dedup.diff import diff_summary
 from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
 from crawler.errors import ArchiveError, NewerArchive, NotAnArchive, is_disk_full
+from crawler.normalise.urls import canonicalise_url
 from crawler.store.clusters import index_article
 from crawler.store.domains import registered_domain
 from crawler.store.records import find_article, stored_record
@@ -339,13 +340,16 @@ class Archive:
         return find_article(self.db, record["canonical_url"], record["url"])
 
     def _find_twin(self, record: Mapping[str, Any]) -> dict[str, Any] | None:
-        """An article of the same outlet with the same text (script folded), if any."""
+        """An article of the same outlet on the same site with the same text (script folded),
+        if any: a second address of one page. The same text on another site is a reprint,
+        even when its lead names the same outlet (中新網 printing 【香港商報訊】…)."""
         if not record.get("body"):
             return None
         rows = self.db["articles"].rows_where(
-            "content_hash = ? AND outlet = ?", [record["content_hash"], record["outlet"]], limit=1
+            "content_hash = ? AND outlet = ?", [record["content_hash"], record["outlet"]]
         )
-        return next(iter(rows), None)
+        site = _site(record["url"])
+        return next((row for row in rows if _site(row["url"]) == site), None)
 
     def _touch(self, key: str, fetched_at: str, crawl_id: int | None) -> None:
         self.db["articles"].update(key, {"last_seen": fetched_at, "crawl_id": crawl_id})
@@ -484,3 +488,8 @@ def _article_row(record: Mapping[str, Any]) -> dict[str, Any]:
         "source_line": record.get("source_line"),
         "content_hash": record["content_hash"],
     }
+
+
+def _site(url: str) -> str:
+    """The registered domain of a URL's canonical host (hkcd.com is hkcd.com.hk's alias)."""
+    return registered_domain(canonicalise_url(url))
