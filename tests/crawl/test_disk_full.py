@@ -1,6 +1,7 @@
 """A crawl (the 香港商報 mirror) that fills the disk: it stops, exits non-zero, marks its crawl
 row failed with why, and leaves nothing half-written (every WARC file whole, every stored
-capture readable, the database intact). The disk is a small tmpfs in a mount namespace of its own, gone with it."""
+capture readable, the database intact). The disk is a small tmpfs in a mount namespace of its
+own, gone with it."""
 
 from __future__ import annotations
 
