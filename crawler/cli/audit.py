@@ -8,7 +8,7 @@ import click
 
 from crawler.cli import cli
 from crawler.cli.options import db_option, echo_json, fail, format_option
-from crawler.cli.tables import echo_table
+from crawler.cli.tables import echo_table, minute
 from crawler.errors import ArchiveError
 
 # The table's columns, short enough that a run fits one line of 100 columns; --format json has
@@ -59,7 +59,7 @@ def crawls(crawl_id: int | None, limit: int, db_path: Path, output_format: str) 
     if crawl_id is not None:
         errors = [
             {
-                "time": (row["time"] or "")[:16].replace("T", " "),
+                "time": minute(row["time"]),
                 "status": row["http_status"],
                 "tries": row["attempts"],
                 "reason": row["reason"],
@@ -72,7 +72,7 @@ def crawls(crawl_id: int | None, limit: int, db_path: Path, output_format: str) 
     table = [
         {
             **{name: run[key] for key, name in RUN_COLUMNS.items()},
-            "started": (run["started"] or "")[:16].replace("T", " "),
+            "started": minute(run["started"]),
             "warcs": len(run["warc_files"]),
         }
         for run in rows

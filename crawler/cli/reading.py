@@ -8,7 +8,7 @@ import click
 
 from crawler.cli import cli
 from crawler.cli.options import db_option, echo_json, fail, format_option
-from crawler.cli.tables import echo_table, fit_line, wrap_diff
+from crawler.cli.tables import echo_table, fit_line, minute, wrap_diff
 from crawler.errors import ArchiveError
 
 
@@ -91,11 +91,6 @@ def history(url: str, db_path: Path, output_format: str) -> None:
         for seen in found["urls"]
     ]
     echo_table(seen_at, "")
-
-
-def minute(moment: str | None) -> str | None:
-    """An ISO time to the minute, for a table (``--format json`` keeps it whole)."""
-    return moment and moment[:16].replace("T", " ")
 
 
 # Reprints and trimmed copies score 0.8 and more; between the clustering threshold (0.5) and

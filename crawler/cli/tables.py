@@ -104,3 +104,8 @@ def wrap_diff(lines: list[str], width: int | None = None) -> list[str]:
             text = text[len(piece) :]
         folded.append(mark + text)
     return folded
+
+
+def minute(moment: str | None) -> str | None:
+    """An ISO time to the minute, for a table (``--format json`` keeps it whole)."""
+    return moment and moment[:16].replace("T", " ")
