@@ -15,8 +15,10 @@ overriding the campaign's window).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -38,6 +40,13 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
+
+
+# Article pages are extracted on one thread of their own, not the reactor's: a page that takes
+# seconds to read (10 MB of text, 100,000 images) would otherwise hold up every download in
+# flight, and their timeouts would count our CPU time as the server's. One thread: extraction
+# is CPU-bound Python, so more would only take turns at the GIL.
+EXTRACTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
 
 
 def _day_of(text: str | None) -> date | None:
@@ -194,8 +203,8 @@ class NewsSpider(scrapy.Spider):
         """The site's extraction, with what its selectors missed filled by the generic one."""
         return complete(self.parse_article(response), response.selector)
 
-    def parse_article_page(self, response: Response) -> ArticleItem | None:
-        """Extract an article page and wrap it as an item for the pipelines.
+    async def parse_article_page(self, response: Response) -> ArticleItem | None:
+        """Extract an article page (on the extraction thread) and wrap it as an item.
 
         A response that is no HTML page (an image, a PDF, an empty body) or in which no article
         is found (no title, no text) is recorded as a fetch error instead.
@@ -205,7 +214,8 @@ class NewsSpider(scrapy.Spider):
             reason = f"not an HTML page ({content_type})" if response.body.strip() else "empty page"
             self.record_error(response.request, reason, "not_html", response.status)
             return None
-        raw = self.extract(response)
+        loop = asyncio.get_running_loop()
+        raw = await loop.run_in_executor(EXTRACTION, self.extract, response)
         if not raw.title and not any(block.text.strip() for block in raw.blocks):
             self.record_error(response.request, "no article found", "no_article", response.status)
             return None

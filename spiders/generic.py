@@ -78,9 +78,9 @@ class GenericSpider(NewsSpider):
         # og:site_name and the like); the store falls back on the registered domain.
         return extract_generic(response.selector, response.url, page_text=response.text)
 
-    def parse_article_page(self, response: Response) -> ArticleItem | None:
+    async def parse_article_page(self, response: Response) -> ArticleItem | None:
         """A listed page is archived whatever the campaign's keywords and window say."""
-        item = super().parse_article_page(response)
+        item = await super().parse_article_page(response)
         if item is not None:
             item.listed = True
         return item

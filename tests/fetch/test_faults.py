@@ -21,9 +21,10 @@ pytestmark = pytest.mark.e2e
 
 BACKOFF_BASE = 0.2
 BACKOFF_MAX = 1.5
-# Every answer but /timeout's comes in milliseconds, but extracting /hostile/many-images holds
-# the crawl's one thread for seconds (7 s on a busy machine), and downloads in flight meanwhile
-# time out: a 2 s limit failed /status/500 and /flaky now and then. /timeout sleeps past it.
+# Every answer but /timeout's comes in milliseconds. Extracting /hostile/many-images takes
+# seconds (5 s of CPU; 30 s and more on a loaded machine): on the reactor's thread it made the
+# downloads in flight time out (/status/500 "timed out"), so spiders/base.py extracts on a thread
+# of its own. The limit leaves room for a loaded machine; /timeout sleeps past it.
 DOWNLOAD_TIMEOUT = 10
 TIMEOUT_SLEEP = 14
 # path -> (reason contains, http_status, attempts) of its one fetch_errors row
