@@ -11,8 +11,10 @@ from the Response (#18). This handler is Scrapy's with a parser that also record
 the head as it arrives (twisted.web._newclient.HTTPParser.lineReceived sees every raw line,
 CR LF included) and, when the body is chunked, the body with its chunk framing and trailers:
 Twisted hands Scrapy the body de-chunked, and a head saying ``Transfer-Encoding: chunked`` must
-be followed by a chunked body. The bytes reach the writer as ``request.meta[AS_RECEIVED_META]``
-(an :class:`~crawler.warc.capture.AsReceived`), set once the whole response has arrived.
+be followed by a chunked body. The request line and headers as Twisted wrote them to the
+connection (its Host, its order) are kept too, for the request record. The bytes reach the
+writer as ``request.meta[AS_RECEIVED_META]`` (an :class:`~crawler.warc.capture.AsReceived`),
+set once the whole response has arrived.
 
 It also stamps ``request.meta[FETCH_START_META]`` when the fetch begins, after the request's
 wait in its download slot (DOWNLOAD_DELAY, concurrency): a record's WARC-Date is the time of the
@@ -41,6 +43,7 @@ from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_excep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.web._newclient import STATUS
+from twisted.web._newclient import Request as TxRequest
 from twisted.web.http import _ChunkedTransferDecoder
 
 from crawler.settings import DOWNLOAD_MAXSIZE
@@ -52,7 +55,6 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.internet.interfaces import IAddress
     from twisted.web._newclient import HTTP11ClientProtocol
-    from twisted.web._newclient import Request as TxRequest
     from twisted.web.client import Response as TxResponse
     from twisted.web.iweb import IResponse
 
@@ -92,7 +94,8 @@ class _RecordingParser(_LenientHTTPClientParser):
 
     def allHeadersReceived(self) -> None:
         if self._head is not None:
-            self._received = AsReceived(b"".join(self._head))
+            sent = getattr(self.request, "sent_head", None)
+            self._received = AsReceived(b"".join(self._head), sent_head=sent)
             setattr(self.response, RECEIVED_ATTRIBUTE, self._received)
         super().allHeadersReceived()  # type: ignore[no-untyped-call]
 
@@ -118,10 +121,36 @@ class _RecordingParser(_LenientHTTPClientParser):
         super()._finished(rest)  # type: ignore[no-untyped-call]
 
 
+class _RecordingRequest(TxRequest):
+    """Twisted's request, keeping its request line and headers as written to the connection.
+
+    Its instances come from Twisted's request by a class swap (no ``__init__``)."""
+
+    sent_head: bytes | None = None
+
+    def _writeHeaders(self, transport: Any, TEorCL: bytes | None) -> None:
+        # Twisted writes the head in one writeSequence call: take it, then pass it on.
+        head = _Lines()
+        super()._writeHeaders(head, TEorCL)  # type: ignore[no-untyped-call]
+        self.sent_head = b"".join(head.lines)
+        transport.writeSequence(head.lines)
+
+
+class _Lines:
+    """Stands for a transport to collect what is written to it."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+
+    def writeSequence(self, data: list[bytes]) -> None:
+        self.lines.extend(data)
+
+
 class _RecordingProtocol(_LenientHTTP11ClientProtocol):
-    """Scrapy's HTTP/1.1 client protocol with the recording parser."""
+    """Scrapy's HTTP/1.1 client protocol with the recording request and parser."""
 
     def request(self, request: TxRequest) -> Deferred[IResponse]:
+        request.__class__ = _RecordingRequest
         answer = super().request(request)
         # Scrapy's protocol has just swapped the parser's class for its own; extend that.
         assert self._parser is not None

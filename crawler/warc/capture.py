@@ -40,11 +40,13 @@ class AsReceived:
     and its body as sent when the server chunked it (Scrapy's Response holds it de-chunked).
 
     ``complete`` is False when the chunked body was too big to keep (the head alone is no
-    record: it says the body is chunked)."""
+    record: it says the body is chunked). ``sent_head`` is the request line and headers as
+    written to the connection."""
 
     head: bytes
     chunked_body: bytearray | None = None
     complete: bool = True
+    sent_head: bytes | None = None
 
 
 def utc_now() -> str:

@@ -14,7 +14,9 @@ order, repeats, Connection), with a chunked body's framing, which the download h
 (crawler/fetch/as_received.py). Where it has not kept them (a mirror's or another handler's
 response, a chunked body over the cap) the head is rebuilt from Scrapy's Response, without
 Transfer-Encoding (the body is de-chunked), and the record says so:
-``X-Archive-HTTP-Headers: rebuilt`` (counted in ``archive/warc/rebuilt_headers``).
+``X-Archive-HTTP-Headers: rebuilt`` (counted in ``archive/warc/rebuilt_headers``). A request
+record holds the request line and headers as written to the connection, or where the handler
+kept none, as rebuilt from the Request (with Host).
 Each response record is followed by its request record and a metadata record (via, fetchTimeMs,
 outlinks, as Heritrix writes them), both WARC-Concurrent-To the response, and the three are
 one write. WARC-Date is when the fetch started (stamped by the download handler, after any wait
@@ -77,6 +79,7 @@ from crawler.warc.capture import (
     CAPTURE_META,
     EARLIER_CAPTURE_META,
     FETCH_START_META,
+    AsReceived,
     resolve_path,
     stored_path,
 )
@@ -152,7 +155,8 @@ class WarcWriter:
         fetch_ms = int((datetime.now(UTC) - started).total_seconds() * 1000)
         warc_date = started.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         common = {"WARC-Date": warc_date, "WARC-Warcinfo-ID": self.warcinfo_id}
-        head, body = response_block(request, response)
+        received = request.meta.pop(AS_RECEIVED_META, None)
+        head, body = response_block(received, response)
         if response.status == 304:
             main = self._revisit_record(writer, request, response, common)
         else:
@@ -174,7 +178,7 @@ class WarcWriter:
             "request",
             payload=BytesIO(request.body),
             length=len(request.body),
-            http_headers=request_http_headers(request),
+            http_headers=request_head(received, request),
             warc_headers_dict={**common, "WARC-Concurrent-To": main_id},
         )
         fields = metadata_fields(request, response, head, fetch_ms)
@@ -420,10 +424,11 @@ class ReceivedHead(StatusAndHeaders):
         self.headers_buff = self.raw
 
 
-def response_block(request: Request, response: Response) -> tuple[StatusAndHeaders, bytes]:
+def response_block(
+    received: AsReceived | None, response: Response
+) -> tuple[StatusAndHeaders, bytes]:
     """The HTTP head and body of a response record: as received when the download handler kept
     them (crawler/fetch/as_received.py), else rebuilt from the Response (body de-chunked)."""
-    received = request.meta.pop(AS_RECEIVED_META, None)
     if received is None or not received.complete:
         return response_http_headers(response), response.body
     try:
@@ -456,6 +461,17 @@ def response_http_headers(response: Response) -> StatusAndHeaders:
     ]
     protocol = response.protocol or "HTTP/1.1"
     return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
+
+
+def request_head(received: AsReceived | None, request: Request) -> StatusAndHeaders:
+    """The request line and headers of a request record: as written to the connection when the
+    download handler kept them, else rebuilt from the Request."""
+    if received is not None and received.sent_head:
+        try:
+            return ReceivedHead(received.sent_head)
+        except StatusAndHeadersParserException:
+            logger.warning("Unreadable request head of %s: rebuilt", request.url)
+    return request_http_headers(request)
 
 
 def request_http_headers(request: Request) -> StatusAndHeaders:

@@ -1,8 +1,9 @@
 """WARC response records hold the HTTP head as the server sent it (#18): a real crawl over
 127.0.0.1 of a server writing raw bytes (unusual status texts, mixed-case and repeated headers
-in a set order, Connection: close, a chunked body with a trailer, bare LF line ends, a folded
-header, a Latin-1 byte), and WARC-Date is when the fetch started, not when the request was
-queued nor when the answer came."""
+in a set order, Connection: close, a chunked body with and without a trailer, bare LF line
+ends, a folded header, a Latin-1 byte). Request records hold the request as written, pywb
+replays the records, and WARC-Date is when the fetch started, not when the request was queued
+nor when the answer came."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import socketserver
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.fetch.mirror import serving_in_thread
 from crawler.warc.reader import read_capture
 from tests.helpers import run_archive
+from tests.warc.test_writing import serve_wayback
 
 pytestmark = pytest.mark.e2e
 WARCIO = Path(sys.executable).with_name("warcio")
@@ -86,11 +90,12 @@ class RawHandler(socketserver.StreamRequestHandler):
     server: RawServer
 
     def handle(self) -> None:
-        request_line = self.rfile.readline(8192)
-        while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
-            pass
+        lines = [self.rfile.readline(8192)]
+        while lines[-1] not in (b"\r\n", b"\n", b""):
+            lines.append(self.rfile.readline(8192))
         received = time.time()
-        path = request_line.split(b" ")[1].decode("ascii") if b" " in request_line else "/"
+        path = lines[0].split(b" ")[1].decode("ascii") if b" " in lines[0] else "/"
+        self.server.requests[path] = b"".join(lines)
         head, body = ANSWERS.get(path, ANSWERS["/robots.txt"])
         if path == "/slow":
             time.sleep(SLOW_SECONDS)
@@ -105,6 +110,8 @@ class RawServer(socketserver.ThreadingTCPServer):
         super().__init__(("127.0.0.1", 0), RawHandler)
         # Path -> (when its request was read, when its answer was written).
         self.times: dict[str, tuple[float, float]] = {}
+        # Path -> the request's head as read.
+        self.requests: dict[str, bytes] = {}
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}{path}"
@@ -114,8 +121,11 @@ class RawServer(socketserver.ThreadingTCPServer):
 class Crawled:
     warcs: list[Path]
     times: dict[str, tuple[float, float]]
+    sent: dict[str, bytes]
     # URL path -> (WARC fields, the record's whole block, file, offset) of its response record.
     responses: dict[str, tuple[dict[str, str], bytes, Path, int]]
+    # URL path -> the whole block of its request record.
+    requests: dict[str, bytes]
 
 
 @pytest.fixture(scope="module")
@@ -131,15 +141,17 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
             "-s", "RANDOMIZE_DOWNLOAD_DELAY=False",
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-        times = dict(server.times)
+        times, sent = dict(server.times), dict(server.requests)
     warcs = sorted((folder / "warcs").glob("*.warc.gz"))
-    responses = {}
+    responses, requests = {}, {}
     for path in warcs:
         with path.open("rb") as stream:
             records = ArchiveIterator(stream, no_record_parse=True)
             for record in records:
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "request":
+                    requests["/" + url.split("/", 3)[3]] = record.raw_stream.read()
                 if record.rec_type == "response":
-                    url = record.rec_headers.get_header("WARC-Target-URI")
                     block = record.raw_stream.read()
                     fields = dict(record.rec_headers.headers)
                     responses["/" + url.split("/", 3)[3]] = (
@@ -148,7 +160,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
                         path,
                         records.get_record_offset(),
                     )
-    yield Crawled(warcs, times, responses)
+    yield Crawled(warcs, times, sent, responses, requests)
 
 
 @pytest.mark.parametrize("path", [path for path in FETCHED if path not in REBUILT])
@@ -159,6 +171,11 @@ def test_a_response_record_holds_the_http_message_byte_for_byte(
     head, body = ANSWERS[path]
     assert block == head + body
     assert "X-Archive-HTTP-Headers" not in fields
+
+
+@pytest.mark.parametrize("path", FETCHED)
+def test_a_request_record_holds_the_request_as_sent(crawled: Crawled, path: str) -> None:
+    assert crawled.requests[path] == crawled.sent[path]
 
 
 def test_a_body_warcio_would_misread_is_stored_de_chunked_under_a_rebuilt_head(
@@ -193,3 +210,31 @@ def test_warc_date_is_when_the_fetch_started(crawled: Crawled, path: str) -> Non
     assert started <= received < started + 0.75
     if path == "/slow":
         assert started < answered - SLOW_SECONDS + 0.01
+
+
+# Path -> the status, status text and body pywb replays (id_: the capture as it is).
+REPLAYED = {
+    "/fine": (200, "Fine", PAGE),
+    "/chunked": (200, "OK", DECHUNKED),
+    "/bare-lf": (200, "OK", PAGE),
+    "/gone": (404, "Nicht Gefunden", b"gone"),
+}
+
+
+@pytest.fixture(scope="module")
+def wayback(crawled: Crawled, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_wayback(crawled.warcs, tmp_path_factory.mktemp("pywb")) as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", list(REPLAYED))
+def test_pywb_replays_the_records_as_received(crawled: Crawled, wayback: str, path: str) -> None:
+    fields = crawled.responses[path][0]
+    stamp = "".join(c for c in fields["WARC-Date"] if c.isdigit())[:14]
+    replay = f"{wayback}/{stamp}id_/{fields['WARC-Target-URI']}"
+    try:
+        with urllib.request.urlopen(replay, timeout=60) as answer:
+            replayed = answer.status, answer.reason, answer.read()
+    except urllib.error.HTTPError as error:
+        replayed = error.code, error.reason, error.read()
+    assert replayed == REPLAYED[path]
