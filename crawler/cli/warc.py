@@ -115,7 +115,7 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
         if not found["warc_file"]:
             raise ArchiveError(
                 f"{url} was archived with no WARC capture to point at (WARC_ENABLED was off, "
-                "or it was imported from a WACZ or standard input)"
+                "or it was imported from standard input or a WACZ that compresses its WARCs)"
             )
         path = resolve_path(found["warc_file"], db_path)
         offset = found["warc_offset"]

@@ -174,6 +174,11 @@ def test_a_response_record_holds_the_http_message_byte_for_byte(
 
 
 @pytest.mark.parametrize("path", FETCHED)
+def test_a_live_crawls_responses_name_the_servers_address(crawled: Crawled, path: str) -> None:
+    assert crawled.responses[path][0]["WARC-IP-Address"] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("path", FETCHED)
 def test_a_request_record_holds_the_request_as_sent(crawled: Crawled, path: str) -> None:
     assert crawled.requests[path] == crawled.sent[path]
 

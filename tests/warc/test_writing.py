@@ -105,12 +105,14 @@ def test_a_304_is_a_revisit_referring_to_the_capture_it_revalidated(recrawled: R
         assert fields["WARC-Payload-Digest"] == original["fields"]["WARC-Payload-Digest"]
 
 
-def test_a_mirrors_heads_are_rebuilt_and_say_so(recrawled: Recrawled) -> None:
+def test_a_mirrors_heads_are_rebuilt_and_say_so_and_name_no_address(recrawled: Recrawled) -> None:
     # The mirror's head as received is not the site's (tests/fetch/test_as_received.py has a
     # live crawl's, kept byte for byte).
     responses = of_type(recrawled, "response")
     assert responses
     assert {record["fields"].get("X-Archive-HTTP-Headers") for record in responses} == {"rebuilt"}
+    # Nor is 127.0.0.1 the site's address.
+    assert not [record for record in responses if "WARC-IP-Address" in record["fields"]]
 
 
 def test_every_record_names_its_files_warcinfo(recrawled: Recrawled) -> None:
