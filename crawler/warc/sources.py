@@ -6,7 +6,8 @@ A WACZ is a zip: its ``archive/*.warc(.gz)`` members are read in place, and its
 ``pages/pages.jsonl`` (read capped) lists the pages it was made of. A member stored uncompressed,
 as WACZ packages keep their WARCs, is addressable: its records are read back at their offset in
 the .wacz file itself, as pywb reads them. Standard input is spooled to a temporary file first
-(warcio needs to seek back to report offsets); its captures are not addressable afterwards.
+(warcio needs to seek back to report offsets), and once it has been checked, kept beside the
+archive (``warcs/stdin-<UTC time>.warc[.gz]``): its captures are addressable too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -168,6 +170,25 @@ def spool_stdin(folder: Path) -> Source:
     with target.open("wb") as out:
         shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
     return Source("<stdin>", target)
+
+
+def keep_spooled(source: Source, folder: Path) -> Source:
+    """``source`` moved into ``folder`` (as ``stdin-<UTC time>.warc[.gz]``) when it is spooled
+    standard input, so that its captures can be read back; any other as it is."""
+    if source.label != "<stdin>":
+        return source
+    with source.path.open("rb") as stream:
+        gzipped = stream.read(2) == b"\x1f\x8b"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"stdin-{stamp}.warc{'.gz' if gzipped else ''}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.move(source.path, target)
+    except OSError as error:
+        raise WarcError(
+            f"cannot keep standard input in {folder}: {error.strerror or error}"
+        ) from error
+    return replace(source, path=target, stored=target)
 
 
 def expand_sources(paths: list[Path], spool: Path | None = None) -> list[Source]:

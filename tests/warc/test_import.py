@@ -246,11 +246,18 @@ def test_skipped_captures_are_kept_with_why(tmp_path: Path, db_path: Path) -> No
     }
 
 
-def test_standard_input_is_read(tmp_path: Path, db_path: Path, every_page: Path) -> None:
+def test_standard_input_is_read_and_kept(tmp_path: Path, db_path: Path, every_page: Path) -> None:
     data = two_pages(tmp_path / "a.warc.gz").read_bytes()
     result = import_warc("-", db=db_path, campaign=every_page, stdin=data)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["new"] == 2
+    # Kept beside the archive, where `archive capture` reads the page back from.
+    (kept,) = (db_path.parent / "warcs").glob("stdin-*.warc.gz")
+    assert kept.read_bytes() == data
+    page = tmp_path / "page.html"
+    args = ["capture", "https://news.example.com.hk/a.html", "-o", str(page), "--db", str(db_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert page.read_bytes() == PAGE
 
 
 def test_a_failed_import_leaves_no_archive_behind(tmp_path: Path, db_path: Path) -> None:
