@@ -65,8 +65,9 @@ RECEIVED_ATTRIBUTE = "_archive_as_received"
 # A head larger than this is not kept (the record's headers are rebuilt): Twisted caps each line
 # (16 KB) but not their number.
 MAX_HEAD = 256 * 1024
-# Chunk framing is kept while the chunked body stays within twice the download cap (framing of
-# one-byte chunks is five times the data); beyond it the record is rebuilt, de-chunked.
+# Chunk framing is kept while the chunked body stays within twice the default download cap
+# (framing of one-byte chunks is five times the data); beyond it the record is rebuilt,
+# de-chunked.
 MAX_CHUNKED_BODY = 2 * DOWNLOAD_MAXSIZE
 
 
