@@ -75,6 +75,12 @@ RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Scrapy's HTTP/1.1 handler, keeping each response's head as received for the WARC records
+# (#18); `archive crawl --mirror/--replay` put their own in its place.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.fetch.as_received.AsReceivedDownloadHandler",
+    "https": "crawler.fetch.as_received.AsReceivedDownloadHandler",
+}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.NormalisePipeline": 100,

@@ -29,7 +29,8 @@ def import_warc(
     deduplication, with its capture time as the fetch time. Revisit records are read as the
     capture they refer to; other media types, pages that are not articles and oversized
     payloads are skipped (counted, and kept in skipped_pages with the reason). A damaged
-    record is reported with its file and offset, and the rest is read.
+    record is reported with its file and offset, and the rest is read. Standard input is kept
+    beside the archive (warcs/stdin-TIME.warc.gz), where its captures are read back from.
 
     Example:
 
@@ -39,7 +40,7 @@ def import_warc(
 
     from crawler.store import Archive
     from crawler.warc.importer import check_source, import_warcs
-    from crawler.warc.sources import expand_sources
+    from crawler.warc.sources import expand_sources, keep_spooled
 
     try:
         campaign = load_campaign(campaign_path)
@@ -51,6 +52,8 @@ def import_warc(
                 check_source(source)
             archive = Archive.open(db_path)
             try:
+                warcs = Path(db_path).parent / "warcs"
+                sources = [keep_spooled(source, warcs) for source in sources]
                 report = import_warcs(sources, archive, campaign, db_path=db_path)
             finally:
                 archive.close()
@@ -115,7 +118,7 @@ def capture(url: str, output: Path | None, record: bool, db_path: Path) -> None:
         if not found["warc_file"]:
             raise ArchiveError(
                 f"{url} was archived with no WARC capture to point at (WARC_ENABLED was off, "
-                "or it was imported from a WACZ or standard input)"
+                "or it was imported from a WACZ that compresses its WARCs)"
             )
         path = resolve_path(found["warc_file"], db_path)
         offset = found["warc_offset"]

@@ -13,6 +13,7 @@ folder, so an archive can be moved with its WARCs; any other by its absolute pat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,25 @@ ARTICLE_META = "archive_article"
 # crawler/fetch/refresh.py); the WARC writer's revisit record of a 304 refers to it.
 EARLIER_CAPTURE_META = "archive_earlier_capture"
 VALIDATOR_HEADERS = {"etag": b"ETag", "last_modified": b"Last-Modified"}
+# request.meta keys set by the download handler (crawler/fetch/as_received.py): when the fetch
+# started (a timestamp: a retried request's meta may be queued), and the response as received.
+FETCH_START_META = "archive_fetch_start"
+AS_RECEIVED_META = "archive_as_received"
+
+
+@dataclass
+class AsReceived:
+    """A response's status line and header block (to the blank line) as the server sent them,
+    and its body as sent when the server chunked it (Scrapy's Response holds it de-chunked).
+
+    ``complete`` is False when the chunked body was too big to keep (the head alone is no
+    record: it says the body is chunked). ``sent_head`` is the request line and headers as
+    written to the connection."""
+
+    head: bytes
+    chunked_body: bytearray | None = None
+    complete: bool = True
+    sent_head: bytes | None = None
 
 
 def utc_now() -> str:

@@ -202,7 +202,8 @@ class _Importer:
         path = source.stored or source.path
         if record.rec_type == "revisit":
             return self._resolve_revisit(entry, url)
-        capture = capture_of_record(record, entry.body or b"", path, entry.offset, entry.length)
+        offset = source.base + entry.offset
+        capture = capture_of_record(record, entry.body or b"", path, offset, entry.length)
         digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
         if (url, digest) in self.originals.seen and digest:
             return capture, "duplicate capture"
@@ -321,7 +322,9 @@ def read_original(source: Source, offset: int, max_size: int) -> Capture | None:
             if not isinstance(item, Entry) or item.body is None:
                 return None
             path = source.stored or source.path
-            return capture_of_record(item.record, item.body, path, offset, item.length)
+            return capture_of_record(
+                item.record, item.body, path, source.base + offset, item.length
+            )
     return None
 
 

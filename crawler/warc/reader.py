@@ -24,7 +24,7 @@ from warcio.recordloader import ArcWarcRecord
 from crawler.errors import WarcError
 from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.warc.scan import RECORD_ERRORS, Entry, NotAnArchive, iter_entries, read_payload
-from crawler.warc.sources import find_archive_files
+from crawler.warc.sources import find_archive_files, stream_start
 
 # Headers that describe the bytes as transferred, which a capture read back no longer has.
 TRANSFER_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
@@ -208,13 +208,15 @@ def read_warc_headers(path: Path, offset: int) -> dict[str, str] | None:
 def read_record_as_warc(path: Path, offset: int, length: int) -> bytes:
     """The record at ``offset`` as a WARC file of its own, as crawlers write one: its file's
     warcinfo record (which the record names in WARC-Warcinfo-ID), the record, and the records
-    concurrent to it that follow it (its request and metadata records), each as stored."""
-    entries = iter_records(path)
-    first = next(entries)
-    entries.close()
+    concurrent to it that follow it (its request and metadata records), each as stored.
+
+    ``path`` may be a WACZ whose WARC member holds the record (crawler/warc/sources.py)."""
     parts = []
-    if first.record.rec_type == "warcinfo" and first.offset != offset:
-        parts.append(read_record(path, first.offset, first.length))
+    start = stream_start(path, offset)
+    if start != offset and (read_warc_headers(path, start) or {}).get("WARC-Type") == "warcinfo":
+        warcinfo_length = record_length_at(path, start)
+        if warcinfo_length:
+            parts.append(read_record(path, start, warcinfo_length))
     parts.append(read_record(path, offset, length))
     record_id = (read_warc_headers(path, offset) or {}).get("WARC-Record-ID")
     position = offset + length

@@ -8,12 +8,21 @@ Settings:
 
 A downloader middleware next to the download handler (after retries, redirects and
 decompression), so a record holds the request as sent and the response as received: the real
-URL (the mirror and replay handlers answer with it), every header, the body still in its
-Content-Encoding. Twisted has undone any chunked Transfer-Encoding, so that header is left out.
+URL (the mirror and replay handlers answer with it), the body still in its Content-Encoding, and
+the status line and header block byte for byte as the server sent them (status text, case,
+order, repeats, Connection), with a chunked body's framing, which the download handler keeps
+(crawler/fetch/as_received.py). Where it has not kept them (a mirror's or another handler's
+response, a chunked body over the cap) the head is rebuilt from Scrapy's Response, without
+Transfer-Encoding (the body is de-chunked), and the record says so:
+``X-Archive-HTTP-Headers: rebuilt`` (counted in ``archive/warc/rebuilt_headers``). A request
+record holds the request line and headers as written to the connection, or where the handler
+kept none, as rebuilt from the Request (with Host).
 Each response record is followed by its request record and a metadata record (via, fetchTimeMs,
 outlinks, as Heritrix writes them), both WARC-Concurrent-To the response, and the three are
-one write. WARC-Date is when the fetch started; WARC-IP-Address is the server's address when
-the download handler knows it; every record names its file's warcinfo (WARC-Warcinfo-ID).
+one write. WARC-Date is when the fetch started (stamped by the download handler, after any wait
+in the download slot; else when the request reached this middleware); WARC-IP-Address is the
+server's address when the download handler knows it; every record names its file's warcinfo
+(WARC-Warcinfo-ID).
 A 304 Not Modified is a revisit record (profile server-not-modified) whose
 WARC-Refers-To-Target-URI, -Date, WARC-Refers-To and payload digest are those of the capture
 revalidated (found through the archive, read-only), so replay tools show that page in full.
@@ -52,15 +61,28 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.statusandheaders import (
+    StatusAndHeaders,
+    StatusAndHeadersParser,
+    StatusAndHeadersParserException,
+)
 from warcio.warcwriter import WARCWriter
 
 from crawler.crawl.signals import warc_file_opened
 from crawler.errors import ArchiveError, is_disk_full
 from crawler.middlewares import stop_crawl
 from crawler.store.records import capture_location, open_readonly
-from crawler.warc.capture import CAPTURE_META, EARLIER_CAPTURE_META, resolve_path, stored_path
+from crawler.warc.capture import (
+    AS_RECEIVED_META,
+    CAPTURE_META,
+    EARLIER_CAPTURE_META,
+    FETCH_START_META,
+    AsReceived,
+    resolve_path,
+    stored_path,
+)
 from crawler.warc.reader import iter_records, read_warc_headers
 
 if TYPE_CHECKING:
@@ -86,8 +108,8 @@ RECORDED_SETTINGS = (
 )
 SKIPPED_HEADERS = {b"transfer-encoding"}
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-# request.meta key: when the fetch of the request started (the records' WARC-Date).
-FETCH_START_META = "archive_fetch_start"
+# The WARC field of a response record whose HTTP head was rebuilt, not kept as received.
+REBUILT_FIELD = "X-Archive-HTTP-Headers"
 # Links of a page listed in its metadata record, at most (a link farm stays small).
 MAX_OUTLINKS = 1000
 # The suffix of a WARC file being written.
@@ -122,8 +144,8 @@ class WarcWriter:
         return cls(crawler, Path(directory), settings.getint("WARC_MAX_SIZE"))
 
     def process_request(self, request: Request) -> None:
-        # WARC-Date is when the fetch started (WARC 1.1, 5.4), as Heritrix and wget write it.
-        # A number, not a datetime: a retried request's meta may be queued (JOBDIR, Redis).
+        # WARC-Date is when the fetch started (WARC 1.1, 5.4), as Heritrix and wget write it. The
+        # download handler stamps it again when the fetch begins; this is for handlers that don't.
         request.meta[FETCH_START_META] = datetime.now(UTC).timestamp()
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -133,16 +155,22 @@ class WarcWriter:
         fetch_ms = int((datetime.now(UTC) - started).total_seconds() * 1000)
         warc_date = started.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         common = {"WARC-Date": warc_date, "WARC-Warcinfo-ID": self.warcinfo_id}
+        received = request.meta.pop(AS_RECEIVED_META, None)
+        head, body = response_block(received, response)
         if response.status == 304:
             main = self._revisit_record(writer, request, response, common)
         else:
+            fields = {**common, **ip_address_header(response, self.origin)}
+            if not isinstance(head, ReceivedHead):
+                fields[REBUILT_FIELD] = "rebuilt"
+                self.crawler.stats.inc_value("archive/warc/rebuilt_headers")
             main = writer.create_warc_record(
                 response.url,
                 "response",
-                payload=BytesIO(response.body),
-                length=len(response.body),
-                http_headers=response_http_headers(response),
-                warc_headers_dict={**common, **ip_address_header(response, self.origin)},
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=head,
+                warc_headers_dict=fields,
             )
         main_id = main.rec_headers.get_header("WARC-Record-ID")
         request_record = writer.create_warc_record(
@@ -150,10 +178,10 @@ class WarcWriter:
             "request",
             payload=BytesIO(request.body),
             length=len(request.body),
-            http_headers=request_http_headers(request),
+            http_headers=request_head(received, request),
             warc_headers_dict={**common, "WARC-Concurrent-To": main_id},
         )
-        fields = metadata_fields(request, response, fetch_ms)
+        fields = metadata_fields(request, response, head, fetch_ms)
         metadata = writer.create_warc_record(
             response.url,
             "metadata",
@@ -382,8 +410,45 @@ def recover_open_file(path: Path) -> Path | None:
     return kept
 
 
+class ReceivedHead(StatusAndHeaders):
+    """An HTTP status line and header block as received: parsed for warcio (and the metadata
+    record), written byte for byte."""
+
+    def __init__(self, raw: bytes):
+        parsed = StatusAndHeadersParser([], verify=False).parse(BytesIO(raw))
+        super().__init__(parsed.statusline, parsed.headers, parsed.protocol, len(raw))
+        self.raw = raw
+
+    def compute_headers_buffer(self, header_filter: object = None) -> None:
+        """warcio writes ``headers_buff``: the bytes as received."""
+        self.headers_buff = self.raw
+
+
+def response_block(
+    received: AsReceived | None, response: Response
+) -> tuple[StatusAndHeaders, bytes]:
+    """The HTTP head and body of a response record: as received when the download handler kept
+    them (crawler/fetch/as_received.py), else rebuilt from the Response (body de-chunked)."""
+    if received is None or not received.complete:
+        return response_http_headers(response), response.body
+    try:
+        head = ReceivedHead(received.head)
+    except StatusAndHeadersParserException:
+        logger.warning("Unreadable HTTP head of %s: the WARC record's is rebuilt", response.url)
+        return response_http_headers(response), response.body
+    if received.chunked_body is None:
+        return head, response.body
+    body = bytes(received.chunked_body)
+    # warcio (and pywb with it) cannot read every chunked body Twisted can: trailer fields end
+    # up in the page. Such a body is stored de-chunked, under a rebuilt head.
+    if ChunkedDataReader(BytesIO(body)).read() != response.body:
+        logger.warning("Chunked body of %s unreadable by warcio: stored de-chunked", response.url)
+        return response_http_headers(response), response.body
+    return head, body
+
+
 def response_http_headers(response: Response) -> StatusAndHeaders:
-    """The response's status line and headers as warcio writes them."""
+    """The response's status line and headers rebuilt from Scrapy's Response."""
     try:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
@@ -396,6 +461,17 @@ def response_http_headers(response: Response) -> StatusAndHeaders:
     ]
     protocol = response.protocol or "HTTP/1.1"
     return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol=protocol)
+
+
+def request_head(received: AsReceived | None, request: Request) -> StatusAndHeaders:
+    """The request line and headers of a request record: as written to the connection when the
+    download handler kept them, else rebuilt from the Request."""
+    if received is not None and received.sent_head:
+        try:
+            return ReceivedHead(received.sent_head)
+        except StatusAndHeadersParserException:
+            logger.warning("Unreadable request head of %s: rebuilt", request.url)
+    return request_http_headers(request)
 
 
 def request_http_headers(request: Request) -> StatusAndHeaders:
@@ -420,15 +496,16 @@ def ip_address_header(response: Response, origin: str) -> dict[str, str]:
     return {"WARC-IP-Address": str(address)} if address and origin == "live" else {}
 
 
-def metadata_fields(request: Request, response: Response, fetch_ms: int) -> bytes:
+def metadata_fields(
+    request: Request, response: Response, head: StatusAndHeaders, fetch_ms: int
+) -> bytes:
     """The metadata record of a capture, as Heritrix writes it (application/warc-fields): the
     page that linked here (via), the fetch time, and the page's links (outlink); for a 304, its
     status line and headers (``notModified``), which its revisit record does not hold."""
     lines = [f"fetchTimeMs: {fetch_ms}"]
     if response.status == 304:
-        answer = response_http_headers(response)
-        lines.append(f"notModified: {answer.protocol} {answer.statusline}")
-        lines += [f"notModifiedHeader: {name}: {value}" for name, value in answer.headers]
+        lines.append(f"notModified: {head.protocol} {head.statusline}")
+        lines += [f"notModifiedHeader: {name}: {value}" for name, value in head.headers]
     via = request.headers.get(b"Referer")
     if via:
         lines.insert(0, f"via: {via.decode('latin-1')}")

@@ -21,6 +21,7 @@ import brotli
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -29,6 +30,7 @@ from crawler.warc.scan import next_record_start
 from tests.helpers import HKCD_HOST, MIRROR, REPO
 
 SAMPLES = Path(__file__).parent / "samples"
+WARCIO = Path(sys.executable).with_name("warcio")
 SEED = MIRROR / HKCD_HOST / "hkcdweb/content/2024/08/30/content_8652301.html"
 SEED_URL = f"https://{HKCD_HOST}/hkcdweb/content/2024/08/30/content_8652301.html"
 PAGE = b"<html><head><title>A page</title></head><body><p>Some text of a page.</p></body></html>"
@@ -244,11 +246,18 @@ def test_skipped_captures_are_kept_with_why(tmp_path: Path, db_path: Path) -> No
     }
 
 
-def test_standard_input_is_read(tmp_path: Path, db_path: Path, every_page: Path) -> None:
+def test_standard_input_is_read_and_kept(tmp_path: Path, db_path: Path, every_page: Path) -> None:
     data = two_pages(tmp_path / "a.warc.gz").read_bytes()
     result = import_warc("-", db=db_path, campaign=every_page, stdin=data)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["new"] == 2
+    # Kept beside the archive, where `archive capture` reads the page back from.
+    (kept,) = (db_path.parent / "warcs").glob("stdin-*.warc.gz")
+    assert kept.read_bytes() == data
+    page = tmp_path / "page.html"
+    args = ["capture", "https://news.example.com.hk/a.html", "-o", str(page), "--db", str(db_path)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert page.read_bytes() == PAGE
 
 
 def test_a_failed_import_leaves_no_archive_behind(tmp_path: Path, db_path: Path) -> None:
@@ -357,3 +366,41 @@ def test_what_is_no_archive_is_one_line_and_no_new_archive(
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     assert message in result.output and "\\x" not in result.output
     assert not db_path.exists()
+
+
+def deflated(sample: Path, path: Path) -> Path:
+    """``sample`` (a zip) with every member deflated."""
+    with zipfile.ZipFile(sample) as source, zipfile.ZipFile(path, "w") as package:
+        for info in source.infolist():
+            package.writestr(info.filename, source.read(info), zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_a_page_imported_from_a_wacz_is_captured_from_the_wacz(
+    tmp_path: Path, db_path: Path, every_page: Path
+) -> None:
+    # pywb's sample keeps its WARC stored in the zip, as WACZ packages do: addressable in place.
+    sample = SAMPLES / "pywb" / "valid_example_1.wacz"
+    assert import_warc(str(sample), db=db_path, campaign=every_page).exit_code == 0
+    page, record = tmp_path / "page.html", tmp_path / "page.warc.gz"
+    for extra, out in (([], page), (["--record"], record)):
+        args = ["capture", "http://www.example.com/", *extra, "-o", str(out), "--db", str(db_path)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+    assert (
+        page.read_bytes().startswith(b"<!doctype html>") and b"Example Domain" in page.read_bytes()
+    )
+    check = subprocess.run([str(WARCIO), "check", str(record)], capture_output=True, timeout=60)
+    assert check.returncode == 0, check.stdout
+    with record.open("rb") as stream:
+        assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo", "response", "request"]
+
+
+def test_a_wacz_that_compresses_its_warcs_imports_with_nothing_to_capture_from(
+    tmp_path: Path, db_path: Path, every_page: Path
+) -> None:
+    path = deflated(SAMPLES / "pywb" / "valid_example_1.wacz", tmp_path / "d.wacz")
+    assert import_warc(str(path), db=db_path, campaign=every_page).exit_code == 0
+    result = CliRunner().invoke(cli, ["capture", "http://www.example.com/", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "a WACZ that compresses its WARCs" in result.output

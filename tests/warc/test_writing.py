@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +105,16 @@ def test_a_304_is_a_revisit_referring_to_the_capture_it_revalidated(recrawled: R
         assert fields["WARC-Payload-Digest"] == original["fields"]["WARC-Payload-Digest"]
 
 
+def test_a_mirrors_heads_are_rebuilt_and_say_so_and_name_no_address(recrawled: Recrawled) -> None:
+    # The mirror's head as received is not the site's (tests/fetch/test_as_received.py has a
+    # live crawl's, kept byte for byte).
+    responses = of_type(recrawled, "response")
+    assert responses
+    assert {record["fields"].get("X-Archive-HTTP-Headers") for record in responses} == {"rebuilt"}
+    # Nor is 127.0.0.1 the site's address.
+    assert not [record for record in responses if "WARC-IP-Address" in record["fields"]]
+
+
 def test_every_record_names_its_files_warcinfo(recrawled: Recrawled) -> None:
     warcinfos = {r["file"]: r["fields"]["WARC-Record-ID"] for r in of_type(recrawled, "warcinfo")}
     others = [r for r in recrawled.records if r["type"] != "warcinfo"]
@@ -149,15 +160,22 @@ PYWB_VENV = Path(os.environ.get("ARCHIVE_PYWB_VENV") or REPO / ".venv-pywb")
 @pytest.fixture(scope="module")
 def wayback(recrawled: Recrawled, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """pywb's wayback serving both crawls' WARCs as collection ``summit`` on 127.0.0.1."""
+    warcs = sorted(recrawled.warcs.glob("*.warc.gz"))
+    with serve_wayback(warcs, tmp_path_factory.mktemp("pywb")) as url:
+        yield url
+
+
+@contextmanager
+def serve_wayback(warcs: list[Path], folder: Path) -> Iterator[str]:
+    """pywb's wayback serving ``warcs`` as collection ``summit`` from ``folder`` on 127.0.0.1;
+    the collection's URL. Skips the test when pywb is not installed (fails it under CI)."""
     bin_dir = PYWB_VENV / "bin"
     if not (bin_dir / "wayback").is_file():
         message = f"no pywb in {PYWB_VENV}: run `make test` (or make .venv-pywb/.installed)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    folder = tmp_path_factory.mktemp("pywb")
-    warcs = sorted(map(str, recrawled.warcs.glob("*.warc.gz")))
-    for args in (["init", "summit"], ["add", "summit", *warcs]):
+    for args in (["init", "summit"], ["add", "summit", *map(str, warcs)]):
         done = subprocess.run(
             [str(bin_dir / "wb-manager"), *args], cwd=folder, capture_output=True, timeout=120
         )
