@@ -1,0 +1,289 @@
+"""Whether a page is an article or a list of articles (a channel, section, tag, index or search
+results page), from what any news page shows, with no site's selectors:
+
+- its own metadata: og:type ``article`` and JSON-LD NewsArticle and its kin speak for an article,
+  JSON-LD CollectionPage, ItemList and SearchResultsPage for a list;
+- its links: how many same-site links to article-shaped URLs (a date or a long id in the path)
+  carry a headline, and how many of those are the same shape (one list's items);
+- its body: the most prose any one element holds outside links, headline links and the
+  teasers beside them; an article prints a body, a list prints headlines and summaries.
+
+A page is a list only when its headline links outweigh what body it has; anything else stays an
+article, so an article page is archived as before. lxml only, one walk of the tree, which it
+leaves as it found it; reads no settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.extract.body import CJK_REGEX, WORD_REGEX
+
+ARTICLE_KIND = "article"
+LIST_KIND = "list"
+ARTICLE_OG_TYPES = {"article", "news", "news.article"}
+ARTICLE_LD_TYPES = {
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+}
+LIST_LD_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage"}
+LD_TYPE_REGEX = re.compile(r'"@type"\s*:\s*(\[[^\]]*\]|"[^"]*")')
+LD_NAME_REGEX = re.compile(r'"([A-Za-z]+)"')
+# An article's URL: a date (2024/08/30, 202408/30, 2024-08/30, 20240830, 2024/0830) or a long
+# id (5 digits and more, or 16 hex digits and more) in its path, and a page at its end.
+ARTICLE_URL_REGEX = re.compile(
+    r"(?:19|20)\d{2}[-/_]?(?:0[1-9]|1[0-2])(?:[-/_]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)"
+    r"|(?<![0-9a-f])[0-9a-f]{16,}(?![0-9a-f])|\d{5,}",
+    re.IGNORECASE,
+)
+# A headline's words in a path: at least four, joined by hyphens (/2024/08/30/a-b-c-d/).
+SLUG_REGEX = re.compile(r"[^/]*[a-z][^/]*(?:-[^/-]+){3,}", re.IGNORECASE)
+# Files that are no page: pictures, documents, media, feeds.
+FILE_REGEX = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|mp[34]|m4a|mov|avi|xml|rss|json|txt)$",
+    re.IGNORECASE,
+)
+# The last part of a list's own URL: index.html, list_2.html, more_3.html, articlelist.html.
+LIST_URL_REGEX = re.compile(
+    r"(?:^|[._-])(?:index|list|more|articlelist|default|home|search)(?:[._-]\d+)?"
+    r"(?:\.[a-z]+)?$|^$",
+    re.IGNORECASE,
+)
+SKIPPED_TAGS = {"script", "style", "noscript", "template", "head", "title", "select", "option"}
+PARAGRAPH_TAGS = {"p", "div", "td", "li", "dd", "section", "article", "blockquote", "pre"}
+# Inline elements that print a body of their own when they hold line breaks (info.gov.hk's
+# press releases are one <span> of text and <br>s).
+INLINE_BODY_TAGS = {"span", "font"}
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# A headline: from 4 units (a CJK character or a Latin word is one unit); shorter link texts
+# are "more", page numbers, dates.
+HEADLINE_MIN_UNITS = 4
+# A block of this many units outside links, with a sentence in it, is prose (body.py's
+# PROSE_MIN_UNITS); a card's headline and date printed outside its link are not.
+PROSE_MIN_UNITS = 12
+SENTENCE_REGEX = re.compile(r"[。！？；]|[.!?][\"'”’]?(?:\s|$)")
+# Levels above a link that can make one list's items alike (li > a, div.item > h3 > a).
+ITEM_LEVELS = 4
+# SECOND_LEVEL: the labels under a country code that registered domains sit below (com.hk).
+SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go", "idv"}
+# A list's body prose is less than this many units per headline link of its largest group;
+# a page whose own URL has an article's shape is a list only with less body than the second
+# (a line: a day's index of press releases, dated like its releases).
+LIST_BODY_UNITS_PER_LINK = 40
+ARTICLE_URL_LIST_MAX_BODY = 40
+# At least this much body prose is an article's, whatever links it has beside it.
+ARTICLE_BODY_UNITS = 300
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """What a page is: ``kind`` (article or list), ``why`` (one line), and for a list its
+    same-site article links, in page order."""
+
+    kind: str
+    why: str
+    article_links: tuple[str, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind == LIST_KIND
+
+
+def text_units(text: str) -> int:
+    """A text's length in units: CJK characters plus Latin words and numbers."""
+    return len(CJK_REGEX.findall(text)) + len(WORD_REGEX.findall(text))
+
+
+def site_of(host: str) -> str:
+    """The site a host belongs to: its last two labels, three under a country's second level
+    (``www.hkcd.com.hk`` -> ``hkcd.com.hk``)."""
+    labels = host.lower().rstrip(".").split(".")
+    if labels[-1].isdigit() or ":" in host:  # an IP address is a site of its own
+        return host.lower()
+    keep = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def is_article_url(url: str, site: str) -> bool:
+    """Whether ``url`` is an article page of ``site`` by its shape: a date or a long id in its
+    path, and a page (not a folder, not an index) at its end."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or site_of(parts.hostname or "") != site:
+        return False
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if FILE_REGEX.search(last) or LIST_URL_REGEX.search(parts.path.rsplit("/", 1)[-1]):
+        return False
+    return bool(ARTICLE_URL_REGEX.search(parts.path) or SLUG_REGEX.fullmatch(last))
+
+
+def metadata_kind(selector: Selector) -> str | None:
+    """What the page's own metadata says it is (article, list), None when it says neither."""
+    og_type = (selector.xpath("//meta[@property='og:type']/@content").get() or "").strip()
+    if og_type.lower() in ARTICLE_OG_TYPES:
+        return ARTICLE_KIND
+    types: set[str] = set()
+    for script in selector.xpath("//script[@type='application/ld+json']/text()").getall():
+        for found in LD_TYPE_REGEX.findall(script):
+            types.update(LD_NAME_REGEX.findall(found))
+    if types & ARTICLE_LD_TYPES:
+        return ARTICLE_KIND
+    if types & LIST_LD_TYPES:
+        return LIST_KIND
+    return None
+
+
+@dataclass
+class Walk:
+    """What one walk of a page's body found."""
+
+    links: list[tuple[str, etree._Element]]
+    prose: dict[etree._Element, int]
+
+
+def walk_page(root: etree._Element, url: str, site: str) -> Walk:
+    """The page's headline links to same-site article URLs (in order, its own URL left out)
+    and the prose units each element holds in its paragraphs (teasers left out)."""
+    own = urldefrag(url).url
+    links: list[tuple[str, etree._Element]] = []
+    prose: dict[etree._Element, int] = defaultdict(int)
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "a":
+            href = (element.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:")):
+                continue
+            if text_units(element.text_content()) < HEADLINE_MIN_UNITS:
+                continue
+            target = urldefrag(urljoin(url, href)).url
+            if target != own and is_article_url(target, site):
+                links.append((target, element))
+        elif _is_paragraph(element, tag) and not _in_skipped(element):
+            text = _own_text(element)
+            units = text_units(text)
+            if units >= PROSE_MIN_UNITS and SENTENCE_REGEX.search(text) and not _is_teaser(element):
+                parent = element.getparent()
+                for holder in (element, parent, parent.getparent() if parent is not None else None):
+                    if holder is not None:
+                        prose[holder] += units
+    return Walk(links, prose)
+
+
+def _in_skipped(element: etree._Element) -> bool:
+    """Whether an element sits inside a script, style or template (never text)."""
+    return next(element.iterancestors(*SKIPPED_TAGS), None) is not None
+
+
+def _is_paragraph(element: etree._Element, tag: str) -> bool:
+    """Whether an element is a block that may print prose of its own."""
+    if tag in PARAGRAPH_TAGS:
+        return True
+    return tag in INLINE_BODY_TAGS and element.find("br") is not None
+
+
+def _own_text(element: etree._Element) -> str:
+    """The text a block prints itself outside links (inline children included; block
+    children, headings, scripts not)."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag and tag not in PARAGRAPH_TAGS and tag not in HEADING_TAGS:
+            parts.append(_text_outside_links(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _text_outside_links(element: etree._Element) -> str:
+    """An inline element's text less what is inside its links (and scripts, styles)."""
+    if element.tag == "a" or element.tag in SKIPPED_TAGS:
+        return ""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(_text_outside_links(child) if isinstance(child.tag, str) else "")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _is_teaser(element: etree._Element) -> bool:
+    """Whether a paragraph is another story's summary: it holds a headline link, or the
+    element before it is (or holds) one."""
+    if _headline_link(element) is not None:
+        return True
+    before = element.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    return before is not None and _headline_link(before) is not None
+
+
+def _headline_link(element: etree._Element) -> etree._Element | None:
+    """The first link in ``element`` (itself included) whose text is a headline."""
+    for anchor in element.iter("a"):
+        if text_units(anchor.text_content()) >= HEADLINE_MIN_UNITS:
+            return anchor
+    return None
+
+
+def largest_group(links: list[tuple[str, etree._Element]]) -> int:
+    """How many distinct URLs the largest set of same-shaped links holds: links whose
+    ancestors, up to a shared one, have the same tags and classes (one list's items)."""
+    groups: Counter[tuple] = Counter()
+    seen: set[tuple] = set()
+    for target, anchor in links:
+        shape: list[tuple[str, str]] = []
+        node = anchor
+        for _ in range(ITEM_LEVELS):
+            shape.append((str(node.tag), node.get("class") or ""))
+            parent = node.getparent()
+            if parent is None:
+                break
+            key = (id(parent), tuple(shape))
+            if (key, target) not in seen:
+                seen.add((key, target))
+                groups[key] += 1
+            node = parent
+    return max(groups.values(), default=0)
+
+
+def classify_page(selector: Selector, url: str) -> PageKind:
+    """Whether the page at ``url`` is an article or a list of articles.
+
+    Args:
+        selector: the page, parsed (parsel; its lxml tree is read, never changed).
+        url: the page's URL: links are read against it, and only those of its own site count.
+
+    Returns:
+        A PageKind: for a list, why (``list page: 12 headline links, 2 units of body``) and
+        its article links in page order, without repeats.
+
+    Example: ``classify_page(response.selector, response.url).is_list``
+    """
+    site = site_of(urlsplit(url).hostname or "")
+    said = metadata_kind(selector)
+    walk = walk_page(selector.root, url, site)
+    targets = list(dict.fromkeys(target for target, _ in walk.links))
+    body_units = max(walk.prose.values(), default=0)
+    group = largest_group(walk.links)
+    why = f"{len(targets)} headline links ({group} alike), {body_units} units of body"
+    if not targets:
+        return PageKind(ARTICLE_KIND, f"no article links; {why}")
+    if said == ARTICLE_KIND or body_units >= ARTICLE_BODY_UNITS:
+        return PageKind(ARTICLE_KIND, f"article by {said or 'its body'}; {why}")
+    most = LIST_BODY_UNITS_PER_LINK * group
+    if is_article_url(url, site):
+        most = min(most, ARTICLE_URL_LIST_MAX_BODY)
+    if said == LIST_KIND or body_units < most:
+        return PageKind(LIST_KIND, f"list page: {why}", tuple(targets))
+    return PageKind(ARTICLE_KIND, f"article by its body; {why}")
