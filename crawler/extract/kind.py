@@ -59,7 +59,7 @@ FILE_REGEX = re.compile(
 # The last part of a list's own URL: index.html, list_2.html, more_3.html, articlelist.html.
 LIST_URL_REGEX = re.compile(
     r"(?:^|[._-])(?:index|list|more|articlelist|default|home|search)(?:[._-]\d+)?"
-    r"(?:\.[a-z]+)?$|^$",
+    r"(?:\.[a-z]+)?$",
     re.IGNORECASE,
 )
 SKIPPED_TAGS = {"script", "style", "noscript", "template", "head", "title", "select", "option"}
@@ -124,9 +124,12 @@ def is_article_url(url: str, site: str) -> bool:
     if parts.scheme not in ("http", "https") or site_of(parts.hostname or "") != site:
         return False
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    if FILE_REGEX.search(last) or LIST_URL_REGEX.search(parts.path.rsplit("/", 1)[-1]):
+    if not last or FILE_REGEX.search(last) or LIST_URL_REGEX.search(last):
         return False
-    return bool(ARTICLE_URL_REGEX.search(parts.path) or SLUG_REGEX.fullmatch(last))
+    if SLUG_REGEX.fullmatch(last):
+        return True
+    # A folder (/news/232109/) is a channel unless its name is a headline's slug.
+    return not parts.path.endswith("/") and ARTICLE_URL_REGEX.search(parts.path) is not None
 
 
 def metadata_kind(selector: Selector) -> str | None:
@@ -151,6 +154,9 @@ class Walk:
 
     links: list[tuple[str, etree._Element]]
     prose: dict[etree._Element, int]
+    # <article> elements and articleBody markup: one marks an article page, several a list's
+    # teasers (WordPress archives print one per story).
+    articles: int = 0
 
 
 def walk_page(root: etree._Element, url: str, site: str) -> Walk:
@@ -159,9 +165,12 @@ def walk_page(root: etree._Element, url: str, site: str) -> Walk:
     own = urldefrag(url).url
     links: list[tuple[str, etree._Element]] = []
     prose: dict[etree._Element, int] = defaultdict(int)
+    articles = 0
     body = root.find("body")
     for element in (body if body is not None else root).iter():
         tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "article" or element.get("itemprop") == "articleBody":
+            articles += 1
         if tag == "a":
             href = (element.get("href") or "").strip()
             if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -179,7 +188,7 @@ def walk_page(root: etree._Element, url: str, site: str) -> Walk:
                 for holder in (element, parent, parent.getparent() if parent is not None else None):
                     if holder is not None:
                         prose[holder] += units
-    return Walk(links, prose)
+    return Walk(links, prose, articles)
 
 
 def _in_skipped(element: etree._Element) -> bool:
@@ -281,6 +290,8 @@ def classify_page(selector: Selector, url: str) -> PageKind:
         return PageKind(ARTICLE_KIND, f"no article links; {why}")
     if said == ARTICLE_KIND or body_units >= ARTICLE_BODY_UNITS:
         return PageKind(ARTICLE_KIND, f"article by {said or 'its body'}; {why}")
+    if walk.articles == 1 and body_units >= ARTICLE_URL_LIST_MAX_BODY:
+        return PageKind(ARTICLE_KIND, f"article by its <article> and body; {why}")
     most = LIST_BODY_UNITS_PER_LINK * group
     if is_article_url(url, site):
         most = min(most, ARTICLE_URL_LIST_MAX_BODY)
