@@ -16,8 +16,9 @@ leaves as it found it; reads no settings.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
@@ -62,7 +63,13 @@ LIST_URL_REGEX = re.compile(
     r"(?:\.[a-z]+)?$",
     re.IGNORECASE,
 )
-SKIPPED_TAGS = {"script", "style", "noscript", "template", "head", "title", "select", "option"}
+ANCHOR_XPATH = etree.XPath("//body//a[@href]")
+ARTICLE_MARK_XPATH = etree.XPath("count(//body//article | //body//*[@itemprop='articleBody'])")
+# Text outside links and what is never text (lxml parses <noscript> and <template> as markup).
+TEXT_XPATH = etree.XPath(
+    "//body//text()[normalize-space()][not(ancestor::a or ancestor::script or ancestor::style"
+    " or ancestor::noscript or ancestor::template or ancestor::select or ancestor::textarea)]"
+)
 PARAGRAPH_TAGS = {"p", "div", "td", "li", "dd", "section", "article", "blockquote", "pre"}
 # Inline elements that print a body of their own when they hold line breaks (info.gov.hk's
 # press releases are one <span> of text and <br>s).
@@ -107,6 +114,7 @@ def text_units(text: str) -> int:
     return len(CJK_REGEX.findall(text)) + len(WORD_REGEX.findall(text))
 
 
+@cache
 def site_of(host: str) -> str:
     """The site a host belongs to: its last two labels, three under a country's second level
     (``www.hkcd.com.hk`` -> ``hkcd.com.hk``)."""
@@ -120,16 +128,38 @@ def site_of(host: str) -> str:
 def is_article_url(url: str, site: str) -> bool:
     """Whether ``url`` is an article page of ``site`` by its shape: a date or a long id in its
     path, and a page (not a folder, not an index) at its end."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or site_of(parts.hostname or "") != site:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # an unparsable link (a bad port, a broken IPv6 address)
         return False
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if parts.scheme not in ("http", "https") or site_of(host) != site:
+        return False
+    return is_article_path(parts.path)
+
+
+def is_article_path(path: str) -> bool:
+    """Whether a URL's path has an article's shape (see :func:`is_article_url`)."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
     if not last or FILE_REGEX.search(last) or LIST_URL_REGEX.search(last):
         return False
     if SLUG_REGEX.fullmatch(last):
         return True
     # A folder (/news/232109/) is a channel unless its name is a headline's slug.
-    return not parts.path.endswith("/") and ARTICLE_URL_REGEX.search(parts.path) is not None
+    return not path.endswith("/") and ARTICLE_URL_REGEX.search(path) is not None
+
+
+def absolute_url(href: str, url: str, origin: str) -> str:
+    """A link's absolute URL without its fragment (urljoin only for relative paths, the rare
+    and slow case)."""
+    href = href.partition("#")[0]
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("//"):
+        return f"{origin.partition(':')[0]}:{href}"
+    if href.startswith("/"):
+        return origin + href
+    return urljoin(url, href)
 
 
 def metadata_kind(selector: Selector) -> str | None:
@@ -163,67 +193,55 @@ def walk_page(root: etree._Element, url: str, site: str) -> Walk:
     """The page's headline links to same-site article URLs (in order, its own URL left out)
     and the prose units each element holds in its paragraphs (teasers left out)."""
     own = urldefrag(url).url
+    parts = urlsplit(own)
+    origin = f"{parts.scheme}://{parts.netloc}"
     links: list[tuple[str, etree._Element]] = []
+    for anchor in ANCHOR_XPATH(root):
+        href = anchor.get("href").strip()
+        # Most links (menus, pictures, pages of the list) have no article's shape at all.
+        if not (ARTICLE_URL_REGEX.search(href) or "-" in href):
+            continue
+        if text_units(anchor.text_content()) < HEADLINE_MIN_UNITS:
+            continue
+        target = absolute_url(href, own, origin)
+        if target == own:
+            continue
+        if target.startswith(origin + "/"):  # the page's own host: no need to split the URL
+            same_site = is_article_path(target[len(origin) :].partition("?")[0])
+        else:
+            same_site = is_article_url(target, site)
+        if same_site:
+            links.append((target, anchor))
     prose: dict[etree._Element, int] = defaultdict(int)
-    articles = 0
-    body = root.find("body")
-    for element in (body if body is not None else root).iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "article" or element.get("itemprop") == "articleBody":
-            articles += 1
-        if tag == "a":
-            href = (element.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:")):
-                continue
-            if text_units(element.text_content()) < HEADLINE_MIN_UNITS:
-                continue
-            target = urldefrag(urljoin(url, href)).url
-            if target != own and is_article_url(target, site):
-                links.append((target, element))
-        elif _is_paragraph(element, tag) and not _in_skipped(element):
-            text = _own_text(element)
-            units = text_units(text)
-            if units >= PROSE_MIN_UNITS and SENTENCE_REGEX.search(text) and not _is_teaser(element):
-                parent = element.getparent()
-                for holder in (element, parent, parent.getparent() if parent is not None else None):
-                    if holder is not None:
-                        prose[holder] += units
-    return Walk(links, prose, articles)
+    for block, text in block_texts(root).items():
+        units = text_units(text)
+        if units >= PROSE_MIN_UNITS and SENTENCE_REGEX.search(text) and not _is_teaser(block):
+            parent = block.getparent()
+            for holder in (block, parent, parent.getparent() if parent is not None else None):
+                if holder is not None:
+                    prose[holder] += units
+    return Walk(links, prose, int(ARTICLE_MARK_XPATH(root)))
 
 
-def _in_skipped(element: etree._Element) -> bool:
-    """Whether an element sits inside a script, style or template (never text)."""
-    return next(element.iterancestors(*SKIPPED_TAGS), None) is not None
-
-
-def _is_paragraph(element: etree._Element, tag: str) -> bool:
-    """Whether an element is a block that may print prose of its own."""
-    if tag in PARAGRAPH_TAGS:
-        return True
-    return tag in INLINE_BODY_TAGS and element.find("br") is not None
-
-
-def _own_text(element: etree._Element) -> str:
-    """The text a block prints itself outside links (inline children included; block
-    children, headings, scripts not)."""
-    parts = [element.text or ""]
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag and tag not in PARAGRAPH_TAGS and tag not in HEADING_TAGS:
-            parts.append(_text_outside_links(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _text_outside_links(element: etree._Element) -> str:
-    """An inline element's text less what is inside its links (and scripts, styles)."""
-    if element.tag == "a" or element.tag in SKIPPED_TAGS:
-        return ""
-    parts = [element.text or ""]
-    for child in element:
-        parts.append(_text_outside_links(child) if isinstance(child.tag, str) else "")
-        parts.append(child.tail or "")
-    return "".join(parts)
+def block_texts(root: etree._Element) -> dict[etree._Element, str]:
+    """The text each block prints itself outside links, scripts and headings: every text node
+    of the page (found by lxml in C) added to the nearest block above it."""
+    texts: dict[etree._Element, list[str]] = defaultdict(list)
+    for text in TEXT_XPATH(root):
+        element = text.getparent()
+        if text.is_tail:
+            element = element.getparent()
+        while element is not None:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if tag in HEADING_TAGS:
+                break
+            if tag in PARAGRAPH_TAGS or (
+                tag in INLINE_BODY_TAGS and element.find("br") is not None
+            ):
+                texts[element].append(text)
+                break
+            element = element.getparent()
+    return {block: "".join(parts) for block, parts in texts.items()}
 
 
 def _is_teaser(element: etree._Element) -> bool:
@@ -248,22 +266,18 @@ def _headline_link(element: etree._Element) -> etree._Element | None:
 def largest_group(links: list[tuple[str, etree._Element]]) -> int:
     """How many distinct URLs the largest set of same-shaped links holds: links whose
     ancestors, up to a shared one, have the same tags and classes (one list's items)."""
-    groups: Counter[tuple] = Counter()
-    seen: set[tuple] = set()
+    groups: dict[tuple[etree._Element, str], set[str]] = defaultdict(set)
     for target, anchor in links:
-        shape: list[tuple[str, str]] = []
+        shape = ""
         node = anchor
         for _ in range(ITEM_LEVELS):
-            shape.append((str(node.tag), node.get("class") or ""))
+            shape += f"/{node.tag}.{node.get('class') or ''}"
             parent = node.getparent()
             if parent is None:
                 break
-            key = (id(parent), tuple(shape))
-            if (key, target) not in seen:
-                seen.add((key, target))
-                groups[key] += 1
+            groups[parent, shape].add(target)
             node = parent
-    return max(groups.values(), default=0)
+    return max(map(len, groups.values()), default=0)
 
 
 def classify_page(selector: Selector, url: str) -> PageKind:
@@ -279,19 +293,24 @@ def classify_page(selector: Selector, url: str) -> PageKind:
 
     Example: ``classify_page(response.selector, response.url).is_list``
     """
-    site = site_of(urlsplit(url).hostname or "")
     said = metadata_kind(selector)
+    if said == ARTICLE_KIND:
+        # Taken at its word, even where a home page calls itself an article: an article
+        # page is never kept from the archive.
+        return PageKind(ARTICLE_KIND, "article by its og:type or JSON-LD")
+    site = site_of(urlsplit(url).hostname or "")
     walk = walk_page(selector.root, url, site)
     targets = list(dict.fromkeys(target for target, _ in walk.links))
     body_units = max(walk.prose.values(), default=0)
-    group = largest_group(walk.links)
-    why = f"{len(targets)} headline links ({group} alike), {body_units} units of body"
+    why = f"{len(targets)} headline links, {body_units} units of body"
     if not targets:
         return PageKind(ARTICLE_KIND, f"no article links; {why}")
-    if said == ARTICLE_KIND or body_units >= ARTICLE_BODY_UNITS:
-        return PageKind(ARTICLE_KIND, f"article by {said or 'its body'}; {why}")
+    if body_units >= ARTICLE_BODY_UNITS:
+        return PageKind(ARTICLE_KIND, f"article by its body; {why}")
     if walk.articles == 1 and body_units >= ARTICLE_URL_LIST_MAX_BODY:
         return PageKind(ARTICLE_KIND, f"article by its <article> and body; {why}")
+    group = largest_group(walk.links)
+    why = f"{len(targets)} headline links ({group} alike), {body_units} units of body"
     most = LIST_BODY_UNITS_PER_LINK * group
     if is_article_url(url, site):
         most = min(most, ARTICLE_URL_LIST_MAX_BODY)
