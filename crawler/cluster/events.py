@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from crawler.cluster.worker import cluster_of
-from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified, page_skipped
+from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified
 from crawler.items import ArticleItem
 from crawler.pipelines import skipped_page
 
@@ -40,7 +40,6 @@ class EventsPipeline:
         crawler.signals.connect(self.record_skipped, signal=signals.item_dropped)
         crawler.signals.connect(self.record_not_modified, signal=page_not_modified)
         crawler.signals.connect(self.record_page_capture, signal=page_captured)
-        crawler.signals.connect(self.record_page_skipped, signal=page_skipped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> EventsPipeline:
@@ -65,19 +64,6 @@ class EventsPipeline:
         page = skipped_page(item, exception, self.crawler.spider.campaign)
         if page:
             self._push("skipped", **page)
-
-    def record_page_skipped(
-        self, url: str, reason: str, seen_at: str, etag: str | None, last_modified: str | None
-    ) -> None:
-        self._push(
-            "skipped",
-            url=url,
-            reason=reason,
-            filter_key=self.crawler.spider.campaign.filter_key(),
-            seen_at=seen_at,
-            etag=etag,
-            last_modified=last_modified,
-        )
 
     def record_not_modified(self, url: str, seen_at: str) -> None:
         self._push("not_modified", url=url, seen_at=seen_at)

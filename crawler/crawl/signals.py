@@ -15,8 +15,8 @@ page_captured(url, seen_at, capture): a page that is no article (a list, a feed)
 with validators; sent by crawler.fetch.refresh.RefreshMiddleware, StorePipeline keeps where.
 
 page_skipped(url, reason, seen_at, etag, last_modified): a listed page that is no article (a list
-page whose articles were followed) was not archived; sent by spiders.generic.GenericSpider,
-StorePipeline keeps it in skipped_pages with why.
+page whose articles were followed) was not archived; sent by spiders.generic.GenericSpider
+(local crawls only), StorePipeline keeps it in skipped_pages with why.
 """
 
 fetch_failed = object()
