@@ -9,8 +9,9 @@ results page), from what any news page shows, with no site's selectors:
   teasers beside them; an article prints a body, a list prints headlines and summaries.
 
 A page is a list only when its headline links outweigh what body it has; anything else stays an
-article, so an article page is archived as before. lxml only, one walk of the tree, which it
-leaves as it found it; reads no settings.
+article, so an article page is archived as before. lxml only: two XPath passes in C (links,
+text outside links), the tree left as it was found; reads no settings. Measured by
+scripts/page_kinds.py (BENCHMARKS.md, "List pages and articles").
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.body import CJK_REGEX, WORD_REGEX
+from crawler.extract.body import text_units
 
 ARTICLE_KIND = "article"
 LIST_KIND = "list"
@@ -88,10 +89,14 @@ ITEM_LEVELS = 4
 SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go", "idv"}
 # A list's body prose is less than this many units per headline link of its largest group;
 # a page whose own URL has an article's shape is a list only with less body than the second
-# (a line: a day's index of press releases, dated like its releases).
+# (a line: a day's index of press releases, dated like its releases). Set on
+# scripts/page_kinds.py's sets (2026-12-06): the mirror's lists hold at most 27 units per
+# alike link (dotdotnews' cards), its articles with related-news blocks 217 units and up;
+# the three AEB posts that structure alone takes for lists hold 25 to 43 units of body.
 LIST_BODY_UNITS_PER_LINK = 40
 ARTICLE_URL_LIST_MAX_BODY = 40
-# At least this much body prose is an article's, whatever links it has beside it.
+# At least this much body prose is an article's, whatever links it has beside it (the real
+# list pages hold 20 to 93 units).
 ARTICLE_BODY_UNITS = 300
 
 
@@ -107,11 +112,6 @@ class PageKind:
     @property
     def is_list(self) -> bool:
         return self.kind == LIST_KIND
-
-
-def text_units(text: str) -> int:
-    """A text's length in units: CJK characters plus Latin words and numbers."""
-    return len(CJK_REGEX.findall(text)) + len(WORD_REGEX.findall(text))
 
 
 @cache
