@@ -98,6 +98,11 @@ ARTICLE_URL_LIST_MAX_BODY = 40
 # At least this much body prose is an article's, whatever links it has beside it (the real
 # list pages hold 20 to 93 units).
 ARTICLE_BODY_UNITS = 300
+# What a page's classification reads at most, so that a hostile page (100,000 captions, 10 MB
+# of text) costs no more than a large real one: links, text nodes, characters of a block.
+MAX_LINKS = 5000
+MAX_TEXTS = 20000
+MAX_BLOCK_CHARS = 5000
 
 
 @dataclass(frozen=True)
@@ -178,25 +183,14 @@ def metadata_kind(selector: Selector) -> str | None:
     return None
 
 
-@dataclass
-class Walk:
-    """What one walk of a page's body found."""
-
-    links: list[tuple[str, etree._Element]]
-    prose: dict[etree._Element, int]
-    # <article> elements and articleBody markup: one marks an article page, several a list's
-    # teasers (WordPress archives print one per story).
-    articles: int = 0
-
-
-def walk_page(root: etree._Element, url: str, site: str) -> Walk:
-    """The page's headline links to same-site article URLs (in order, its own URL left out)
-    and the prose units each element holds in its paragraphs (teasers left out)."""
+def headline_links(root: etree._Element, url: str, site: str) -> list[tuple[str, etree._Element]]:
+    """The page's links with a headline to same-site article URLs, in page order (its own URL
+    left out; the first MAX_LINKS links of a page are read)."""
     own = urldefrag(url).url
     parts = urlsplit(own)
     origin = f"{parts.scheme}://{parts.netloc}"
     links: list[tuple[str, etree._Element]] = []
-    for anchor in ANCHOR_XPATH(root):
+    for anchor in ANCHOR_XPATH(root)[:MAX_LINKS]:
         href = anchor.get("href").strip()
         # Most links (menus, pictures, pages of the list) have no article's shape at all.
         if not (ARTICLE_URL_REGEX.search(href) or "-" in href):
@@ -212,22 +206,30 @@ def walk_page(root: etree._Element, url: str, site: str) -> Walk:
             same_site = is_article_url(target, site)
         if same_site:
             links.append((target, anchor))
+    return links
+
+
+def body_units(root: etree._Element) -> int:
+    """The most prose units any one element holds in its paragraphs and theirs (teasers left
+    out); counting stops at ARTICLE_BODY_UNITS, which is an article's whatever else."""
     prose: dict[etree._Element, int] = defaultdict(int)
     for block, text in block_texts(root).items():
-        units = text_units(text)
+        units = text_units(text[:MAX_BLOCK_CHARS])
         if units >= PROSE_MIN_UNITS and SENTENCE_REGEX.search(text) and not _is_teaser(block):
             parent = block.getparent()
             for holder in (block, parent, parent.getparent() if parent is not None else None):
                 if holder is not None:
                     prose[holder] += units
-    return Walk(links, prose, int(ARTICLE_MARK_XPATH(root)))
+                    if prose[holder] >= ARTICLE_BODY_UNITS:
+                        return prose[holder]
+    return max(prose.values(), default=0)
 
 
 def block_texts(root: etree._Element) -> dict[etree._Element, str]:
     """The text each block prints itself outside links, scripts and headings: every text node
     of the page (found by lxml in C) added to the nearest block above it."""
     texts: dict[etree._Element, list[str]] = defaultdict(list)
-    for text in TEXT_XPATH(root):
+    for text in TEXT_XPATH(root)[:MAX_TEXTS]:
         element = text.getparent()
         if text.is_tail:
             element = element.getparent()
@@ -299,21 +301,22 @@ def classify_page(selector: Selector, url: str) -> PageKind:
         # page is never kept from the archive.
         return PageKind(ARTICLE_KIND, "article by its og:type or JSON-LD")
     site = site_of(urlsplit(url).hostname or "")
-    walk = walk_page(selector.root, url, site)
-    targets = list(dict.fromkeys(target for target, _ in walk.links))
-    body_units = max(walk.prose.values(), default=0)
-    why = f"{len(targets)} headline links, {body_units} units of body"
+    links = headline_links(selector.root, url, site)
+    targets = list(dict.fromkeys(target for target, _ in links))
     if not targets:
-        return PageKind(ARTICLE_KIND, f"no article links; {why}")
-    if body_units >= ARTICLE_BODY_UNITS:
+        return PageKind(ARTICLE_KIND, "no article links")
+    body = body_units(selector.root)
+    why = f"{len(targets)} headline links, {body} units of body"
+    if body >= ARTICLE_BODY_UNITS:
         return PageKind(ARTICLE_KIND, f"article by its body; {why}")
-    if walk.articles == 1 and body_units >= ARTICLE_URL_LIST_MAX_BODY:
+    # One <article> (or articleBody) marks an article page; a list's teasers are several.
+    if ARTICLE_MARK_XPATH(selector.root) == 1 and body >= ARTICLE_URL_LIST_MAX_BODY:
         return PageKind(ARTICLE_KIND, f"article by its <article> and body; {why}")
-    group = largest_group(walk.links)
-    why = f"{len(targets)} headline links ({group} alike), {body_units} units of body"
+    group = largest_group(links)
+    why = f"{len(targets)} headline links ({group} alike), {body} units of body"
     most = LIST_BODY_UNITS_PER_LINK * group
     if is_article_url(url, site):
         most = min(most, ARTICLE_URL_LIST_MAX_BODY)
-    if said == LIST_KIND or body_units < most:
+    if said == LIST_KIND or body < most:
         return PageKind(LIST_KIND, f"list page: {why}", tuple(targets))
     return PageKind(ARTICLE_KIND, f"article by its body; {why}")
