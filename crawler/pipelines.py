@@ -6,8 +6,9 @@
   date window, counting them under ``archive/skipped/<reason>``.
 - StorePipeline (crawler.store): writes the record with where its capture is, counts
   ``archive/new|updated|unchanged|duplicate``, keeps the crawls row of the run, the fetch_errors
-  rows, the pages the campaign skipped, where the latest capture of each list page is, and the
-  last-seen times of pages that answered 304 (crawler/fetch/refresh.py).
+  rows, the pages the campaign skipped and the listed pages that were lists (``page_skipped``),
+  where the latest capture of each list page is, and the last-seen times of pages that
+  answered 304 (crawler/fetch/refresh.py).
   Reads ``ARCHIVE_DB_PATH`` and ``DEDUP_MIN_SIMILARITY``.
 """
 
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified
+from crawler.crawl.signals import fetch_failed, page_captured, page_not_modified, page_skipped
 from crawler.errors import is_disk_full
 from crawler.items import ArticleItem, Block
 from crawler.middlewares import stop_crawl
@@ -156,6 +157,7 @@ class StorePipeline:
         crawler.signals.connect(self.record_skipped, signal=signals.item_dropped)
         crawler.signals.connect(self.record_not_modified, signal=page_not_modified)
         crawler.signals.connect(self.record_page_capture, signal=page_captured)
+        crawler.signals.connect(self.record_page_skipped, signal=page_skipped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -212,6 +214,20 @@ class StorePipeline:
         if page:
             with self._writing(page["url"]):
                 self.archive.record_skipped(**page, crawl_id=self.crawl_id)
+
+    def record_page_skipped(
+        self, url: str, reason: str, seen_at: str, etag: str | None, last_modified: str | None
+    ) -> None:
+        with self._writing(url):
+            self.archive.record_skipped(
+                url,
+                reason=reason,
+                filter_key=self.crawler.spider.campaign.filter_key(),
+                crawl_id=self.crawl_id,
+                seen_at=seen_at,
+                etag=etag,
+                last_modified=last_modified,
+            )
 
     def record_not_modified(self, url: str, seen_at: str) -> None:
         with self._writing(url):

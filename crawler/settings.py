@@ -8,6 +8,8 @@ in at spider priority. Settings of our own components carry the component's pref
   counted in ``archive/truncated/body`` (default 1,000,000; a long article has about 20,000).
 - ``ARCHIVE_MAX_IMAGES``: images of an article kept (default 500), the rest cut and counted in
   ``archive/truncated/images``.
+- ``ARCHIVE_LIST_MAX_LINKS``: article links followed from one list page given to
+  ``archive crawl --url`` (default 200; spiders/generic.py).
 - ``ARCHIVE_CAMPAIGN``: the campaign file a spider reads its keywords and date window from when
   none is given (default ``campaigns/summit.toml``).
 - ``CLUSTER_URL``: the Redis (``redis://HOST:PORT/DB``) of a cluster crawl this process is a
@@ -125,6 +127,7 @@ ARCHIVE_DB_PATH = os.environ.get("ARCHIVE_DB", "archive.db")
 ARCHIVE_CAMPAIGN = "campaigns/summit.toml"
 ARCHIVE_MAX_BODY_CHARS = 1_000_000
 ARCHIVE_MAX_IMAGES = 500
+ARCHIVE_LIST_MAX_LINKS = 200
 CLUSTER_URL = None
 CLUSTER_ROLE = "worker"
 CLUSTER_WORKER = None

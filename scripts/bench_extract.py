@@ -13,7 +13,9 @@ the whole set, so the ratio compares the same pages.
   title, subtitle, published, bylines, dateline, body, sections, captioned images, mentioned
   dates, script, hash);
 - trafilatura: ``trafilatura.extract(html, url=…, with_metadata=True, output_format="json")``;
-- GNE: ``GeneralNewsExtractor().extract(html)`` when the package installs (mirror pages only).
+- GNE: ``GeneralNewsExtractor().extract(html)`` when the package installs (mirror pages only);
+- page kind: ``classify_page`` (crawler/extract/kind.py) on the parsed page, what a page listed
+  to ``archive crawl --url`` costs on top of its extraction.
 
 Usage: .venv/bin/python scripts/bench_extract.py [--pages 2000] [--rounds 3] [--json]
 """
@@ -34,7 +36,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crawler.extract.page import extract_record  # noqa: E402
+from crawler.extract.kind import classify_page  # noqa: E402
+from crawler.extract.page import extract_record, page_response  # noqa: E402
 
 SEED = 9
 BODY_OPEN_REGEX = re.compile(r"<body[^>]*>", re.IGNORECASE)
@@ -110,6 +113,10 @@ def ours(url: str, body: bytes) -> object:
     return extract_record(url, body, {})
 
 
+def page_kind(url: str, body: bytes) -> object:
+    return classify_page(page_response(url, body, {}).selector, url)
+
+
 def trafilatura_extractor() -> Callable[[str, bytes], object] | None:
     try:
         import trafilatura
@@ -157,11 +164,16 @@ def main() -> None:
     arguments = parser.parse_args()
     mirror = mirror_pages()
     large = sized_pages(mirror, arguments.pages)
-    extractors = {"ours": ours, "trafilatura": trafilatura_extractor(), "gne": gne_extractor()}
+    extractors = {
+        "ours": ours,
+        "page kind": page_kind,
+        "trafilatura": trafilatura_extractor(),
+        "gne": gne_extractor(),
+    }
     sample = large[:: max(1, len(large) // arguments.sample)][: arguments.sample]
     sets = (
-        ("mirror pages", mirror, arguments.rounds, ("ours", "trafilatura", "gne")),
-        (f"{len(large)} pages of 50-300 KB", large, 1, ("ours",)),
+        ("mirror pages", mirror, arguments.rounds, ("ours", "page kind", "trafilatura", "gne")),
+        (f"{len(large)} pages of 50-300 KB", large, 1, ("ours", "page kind")),
         # trafilatura takes about three minutes over 2,000 such pages; GNE another minute.
         (f"sample of {len(sample)} of them", sample, 1, ("ours", "trafilatura")),
     )
@@ -176,15 +188,17 @@ def main() -> None:
     if arguments.json:
         print(json.dumps(results, indent=2))
         return
-    heads = ("pages", "KB", "ours", "trafilatura", "gne", "ours/traf")
+    heads = ("pages", "KB", "ours", "page kind", "+kind", "trafilatura", "gne", "ours/traf")
     print(f"{'page set':<28} " + " ".join(f"{head:>11}" for head in heads))
     for label, row in results.items():
         ratio = f"{row['ours'] / row['trafilatura']:.1f}x" if row["trafilatura"] else "-"
-        cells = (row["pages"], row["mean_kb"], row["ours"], row["trafilatura"] or "-")
+        # What classifying a page adds to extracting it, as a share of the extraction's time.
+        added = f"+{row['ours'] / row['page kind']:.0%}" if row["page kind"] else "-"
+        cells = (row["pages"], row["mean_kb"], row["ours"], row["page kind"] or "-", added)
         print(
             f"{label:<28} "
             + " ".join(f"{cell:>11}" for cell in cells)
-            + f" {row['gne'] or '-':>11} {ratio:>11}"
+            + f" {row['trafilatura'] or '-':>11} {row['gne'] or '-':>11} {ratio:>11}"
         )
 
 

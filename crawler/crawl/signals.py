@@ -13,9 +13,14 @@ in Redis at once (crawler/cluster/worker.py), so a killed worker's files are all
 
 page_captured(url, seen_at, capture): a page that is no article (a list, a feed) was captured
 with validators; sent by crawler.fetch.refresh.RefreshMiddleware, StorePipeline keeps where.
+
+page_skipped(url, reason, seen_at, etag, last_modified): a listed page that is no article (a list
+page whose articles were followed) was not archived; sent by spiders.generic.GenericSpider
+(local crawls only), StorePipeline keeps it in skipped_pages with why.
 """
 
 fetch_failed = object()
 page_not_modified = object()
 page_captured = object()
+page_skipped = object()
 warc_file_opened = object()

@@ -224,7 +224,8 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "skipped_pages": {
         "description": "One row per article page a campaign skipped (no keyword, out of its "
-        "window), so that a re-crawl need not fetch it again.",
+        "window), so that a re-crawl need not fetch it again, and per list page given to "
+        "archive crawl --url whose articles were followed instead.",
         "facets": ["reason"],
         "columns": {
             "url": "The page",
