@@ -19,7 +19,7 @@ Spider arguments: ``urls`` (a list, or URLs separated by commas or whitespace) a
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,7 +81,9 @@ class GenericSpider(NewsSpider):
             request = self.article_request(url, meta={ARTICLE_META: False})
             yield request.replace(callback=self.parse_listed_page)
 
-    def parse_listed_page(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+    async def parse_listed_page(
+        self, response: Response
+    ) -> AsyncIterator[ArticleItem | scrapy.Request]:
         """A listed page: archived as an article, unless it is a list of articles, whose
         article links are followed instead (the list page is recorded as skipped, with why)."""
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
@@ -89,7 +91,7 @@ class GenericSpider(NewsSpider):
         if response.body.strip() and is_html(response, content_type):
             kind = classify_page(response.selector, response.url)
         if kind is None or not kind.is_list:
-            item = self.parse_article_page(response)
+            item = await self.parse_article_page(response)
             if item is not None:
                 yield item
             return
