@@ -140,8 +140,8 @@ def export(
     excel: bool,
     db_path: Path,
 ) -> None:
-    """Write article records (the JSON of the README, with each article's id) as JSON lines or
-    CSV, one at a time.
+    """Write article records (the JSON of docs/researchers.md, with each article's id) as JSON
+    lines or CSV, one at a time.
 
     Example:
 

@@ -1,10 +1,10 @@
 """What `archive serve` tells Datasette: titles, descriptions, facets, sorting, canned queries.
 
 Kept as data for the CLI, the docs and the tests alike: ``SERVE_OPTIONS`` are the options of
-`archive serve` (README lists them), ``DATASETTE_SETTINGS`` the Datasette settings it changes,
-``TABLES`` what each table holds, column by column, ``QUERIES`` the canned queries, and
-``build_metadata()`` assembles Datasette's metadata dict from them. The SQL functions the
-queries call (``archive_fts_query``, ``archive_snippet``, ``archive_fold``) are in
+`archive serve` (docs/researchers.md lists them), ``DATASETTE_SETTINGS`` the Datasette
+settings it changes, ``TABLES`` what each table holds, column by column, ``QUERIES`` the canned
+queries, and ``build_metadata()`` assembles Datasette's metadata dict from them. The SQL
+functions the queries call (``archive_fts_query``, ``archive_snippet``, ``archive_fold``) are in
 crawler/serve/sql_functions.py; the ``month`` facet is in crawler/serve/facets.py.
 
 Reads no settings.

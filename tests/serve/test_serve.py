@@ -446,9 +446,10 @@ def test_serve_listens_on_this_machine_only_unless_told() -> None:
     assert next(o for o in SERVE_OPTIONS if o.name == "host").default == "127.0.0.1"
 
 
-def test_the_readme_documents_the_options_and_canned_queries() -> None:
+def test_the_docs_give_the_options_and_canned_queries() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### `archive serve`", 1)[1].split("\n## ", 1)[0]
+    researchers = (REPO / "docs" / "researchers.md").read_text(encoding="utf-8")
+    section = researchers.split("### `archive serve`", 1)[1].split("\n## ", 1)[0]
     for option in SERVE_OPTIONS:
         assert f"--{option.name}" in section and str(option.default) in section
     for name in QUERIES:
