@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,6 +12,9 @@ from crawler.cli import cli
 from crawler.cli.options import db_option, echo_json, fail, format_option
 from crawler.cli.tables import echo_table, fit_line, minute, wrap_diff
 from crawler.errors import ArchiveError
+
+# The columns of `archive stats` that hold times, shown to the minute in its tables.
+TIMES = {"first", "last", "started"}
 
 
 @cli.command()
@@ -34,7 +39,32 @@ def stats(db_path: Path, output_format: str) -> None:
         return
     for heading, rows in report.items():
         click.echo(f"\n{heading.replace('_', ' ').capitalize()}:")
-        echo_table(rows, "  (none)")
+        echo_table(
+            [_table_row(row) for row in rows],
+            "  (none)",
+        )
+
+
+def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stats row as its table shows it: times to the minute, a crawl's end as how long it took
+    (so the table fits 100 columns; ``--format json`` has every time whole)."""
+    shown: dict[str, Any] = {}
+    for key, value in row.items():
+        if key == "finished":
+            shown["took"] = _took(row["started"], value)
+        elif key in TIMES and isinstance(value, str):
+            shown[key] = minute(value)
+        else:
+            shown[key] = value
+    return shown
+
+
+def _took(started: str | None, finished: str | None) -> str | None:
+    """How long a crawl took, as H:MM:SS (None while it runs)."""
+    if not (started and finished):
+        return None
+    seconds = (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+    return str(timedelta(seconds=round(seconds)))
 
 
 @cli.command()

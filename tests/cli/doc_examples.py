@@ -8,7 +8,7 @@ Every example is a fenced block, and its info string says how it is checked:
   starts with the rest. Words after `console` declare what may vary: `ran=YYYY-MM-DD` (the day
   the output was taken: date-times of that day, compact ones such as 20261206T231513Z, and a
   line's leading HH:MM:SS stand for the run's own times), `speed` (durations such as 8.5s
-  and rates such as 6.4 pages/s) and `ids` (the number of a `Cluster N` line).
+  or 0:00:11 and rates such as 6.4 pages/s) and `ids` (the number of a `Cluster N` line).
 - ```` ```sh ````: commands to type; each `archive …` line is parsed by the real CLI, each
   `make …` line names a target (and variables) of the Makefile, each `scrapy crawl NAME` a
   spider. Other programs are shown, not checked.
@@ -39,6 +39,7 @@ PROMPT = "$ "
 PROGRAMS = ("archive", ".venv/bin/archive")
 ANY_LINES = "…"
 SPEED_REGEX = re.compile(r"\d+(?:\.\d+)?(?=s\b| pages/s|/s\b)")
+DURATION_REGEX = re.compile(r"\b\d+:\d\d:\d\d\b")  # how long a crawl took, H:MM:SS
 CLOCK_REGEX = re.compile(r"^\d\d:\d\d:\d\d")
 NUMBER = r"\d+(?:\.\d+)?"
 # A cluster's id is given in the order a crawl's concurrent sources meet its story.
@@ -230,7 +231,7 @@ def output_regex(expected: str, flags: list[str]) -> re.Pattern[str]:
             (CLOCK_REGEX, True),
         ]
     if "speed" in flags:
-        variable.append((SPEED_REGEX, False))
+        variable += [(SPEED_REGEX, False), (DURATION_REGEX, True)]
     if "ids" in flags:
         variable.append((CLUSTER_ID_REGEX, False))
     cut = expected.endswith("…")

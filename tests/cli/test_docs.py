@@ -21,6 +21,7 @@ from scrapy.spiderloader import SpiderLoader
 
 from crawler import settings
 from crawler.cli import cli
+from crawler.cli.tables import display_width
 from crawler.crawl.campaign import SOURCE_SETTINGS, load_campaign
 from crawler.serve.sql_functions import register_sql_functions
 from tests.cli.doc_examples import (
@@ -97,6 +98,8 @@ def test_each_readers_page_is_linked_from_the_readme_and_the_others(page: Path) 
     for other in [README, *READERS]:
         if other != page:
             assert f"{page.name})" in TEXTS[other], f"{other.name} does not link to {page.name}"
+
+RULE_REGEX = re.compile(r"-+(?:  +-+)+")
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=ids(BLOCKS))
@@ -212,6 +215,22 @@ def test_every_output_shown_is_what_the_command_prints(block: Block, demo_folder
         printed = run_shown(args, demo_folder).splitlines()
         problem = mismatch(example.output, printed, block.flags)
         assert problem is None, f"{example.where}: {example.command}\n{problem}"
+        too_wide = [line for line in table_lines(printed) if display_width(line) > 100]
+        assert not too_wide, f"{example.where}: {example.command}: a table wider than 100 columns"
+
+
+def table_lines(printed: list[str]) -> list[str]:
+    """The lines of the tables in a command's output: from the header above each rule line
+    (``----  ------``) to the next blank line."""
+    lines, inside = [], False
+    for before, line in zip(["", *printed], printed, strict=False):
+        if RULE_REGEX.fullmatch(line.strip()):
+            inside = True
+            lines.append(before)
+        inside = inside and bool(line.strip())
+        if inside:
+            lines.append(line)
+    return lines
 
 
 SQL = [block for block in BLOCKS if block.language == "sql"]
