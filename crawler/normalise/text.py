@@ -9,6 +9,8 @@
 - :func:`join_broken_paragraphs` joins a paragraph that does not end a sentence to the next
   one when that starts mid-sentence (國際創 / 科中心建設); headings, list items and captions
   are never joined.
+- :func:`strip_link_trailer` takes off a site's link printed at the end of a paragraph
+  (……徐占忱） 返回搜狐，查看更多).
 - :func:`clean_blocks` does all three, and also drops a whole promotion block (碼上看 with its
   item titles and 掃碼睇… lines).
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 
 from crawler.items import Block
+from crawler.normalise.bylines import parse_byline
 from crawler.normalise.captions import has_credit
 from crawler.normalise.names import HAN
 
@@ -65,6 +68,10 @@ PROMO_START_REGEX = re.compile(
     r"Related(?:\s+(?:News|Stories|Articles))?)\s*[:：]?$",
     re.IGNORECASE,
 )
+# A link the site appends to the story's last paragraph (every 搜狐号 page: 返回搜狐，查看更多).
+LINK_TRAILER_REGEX = re.compile(
+    r"\s*(?:返回搜狐[，,]?\s*查看更多|【?(?:返回首頁|返回首页|返回頂部|返回顶部)】?)\s*$"
+)
 QR_LINE_REGEX = re.compile(r"^(?:掃碼|扫码|掃描|扫描|長按|长按)")
 SENTENCE_END = "。！？!?…；;」』”’）)】〕.:："
 LIST_ITEM_REGEX = re.compile(
@@ -84,6 +91,11 @@ def collapse_whitespace(text: str) -> str:
     text = ZERO_WIDTH_REGEX.sub("", text or "")
     text = HARD_WRAP_REGEX.sub("", text)
     return WHITESPACE_REGEX.sub(" ", text).strip()
+
+
+def strip_link_trailer(text: str) -> str:
+    """``text`` without a site's link printed after it (返回搜狐，查看更多)."""
+    return LINK_TRAILER_REGEX.sub("", text)
 
 
 def is_boilerplate(text: str) -> bool:
@@ -121,11 +133,12 @@ def _is_latin_fragment(block: Block, following: Block) -> bool:
 
 
 def _continues(block: Block) -> bool:
-    """Whether a paragraph starts mid-sentence (not a list item, caption or heading)."""
+    """Whether a paragraph starts mid-sentence (not a list item, caption, heading, or a lead
+    opening with its byline or dateline: 新华社北京5月19日电（刘艺、杨吉）)."""
     text = block.text.lstrip()
     if block.kind != "paragraph" or not text or LIST_ITEM_REGEX.match(text):
         return False
-    if has_credit(text) or text[0] in "【〔[「『“":
+    if has_credit(text) or text[0] in "【〔[「『“" or parse_byline(text) is not None:
         return False
     first = text[0]
     if first.isascii() and first.isalpha():
