@@ -35,11 +35,6 @@ SENTENCE_END_REGEX = re.compile(r"(?:[。！？!?…：:]|[。！？!?…][」�
 HEADING_MAX_CHARS = 30
 
 
-# The site's logo beside a line of the story is no picture of it: 光明网 prints its logo, linked
-# to its home page, in the paragraph 作者︱春春 (realpages CN-gmw-2017a).
-LOGO_REGEX = re.compile(r"logo", re.IGNORECASE)
-
-
 CAPTION_MAX_CHARS = 200
 # On unknown sites a plain block after a picture is its caption only up to this length (a
 # caption line, not the story's first paragraph; realpages TW-sinatw-2020a lost its lead).
@@ -86,8 +81,6 @@ def extract_blocks(
         tag = child.root.tag if isinstance(child.root.tag, str) else ""
         text = node_text(child)
         srcs = [src for src in child.xpath(".//img/@src | .//img/@data-src").getall() if src]
-        if srcs and all(LOGO_REGEX.search(src.rsplit("/", 1)[-1]) for src in srcs):
-            srcs = []
         if srcs:
             caption = node_text(child.xpath(".//figcaption")) if tag == "figure" else ""
             alt = child.xpath(".//img/@alt").get()

@@ -183,6 +183,20 @@ def _author_bylines(authors: list[str], outlet: str | None, published: dt.date |
     return found
 
 
+def _captioned_authors(raw: RawArticle) -> list[dict]:
+    """Authors printed where the page's layout put an image's caption: a line that is all a
+    labelled author's credit (光明网 prints 作者︱春春 beside its linked logo: realpages
+    CN-gmw-2017a)."""
+    found: list[dict] = []
+    for image in raw.images:
+        text = collapse_whitespace(image.caption or "")
+        parsed = parse_byline(text) if text else None
+        whole = parsed and parsed["end"] >= len(text) and parsed["bylines"]
+        if whole and all(b["role"] == "author" for b in parsed["bylines"]):
+            found.extend(parsed["bylines"])
+    return found
+
+
 def _image_records(raw: RawArticle) -> tuple[list[dict], list[dict]]:
     """One record per image, caption split from its credit; QR codes (掃碼睇片) are left out.
 
@@ -392,6 +406,7 @@ def normalise_article(raw: RawArticle) -> dict:
     _add(bylines, _author_bylines(raw.authors, outlet, day))
     _add(bylines, parts.trailing)
     _add(bylines, _source_credits(parts.source_line, outlet, day))
+    _add(bylines, _captioned_authors(raw))
     bylines = _not_photographers(bylines, images)
 
     body = "\n\n".join(block.text for block in body_blocks)

@@ -413,7 +413,7 @@ AUTHOR_ROWS = [
         ["范姜佳鈺"],
     ),
     (
-        "realpages CN-gmw-2017a: 作者︱春春 beside the site's logo is no caption",
+        "realpages CN-gmw-2017a: 作者︱春春 printed beside the site's logo, where a caption goes",
         page(
             STORY
             + "<p><strong>　　出品︱网易科学人栏目组 胖胖</strong></p><p><strong>　　作者︱春春"
