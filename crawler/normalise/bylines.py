@@ -319,7 +319,7 @@ _LABEL = "|".join(
     re.escape(label) for label in sorted((*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True)
 )
 ROLE_LABEL_REGEX = re.compile(
-    rf"(?P<label>{_LABEL})\s*[:/|｜]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑|作者)\s+(?=[{_HAN}])",
+    rf"(?P<label>{_LABEL})\s*[:/|｜]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑|作者|攝影|摄影)\s+(?=[{_HAN}])",
     re.IGNORECASE,
 )
 _TITLE = (
@@ -334,7 +334,7 @@ _TITLE = (
 _ORG = r"(?:(?![的對对向告跟和與与讓让被隨随據据在從从是有名位個个等多])[一-鿿A-Za-z·]){1,8}?"
 ROLE_TITLE_REGEX = re.compile(
     rf"(?P<org>{_OWN}|{OUTLET_PATTERN}|{_ORG})??\s*(?P<title>{_TITLE})"
-    r"(?!會|会|招待|證|证|節|节|協會|协会|站|們|们|團|团|群|席|室|處|处|部)\s*:?\s*"
+    r"(?!會|会|招待|證|证|節|节|協會|协会|站|們|们|團|团|群|席|室|處|处|部)\s*[:/]?\s*"
 )
 _STOP = (
     r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
@@ -358,7 +358,8 @@ EMAIL_TAIL_REGEX = re.compile(r"[ 、,]*[A-Za-z][A-Za-z._\-]*$")
 EMAIL_NEXT_CHARS = frozenset("0123456789@")
 REPORT_VERB_REGEX = re.compile(
     r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
-    r"(?:攝影|摄影|攝|摄)(?![影\s]*(?:[:/|｜]|記者|记者))|電|电))+"
+    r"(?:攝影|摄影|攝|摄)(?![影\s]*(?:[:/|｜]|記者|记者))(?!影?\s+(?!報|报|撰|採|采|整理)[\u4e00-\u9fff]{2})"
+    r"|電|电))+"
 )
 PHOTO_VERB_REGEX = re.compile(r"攝|摄")
 # Words that start a sentence after 記者 (記者了解到, 記者發現), never part of a name.
