@@ -68,10 +68,12 @@ DATE_LINE_MAX_CHARS = 40
 HEAD_BLOCKS = 4
 HEADLINE_MAX_CHARS = 60
 # A story's closing credit (……。（钟才文）) may be followed by blocks of the page's furniture
-# that the body kept (a date, 责编, a gallery's captions: realpages CN-gmw-2024a). It is looked
-# for in the last this many paragraphs, and before them after a sentence's end only.
+# that the body kept (a date, 责编, a gallery's captions: realpages CN-gmw-2024a). Any credit
+# ending the last paragraph counts; before it, one in brackets, in the last this many
+# paragraphs, or further up after a sentence's end.
 TAIL_BLOCKS = 4
 SENTENCE_END_REGEX = re.compile(r"[。！？!?”」』]$")
+CLOSING_BRACKET_REGEX = re.compile(r"[)）】\]]\s*$")
 WRITER_ROLES = ("reporter", "author", "correspondent")
 
 
@@ -135,9 +137,12 @@ def _closing_credit(blocks: list[Block], outlet: str | None, day: dt.date | None
     """The credit that ends the story's last paragraph (……。（記者 張三）, ……。（钟才文）),
     the last paragraph first (see TAIL_BLOCKS)."""
     for index in range(len(blocks) - 1, -1, -1):
+        text = blocks[index].text
         if blocks[index].kind != "paragraph":
             continue
-        before, tail = split_trailing_byline(blocks[index].text, page_outlet=outlet, published=day)
+        if index < len(blocks) - 1 and not CLOSING_BRACKET_REGEX.search(text):
+            continue
+        before, tail = split_trailing_byline(text, page_outlet=outlet, published=day)
         if tail and (index >= len(blocks) - TAIL_BLOCKS or SENTENCE_END_REGEX.search(before)):
             return tail["bylines"]
     return []

@@ -133,12 +133,11 @@ def _is_latin_fragment(block: Block, following: Block) -> bool:
 
 
 def _continues(block: Block) -> bool:
-    """Whether a paragraph starts mid-sentence (not a list item, caption, heading, or a lead
-    opening with its byline or dateline: 新华社北京5月19日电（刘艺、杨吉）)."""
+    """Whether a paragraph starts mid-sentence (not a list item, caption or heading)."""
     text = block.text.lstrip()
     if block.kind != "paragraph" or not text or LIST_ITEM_REGEX.match(text):
         return False
-    if has_credit(text) or text[0] in "【〔[「『“" or parse_byline(text) is not None:
+    if has_credit(text) or text[0] in "【〔[「『“":
         return False
     first = text[0]
     if first.isascii() and first.isalpha():
@@ -166,6 +165,9 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
             joined
             and _continues(block)
             and (_is_fragment(joined[-1]) or _is_latin_fragment(joined[-1], block))
+            # A lead opening with its dateline starts a paragraph: a survey widget's 请刷新本页面
+            # took 新华社北京5月19日电（刘艺、杨吉） (realpages CN-gmw-2024b).
+            and parse_byline(block.text) is None
         ):
             joined[-1] = Block("paragraph", _join_texts(joined[-1].text, block.text))
         else:
