@@ -169,9 +169,12 @@ def show_failures(scored: list[tuple[dict, dict, Prediction]], count: int) -> No
             expected = gold.get({"date": "date", "body_f1": "first_sentence"}.get(field, field))
             if field == "time":
                 expected = gold.get("time")
-            found = prediction.get(
-                {"date": "published", "time": "published"}.get(field, field)
-            ) or prediction.get("body", "")[:120].replace("\n", " / ")
+            key = {"date": "published", "time": "published"}.get(field, field)
+            found = (
+                prediction.get(key)
+                if key in ("title", "published", "authors")
+                else prediction.get("body", "")[:120].replace("\n", " / ")
+            )
             print(
                 f"[{field} {scores[field]:.2f}] {gold['id']}: gold {expected!r} / ours {found!r}",
                 file=sys.stderr,

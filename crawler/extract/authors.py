@@ -4,8 +4,9 @@
 the site (网易), a user id (105464) or a template's placeholder (name, admin) as the reporter;
 JSON-LD's author is often the publisher as an Organization. A candidate is kept only when it
 is none of these. Byline elements (class or id ``author``, ``byline``, ``writer``, ``reporter``)
-that carry a writer's label (本报记者 王乐文 方敏, 作者：南帆) are handed on as printed; the
-normaliser reads them.
+that carry a writer's label (本报记者 王乐文 方敏, 作者：南帆), or that the normaliser reads
+whole as a writer's credit (上報快訊／范姜佳鈺), are handed on as printed; the normaliser reads
+them.
 Reads no settings.
 """
 
@@ -15,6 +16,8 @@ import re
 
 from lxml import etree
 from parsel import Selector
+
+from crawler.normalise.bylines import parse_byline
 
 PLACEHOLDER_REGEX = re.compile(
     r"^(?:\d+|name|admin|administrator|author|editor|user|unknown|none|null|anonymous|佚名|匿名|"
@@ -146,13 +149,38 @@ def is_writer_line(text: str) -> bool:
     return not any(OUTLET_SUFFIX_REGEX.search(part) for part in parts)
 
 
+# The date and time a byline element prints after the writer (上報快訊／范姜佳鈺 2020年03月12日
+# 20:19:00).
+TRAILING_DATE_REGEX = re.compile(
+    r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
+WRITER_ROLES = ("reporter", "author", "correspondent")
+
+
+def is_credit_line(text: str) -> bool:
+    """Whether an unlabelled byline element's text is all a writer's credit as the normaliser
+    reads one (上報快訊／范姜佳鈺)."""
+    if not (2 <= len(text) <= BYLINE_MAX_CHARS):
+        return False
+    parsed = parse_byline(text)
+    return bool(
+        parsed
+        and parsed["end"] >= len(text)
+        and any(b["role"] in WRITER_ROLES for b in parsed["bylines"])
+    )
+
+
 def byline_texts(selector: Selector) -> list[str]:
     """Short texts of byline elements (本报记者 王乐文 方敏), as printed."""
     found: list[str] = []
     for node in selector.xpath(BYLINE_XPATH, namespaces=EXSLT):
         texts = node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()
         text = writer_part(_squash(" ".join(texts)))
-        if is_writer_line(text) and not any(text in old or old in text for old in found):
+        if not is_writer_line(text):
+            text = TRAILING_DATE_REGEX.sub("", text)
+            if not is_credit_line(text):
+                continue
+        if not any(text in old or old in text for old in found):
             found.append(text)
         if len(found) >= MAX_BYLINES:
             break

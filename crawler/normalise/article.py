@@ -46,6 +46,7 @@ from crawler.normalise.text import (
     collapse_whitespace,
     is_boilerplate,
     strip_invisible,
+    strip_link_trailer,
 )
 from crawler.normalise.urls import canonicalise_url
 
@@ -66,6 +67,14 @@ DATE_LINE_MAX_CHARS = 40
 # (<article><h1>…, "- 有線新聞 - 2024年02月07日"); a block passed over is at most this long.
 HEAD_BLOCKS = 4
 HEADLINE_MAX_CHARS = 60
+# A story's closing credit (……。（钟才文）) may be followed by blocks of the page's furniture
+# that the body kept (a date, 责编, a gallery's captions: realpages CN-gmw-2024a). Any credit
+# ending the last paragraph counts; before it, one in brackets, in the last this many
+# paragraphs, or further up after a sentence's end.
+TAIL_BLOCKS = 4
+SENTENCE_END_REGEX = re.compile(r"[。！？!?”」』]$")
+CLOSING_BRACKET_REGEX = re.compile(r"[)）】\]]\s*$")
+WRITER_ROLES = ("reporter", "author", "correspondent")
 
 
 def _published_day(published: str | None) -> dt.date | None:
@@ -119,6 +128,39 @@ def _mentioned_dates(body: str, prefix_end: int, day: dt.date | None) -> list[di
     ]
 
 
+def _writers(bylines: list[dict]) -> list[dict]:
+    """The bylines that name a writer (reporter, author, correspondent)."""
+    return [b for b in bylines if b["role"] in WRITER_ROLES]
+
+
+def _closing_credit(blocks: list[Block], outlet: str | None, day: dt.date | None) -> list[dict]:
+    """The credit that ends the story's last paragraph (……。（記者 張三）, ……。（钟才文）),
+    the last paragraph first (see TAIL_BLOCKS)."""
+    for index in range(len(blocks) - 1, -1, -1):
+        text = blocks[index].text
+        if blocks[index].kind != "paragraph":
+            continue
+        if index < len(blocks) - 1 and not CLOSING_BRACKET_REGEX.search(text):
+            continue
+        before, tail = split_trailing_byline(text, page_outlet=outlet, published=day)
+        if tail and (index >= len(blocks) - TAIL_BLOCKS or SENTENCE_END_REGEX.search(before)):
+            return tail["bylines"]
+    return []
+
+
+def _not_photographers(bylines: list[dict], images: list[dict]) -> list[dict]:
+    """Bylines without the authors the page credits as photographers only: xinhuanet's
+    作者: 刘满仓 on a photo story whose picture says 新华社发（刘满仓摄）."""
+    shooters = {image["photographer"] for image in images if image["photographer"]}
+    shooters |= {b["name"] for b in bylines if b["role"] == "photographer"}
+    reporters = {b["name"] for b in bylines if b["role"] in ("reporter", "correspondent")}
+    return [
+        b
+        for b in bylines
+        if not (b["role"] == "author" and b["name"] in shooters and b["name"] not in reporters)
+    ]
+
+
 def _add(bylines: list[dict], found: list[dict]) -> None:
     """Add bylines once per (role, name); a bare author already credited in a role is skipped."""
     for entry in found:
@@ -143,6 +185,20 @@ def _author_bylines(authors: list[str], outlet: str | None, published: dt.date |
         for name in split_names(bare):
             if is_person_name(name) and canonical_outlet(name) != outlet:
                 found.append({"role": "author", "name": name, "outlet": outlet})
+    return found
+
+
+def _captioned_authors(raw: RawArticle) -> list[dict]:
+    """Authors printed where the page's layout put an image's caption: a line that is all a
+    labelled author's credit (光明网 prints 作者︱春春 beside its linked logo: realpages
+    CN-gmw-2017a)."""
+    found: list[dict] = []
+    for image in raw.images:
+        text = collapse_whitespace(image.caption or "")
+        parsed = parse_byline(text) if text else None
+        whole = parsed and parsed["end"] >= len(text) and parsed["bylines"]
+        if whole and all(b["role"] == "author" for b in parsed["bylines"]):
+            found.extend(parsed["bylines"])
     return found
 
 
@@ -233,8 +289,12 @@ def _split_blocks(
 
 
 def _is_caption(text: str, outlet: str | None, day: dt.date | None) -> bool:
-    """A short paragraph ending with a photo credit, not with a reporter's (點新聞記者 林浩賢)."""
+    """A short paragraph ending with a photo credit, not with a reporter's (點新聞記者 林浩賢)
+    and no writer's credit line (中青报·中青网记者 魏其濛 来源：中国青年报)."""
     if len(text) > CAPTION_MAX_CHARS or not has_credit(text):
+        return False
+    whole = parse_byline(text, page_outlet=outlet, published=day)
+    if whole and whole["end"] >= len(text) and _writers(whole["bylines"]):
         return False
     _, tail = split_trailing_byline(text, page_outlet=outlet, published=day)
     return not (tail and any(b["role"] == "reporter" for b in tail["bylines"]))
@@ -326,7 +386,7 @@ def normalise_article(raw: RawArticle) -> dict:
     if raw.updated:
         printed_published, printed_updated = find_published([raw.updated])
         updated = printed_updated or printed_published
-    blocks = [Block(b.kind, collapse_whitespace(b.text)) for b in raw.blocks]
+    blocks = [Block(b.kind, strip_link_trailer(collapse_whitespace(b.text))) for b in raw.blocks]
     blocks = [b for b in blocks if b.text]
     closing = _closing_date(blocks)
     if closing:
@@ -344,16 +404,15 @@ def normalise_article(raw: RawArticle) -> dict:
     images, uncaptioned = _image_records(raw)
     parts = _split_blocks(blocks, raw, images, uncaptioned, outlet, day)
     body_blocks = clean_blocks(parts.kept)
-    if body_blocks and body_blocks[-1].kind == "paragraph":
-        _, tail = split_trailing_byline(body_blocks[-1].text, page_outlet=outlet, published=day)
-        if tail:
-            parts.trailing.extend(tail["bylines"])
+    parts.trailing.extend(_closing_credit(body_blocks, outlet, day))
 
     head = _head_bylines(body_blocks, outlet, day)
     bylines, dateline, prefix_end = head.bylines, head.dateline, head.end
     _add(bylines, _author_bylines(raw.authors, outlet, day))
     _add(bylines, parts.trailing)
     _add(bylines, _source_credits(parts.source_line, outlet, day))
+    _add(bylines, _captioned_authors(raw))
+    bylines = _not_photographers(bylines, images)
 
     body = "\n\n".join(block.text for block in body_blocks)
     source_line = parts.source_line

@@ -44,6 +44,9 @@ from crawler.normalise.places import PLACES, is_place, split_place_suffix
 __all__ = ["canonical_outlet", "parse_byline", "split_trailing_byline"]
 
 _SUFFIX = "|".join(OUTLET_SUFFIXES)
+# Separators pages print in bylines beyond full-width ASCII, folded one character for one:
+# 記者︰陳 (U+FE30), 作者︱春春 (U+FE31), 文丨政能亮 (U+4E28), 記者﹕李 (U+FE55).
+SEPARATOR_TABLE = str.maketrans("︰﹕∶︱︲丨│┃", "::::||||")
 _HAN = r"\u4e00-\u9fff"
 _GENERIC_OUTLET = rf"[{_HAN}A-Za-z0-9.]{{1,10}}?(?:{_SUFFIX})"
 _OWN = r"本報|本报|本網|本网|本台|本刊"
@@ -116,6 +119,26 @@ BARE_CREDIT_REGEX = re.compile(
     r"(?:綜合|综合)?(?:報道|報導|报道|报导)(?(open)\s*[)\]】]|\s*[。.]?"
     r"(?:\s*/\s*(?P<place>[\u4e00-\u9fff]{2,6}))?\s*$)"
 )
+# 林良齊／台北報導, （陳大文／台中報導）, 王小明/綜合報導: people, a slash, a place and the verb.
+SLASH_CREDIT_REGEX = re.compile(
+    r"(?P<open>[(\[【〔])?\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、,]\s*[\u4e00-\u9fff·]{2,6})*)"
+    r"\s*[/∕]\s*(?P<place>[^\s/∕()\[\]【】〔〕,:。]{1,8}?)\s*(?:即時|即时)?"
+    r"(?:報導|報道|报道|报导|專電|专电)(?(open)\s*[)\]】〕])"
+)
+# （钟才文）, （羅森）, (张三 李四): people alone in brackets, as a whole credit line or the end of
+# a story; what else such brackets hold (（完）, （周一）, （张某）, （高清组图）) is none.
+BRACKET_NAMES_REGEX = re.compile(
+    r"[(\[【]\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:\s*[、, ]\s*[\u4e00-\u9fff·]{2,6})*)"
+    r"\s*[)\]】]\s*$"
+)
+BRACKET_NOT_NAME_REGEX = re.compile(
+    r"某|完|續|续|待|圖|图|視頻|视频|高清|全文|[周週][一二三四五六日末]|星期|雙語|双语|組|组|篇|版|稿|"
+    r"攝|摄|供|譯|译|編|编"
+)
+# An outlet's report, a slash and its writer: 上報快訊／范姜佳鈺.
+SLASH_NAMES_REGEX = re.compile(
+    r"\s*[/∕]\s*(?P<names>[\u4e00-\u9fff·]{2,6}(?:[、,][\u4e00-\u9fff·]{2,6})*)"
+)
 # Where a bare credit's verb must fall, so that texts with none are not parsed for one.
 REPORTED_HINT_REGEX = re.compile(r"報道|報導|报道|报导")
 BARE_CREDIT_MAX_CHARS = 48
@@ -136,13 +159,22 @@ DISPATCH_FROM_REGEX = re.compile(
 TRAILING_OUTLET_REGEX = re.compile(r"\s*(?P<outlet>[^\s/∕]{2,12})\s*$")
 # 香港商報網訊, 文匯網訊, 大公網訊, 本報訊, 央視網消息, 新华网快讯.
 PLAIN_OUTLET_REGEX = re.compile(
-    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|快訊|快讯|訊|讯|消息)(?=[\s:,(（記记【]|$)"
+    rf"(?P<outlet>{_OUTLET})\s*(?P<kind>專訊|专讯|快訊|快讯|訊|讯|消息)(?=[\s:,(（記记【/]|$)"
     rf"|(?P<known>{OUTLET_PATTERN})\s*(?:報道|报道|報導|报导)(?=[\s:,(（]|$)"
 )
 _REPORTED = r"報道|报道|報導|报导|電|电|消息|訊|讯"
 # (来源:央视新闻客户端 总台记者 王斌): the source named before the people of a bracketed credit.
 # (No outlet alternation here: each one compiled at import slows every start-up.)
-BRACKET_SOURCE_REGEX = re.compile(r"(?:來源|来源)\s*[:：]\s*[^\s()（）\[\]【】]{2,16}\s+")
+BRACKET_SOURCE_REGEX = re.compile(r"(?:本文)?(?:來源|来源)\s*[:：]\s*[^\s()（）\[\]【】]{2,16}\s+")
+# A writer named after his posts, at the end of a credit (作者：中国国际经济交流中心世界经济研究部
+# 部长、研究员徐占忱): the name after the last title.
+AFFILIATED_NAME_REGEX = re.compile(
+    r"[^()\[\]【】:]{2,60}?(?:研究員|研究员|教授|講師|讲师|博士|學者|学者|主任|部長|部长|院長|院长|"
+    r"所長|所长|秘書長|秘书长|評論員|评论员|作家|律師|律师|會長|会长|理事長|理事长|總監|总监|專家|专家|"
+    r"分析師|分析师|經濟學家|经济学家)\s*(?P<name>[\u4e00-\u9fff·]{2,5})\s*(?=[)\]】]|$)"
+)
+# The source printed after a credit's names: 中青报·中青网记者 魏其濛 来源：中国青年报.
+TRAILING_SOURCE_REGEX = re.compile(r"\s*(?:來源|来源)\s*:\s*[^\s:]{2,16}\s*$")
 VIA_REGEX = re.compile(
     rf"\s*[/|,]?\s*(?:根據|根据|據|据)\s*《?(?:(?P<via>{OUTLET_PATTERN})》?\s*(?:{_REPORTED})?"
     rf"|(?P<generic>{_GENERIC_OUTLET})》?\s*(?:{_REPORTED}))"
@@ -233,6 +265,9 @@ ROLE_LABELS = {
         "监制",
         "統籌",
         "统筹",
+        "排版",
+        "美編",
+        "美编",
         "Editor",
         "Edited by",
     ),
@@ -284,23 +319,28 @@ _LABEL = "|".join(
     re.escape(label) for label in sorted((*LABEL_ROLES, *BOTH_LABELS), key=len, reverse=True)
 )
 ROLE_LABEL_REGEX = re.compile(
-    rf"(?P<label>{_LABEL})\s*[:/|｜]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑)\s+(?=[{_HAN}])",
+    rf"(?P<label>{_LABEL})\s*[:/|｜]\s*|(?P<spaced>責任編輯|责任编辑|責編|责编|編輯|编辑|作者|攝影|摄影)\s+(?=[{_HAN}])",
     re.IGNORECASE,
 )
 _TITLE = (
     r"(?:[駐驻][\u4e00-\u9fff]{1,3}?)?(?:首席|高級|高级|資深|资深|特派|特約|特约|見習|见习|實習|实习|"
     r"全媒體|全媒体|融媒體|融媒体|視頻|视频|攝影|摄影|文字)?(?:記者|记者)"
     r"|通訊員|通讯员|特派員|特派员|專欄作者|专栏作者|特約撰稿人|特约撰稿人|實習生|实习生"
+    r"|(?:特約|特约)?(?:評論員|评论员)"
 )
+# Who a reporter works for, printed against the title, when it is no outlet of the table:
+# 半月谈记者, 中青报·中青网记者, 总台央视记者, 法庭記者, 政能亮特约评论员. Words that open a
+# sentence instead (他对记者说, 多名记者, 随后记者) are none.
+_ORG = r"(?:(?![的對对向告跟和與与讓让被隨随據据在從从是有名位個个等多])[一-鿿A-Za-z·]){1,8}?"
 ROLE_TITLE_REGEX = re.compile(
-    rf"(?P<org>{_OWN}|{OUTLET_PATTERN})?\s*(?P<title>{_TITLE})"
-    r"(?!會|会|招待|證|证|節|节|協會|协会|站|們|们|團|团|群|席|室|處|处|部)\s*:?\s*"
+    rf"(?P<org>{_OWN}|{OUTLET_PATTERN}|{_ORG})??\s*(?P<title>{_TITLE})"
+    r"(?!會|会|招待|證|证|節|节|協會|协会|站|們|们|團|团|群|席|室|處|处|部)\s*[:/]?\s*"
 )
 _STOP = (
     r"記者|记者|通訊員|通讯员|責任|责任|編輯|编辑|攝影|摄影|攝|摄|報道|報導|报道|报导|撰文|整理|"
     r"採寫|采写|編譯|编译|翻譯|翻译|實習|实习|特約|特约|見習|见习|本報|本报|據|据|綜合|综合|連線|连线|"
-    r"主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
-    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?:文|圖|图|譯|译|攝|摄)\s*[:/|｜]"
+    r"排版|美編|美编|主任|昨日|昨天|昨晚|昨|今日|今天|今早|今晨|出版|發佈|發布|发布|更新|最後|最后|時間|时间|"
+    r"日期|來源|来源|核稿|校對|校对|審校|审校|發自|发自|(?<![\u4e00-\u9fff])(?:文|圖|图|譯|译|攝|摄)\s*[:/|｜]"
 )
 # Names run on through spaces, 、 and commas, and through a spaced slash between Latin names
 # (華爾街日報記者 Jeremy Page / Betsy McKay).
@@ -318,7 +358,8 @@ EMAIL_TAIL_REGEX = re.compile(r"[ 、,]*[A-Za-z][A-Za-z._\-]*$")
 EMAIL_NEXT_CHARS = frozenset("0123456789@")
 REPORT_VERB_REGEX = re.compile(
     r"(?:\s*[/、]?\s*(?:連線|连线|綜合|综合|整理|編譯|编译|採寫|采写|撰文|報道|報導|报道|报导|拍攝|拍摄|"
-    r"(?:攝影|摄影|攝|摄)(?![影\s]*[:/|｜])|電|电))+"
+    r"(?:攝影|摄影|攝|摄)(?![影\s]*(?:[:/|｜]|記者|记者))(?!影?\s+(?!報|报|撰|採|采|整理)[\u4e00-\u9fff]{2})"
+    r"|電|电))+"
 )
 PHOTO_VERB_REGEX = re.compile(r"攝|摄")
 # Words that start a sentence after 記者 (記者了解到, 記者發現), never part of a name.
@@ -455,10 +496,47 @@ def _broadcaster_ok(name: str) -> bool:
     return not SECTION_REGEX.match(name) and not name.startswith(("本", "綜合", "综合"))
 
 
-def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
-    """Read 仇志榮報道。 or （李明報道）: names with no title; ``pos`` if none."""
-    if not REPORTED_HINT_REGEX.search(folded, pos, pos + BARE_CREDIT_MAX_CHARS):
+def _read_bracket_names(folded: str, pos: int, result: _Result) -> int:
+    """Read （钟才文） or （张三 李四） when it is all that is left of the text; ``pos`` if none."""
+    match = BRACKET_NAMES_REGEX.match(folded, pos)
+    if not match or BRACKET_NOT_NAME_REGEX.search(match.group("names")):
         return pos
+    names = [name for name in re.split(r"[、, ]+", match.group("names").strip()) if name]
+    if not all(is_chinese_name(name) and not is_known_outlet(name) for name in names):
+        return pos
+    for name in names:
+        result.add("reporter", name)
+    return match.end()
+
+
+def _read_slash_names(folded: str, pos: int, result: _Result) -> int:
+    """Read ／范姜佳鈺 after an outlet's report (上報快訊); ``pos`` if none."""
+    match = SLASH_NAMES_REGEX.match(folded, pos)
+    if not match or folded[match.end() : match.end() + 1] not in ("", " "):
+        return pos
+    names = match.group("names").replace(",", "、").split("、")
+    if not all(is_chinese_name(name) and not is_place(name) for name in names):
+        return pos
+    for name in names:
+        result.add("reporter", name)
+    return match.end()
+
+
+def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
+    """Read 仇志榮報道。, （李明報道） or 林良齊／台北報導: names with no title; ``pos`` if none."""
+    if not REPORTED_HINT_REGEX.search(folded, pos, pos + BARE_CREDIT_MAX_CHARS):
+        return _read_bracket_names(folded, pos, result)
+    slash = SLASH_CREDIT_REGEX.match(folded, pos)
+    if slash:
+        names = [name.strip() for name in re.split(r"[、,]", slash.group("names"))]
+        if not all(is_chinese_name(name) for name in names):
+            return pos
+        for name in names:
+            result.add("reporter", name)
+        place = slash.group("place")
+        if place not in ("綜合", "综合") and not REPORTED_HINT_REGEX.search(place):
+            result.place = place
+        return slash.end()
     match = BARE_CREDIT_REGEX.match(folded, pos)
     if not match:
         return pos
@@ -506,8 +584,11 @@ def _name_pair(token: str) -> tuple[str, str] | None:
     return None
 
 
-def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
-    """Read a list of names at ``pos``: (names, place printed before 報道, end)."""
+def _read_names(
+    folded: str, pos: int, *, pen_names: bool = False
+) -> tuple[list[str], str | None, int]:
+    """Read a list of names at ``pos``: (names, place printed before 報道, end); ``pen_names``
+    where a writer's label vouches for names with no surname (作者︱春春)."""
     match = NAME_RUN_REGEX.match(folded, pos)
     if not match:
         return [], None, pos
@@ -528,7 +609,9 @@ def _read_names(folded: str, pos: int) -> tuple[list[str], str | None, int]:
                 run = f"{head}{space}{rest}".strip()
     run = SIX_HAN_REGEX.sub(lambda m: " ".join(_name_pair(m.group()) or (m.group(),)), run)
     names = []
-    for token in split_names(run, min_han=1):
+    # A pen name (春春) is read only where the label vouches for one name alone.
+    alone = pen_names and not re.search(r"[\s、,&]", run)
+    for token in split_names(run, min_han=1, pen_names=alone):
         if NOT_NAME_REGEX.search(token) and not is_known_outlet(token):
             return [], None, pos
         if re.fullmatch(f"[{_HAN}]{{5,}}", token):
@@ -558,21 +641,31 @@ def _read_role(folded: str, pos: int, result: _Result) -> int:
         inner = ROLE_TITLE_REGEX.match(folded, cursor)
         if inner:
             org, cursor = inner.group("org"), inner.end()
+            org = org if org and _generic_outlet_ok(org) else None
         desk = DESK_CREDIT_REGEX.match(folded, cursor)
         if desk:
             # 攝影|攝影組: a desk is credited, no person; the roles after it are still read.
             return desk.end()
     else:
         org = title.group("org")
+        if org and not _generic_outlet_ok(org):
+            org = None  # 法庭記者, 总台央视记者: a beat or a desk, not the outlet
         title_text = title.group("title")
         roles = [
             "photographer"
             if title_text.startswith(("攝影", "摄影"))
             else "correspondent"
             if title_text in ("通訊員", "通讯员")
+            else "author"
+            if title_text.endswith(("評論員", "评论员"))
             else "reporter"
         ]
-    names, place, cursor = _read_names(folded, cursor)
+    writer = bool(label) and roles[0] in ("author", "reporter")
+    names, place, cursor = _read_names(folded, cursor, pen_names=writer)
+    if not names and writer:
+        affiliated = AFFILIATED_NAME_REGEX.match(folded, cursor)
+        if affiliated and is_chinese_name(affiliated.group("name")):
+            names, cursor = [affiliated.group("name")], affiliated.end()
     if not names:
         return pos
     dispatch = DISPATCH_FROM_REGEX.match(folded, cursor)
@@ -763,7 +856,7 @@ def parse_byline(
     Example: ``parse_byline("【香港商報訊】記者王丹丹報道：昨日…")`` gives outlet 香港商報,
     bylines ``[{"role": "reporter", "name": "王丹丹", "outlet": "香港商報"}]`` and end 16.
     """
-    folded = to_ascii_digits(text or "")
+    folded = to_ascii_digits(text or "").translate(SEPARATOR_TABLE)
     result = _Result(page_outlet, published)
     start = BULLET_REGEX.match(folded).end()
     pos = _parse_english(folded, start, result)
@@ -771,6 +864,8 @@ def parse_byline(
         pos = _read_bare_credit(folded, start, result)
     if pos == start:
         pos = _read_head(folded, start, result)
+        if pos > start and result.outlet:
+            pos = _read_slash_names(folded, pos, result)
         if result.place or result.date:
             pos = _read_dateline_names(folded, pos, result)
         compiled = COMPILED_REGEX.match(folded, pos)
@@ -784,6 +879,8 @@ def parse_byline(
             result.add("agency", result.via, result.via)
             pos = via.end()
             pos = _read_roles(folded, pos, result)
+        source = TRAILING_SOURCE_REGEX.match(folded, pos) if result.bylines else None
+        pos = source.end() if source else pos
     if pos == start:
         return None
     pos = re.match(r"[\s:,]*", folded[pos:]).end() + pos
@@ -804,7 +901,7 @@ def split_trailing_byline(
     Returns:
         (the text before the credit, the parsed credit) or (text, None) when there is none.
     """
-    folded = to_ascii_digits(text)
+    folded = to_ascii_digits(text).translate(SEPARATOR_TABLE)
     done = END_MARK_REGEX.search(folded)
     if done:
         # 《……。（記者 張三）（完）》: the end mark goes with the credit.

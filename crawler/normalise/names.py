@@ -165,8 +165,9 @@ def _join_spaced(pieces: list[str]) -> list[str]:
     return names
 
 
-def split_names(text: str, *, min_han: int = 2) -> list[str]:
-    """Split a printed list of names into clean names.
+def split_names(text: str, *, min_han: int = 2, pen_names: bool = False) -> list[str]:
+    """Split a printed list of names into clean names; with ``pen_names`` (a writer's label
+    vouches for them: 作者︱春春), names of 2 to 4 characters need no surname.
 
     Example: ``split_names("李明、張 華") == ["李明", "張華"]``,
     ``split_names("Jane Doe and John Smith") == ["Jane Doe", "John Smith"]``.
@@ -182,8 +183,29 @@ def split_names(text: str, *, min_han: int = 2) -> list[str]:
             names.append(re.sub(r"\s+", " ", part))
     # An outlet's name stays, for the caller to take as the outlet (作者：香港商報).
     return [
-        name for name in names if is_plausible_name(name, min_han=min_han) or is_known_outlet(name)
+        name
+        for name in names
+        if is_plausible_name(name, min_han=min_han)
+        or is_known_outlet(name)
+        or (pen_names and is_pen_name(name))
     ]
+
+
+# What stands in a writer's place but names no one: 佚名 (anonymous), 小编, 网友, 本站.
+NO_WRITER_REGEX = re.compile(
+    r"佚名|匿名|未知|不詳|不详|小編|小编|網友|网友|本站|admin", re.IGNORECASE
+)
+
+
+def is_pen_name(name: str) -> bool:
+    """Whether a labelled writer's name of 2 to 4 characters with no surname (春春, 胖胖) can be
+    a pen name: no title, desk or placeholder."""
+    return (
+        bool(re.fullmatch(f"[{HAN}]{{2,4}}", name))
+        and name not in NAME_AFFIXES
+        and not NOT_A_NAME_REGEX.search(name)
+        and not NO_WRITER_REGEX.search(name)
+    )
 
 
 def is_plausible_name(name: str, *, min_han: int = 2, strict: bool = True) -> bool:

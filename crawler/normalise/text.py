@@ -9,6 +9,8 @@
 - :func:`join_broken_paragraphs` joins a paragraph that does not end a sentence to the next
   one when that starts mid-sentence (國際創 / 科中心建設); headings, list items and captions
   are never joined.
+- :func:`strip_link_trailer` takes off a site's link printed at the end of a paragraph
+  (……徐占忱） 返回搜狐，查看更多).
 - :func:`clean_blocks` does all three, and also drops a whole promotion block (碼上看 with its
   item titles and 掃碼睇… lines).
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 
 from crawler.items import Block
+from crawler.normalise.bylines import parse_byline
 from crawler.normalise.captions import has_credit
 from crawler.normalise.names import HAN
 
@@ -65,6 +68,10 @@ PROMO_START_REGEX = re.compile(
     r"Related(?:\s+(?:News|Stories|Articles))?)\s*[:：]?$",
     re.IGNORECASE,
 )
+# A link the site appends to the story's last paragraph (every 搜狐号 page: 返回搜狐，查看更多).
+LINK_TRAILER_REGEX = re.compile(
+    r"\s*(?:返回搜狐[，,]?\s*查看更多|【?(?:返回首頁|返回首页|返回頂部|返回顶部)】?)\s*$"
+)
 QR_LINE_REGEX = re.compile(r"^(?:掃碼|扫码|掃描|扫描|長按|长按)")
 SENTENCE_END = "。！？!?…；;」』”’）)】〕.:："
 LIST_ITEM_REGEX = re.compile(
@@ -84,6 +91,11 @@ def collapse_whitespace(text: str) -> str:
     text = ZERO_WIDTH_REGEX.sub("", text or "")
     text = HARD_WRAP_REGEX.sub("", text)
     return WHITESPACE_REGEX.sub(" ", text).strip()
+
+
+def strip_link_trailer(text: str) -> str:
+    """``text`` without a site's link printed after it (返回搜狐，查看更多)."""
+    return LINK_TRAILER_REGEX.sub("", text)
 
 
 def is_boilerplate(text: str) -> bool:
@@ -153,6 +165,9 @@ def join_broken_paragraphs(blocks: list[Block]) -> list[Block]:
             joined
             and _continues(block)
             and (_is_fragment(joined[-1]) or _is_latin_fragment(joined[-1], block))
+            # A lead opening with its dateline starts a paragraph: a survey widget's 请刷新本页面
+            # took 新华社北京5月19日电（刘艺、杨吉） (realpages CN-gmw-2024b).
+            and parse_byline(block.text) is None
         ):
             joined[-1] = Block("paragraph", _join_texts(joined[-1].text, block.text))
         else:

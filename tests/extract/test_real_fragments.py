@@ -388,6 +388,99 @@ AUTHOR_ROWS = [
         ),
         ["南帆"],
     ),
+    (
+        "realpages CN-xinhuanet-2024b: 作者: 刘满仓 is the photographer of 新华社发（刘满仓摄）",
+        page(
+            '<div id="detail"><p style="text-align: justify;">  5月13日，在河北省遵化市东新庄镇'
+            '一家庭农场，无人驾驶农机在播种玉米。</p><p style="'
+            'text-align: justify;">  眼下，植保无人机、'
+            "无人驾驶农机等在河北省遵化市的田间地头忙碌，助力"
+            "农业生产。近年来，河北省遵化市积极推行农机无人驾驶"
+            "耕种和无人机植保作业等数字农机服务工作，促进农业增效、农民"
+            '增收。</p><p style="text-align: '
+            'justify;">  新华社发（刘满仓摄）</p><div id="articleEdit"><span class="editor">[作者: '
+            "刘满仓 　责任编辑: 杨丹宇 ]</span></div></div>"
+        ),
+        [],
+    ),
+    (
+        "tests/realpages TW-upmedia-2020a: an author element with no label: 上報快訊／范姜佳鈺",
+        page(
+            '<div class="author"><a href=\'searc'
+            "h.php?sh_keyword=上報快訊／范姜佳鈺'>上報快訊／范姜佳鈺"
+            "</a>                    2020年03月12日 20:19:00</div>" + STORY
+        ),
+        ["范姜佳鈺"],
+    ),
+    (
+        "realpages CN-gmw-2017a: 作者︱春春 printed beside the site's logo, where a caption goes",
+        page(
+            STORY
+            + "<p><strong>　　出品︱网易科学人栏目组 胖胖</strong></p><p><strong>　　作者︱春春"
+            '</strong> <a href="http://www.gmw.cn" targe'
+            't="_blank"><img src="https://img.gmw.cn/pic/'
+            'content_logo.png" title="返回光明网首页" /></a> </p>'
+        ),
+        ["春春"],
+    ),
+    (
+        "realpages CN-gmw-2024b: a survey widget's line before 新华社北京5月19日电（刘艺、杨吉）",
+        page(
+            '<div class="m-vote-list"><p style="text-align:center;color:#008000;">调查问题加载中，'
+            "请稍候。<br>若长时间无响应，请刷新本页面</p></div><"
+            'div class="u-mainText"><p>新华社北京5月'
+            "19日电（刘艺、杨吉） 中国科学院专家19日在北京"
+            "介绍国内首次在轨水生生态研究项目进展情况。</p>"
+            "<p>4月25日，神舟十八号载人飞船从酒泉卫星发射"
+            "中心升空。随3名航天员一起进入太空的还有4条斑马鱼和"
+            "4克金鱼藻，用于在轨建立稳定运行的空间自循环水生生态系统。</p></div>"
+        ),
+        ["刘艺", "杨吉"],
+    ),
+    (
+        "realpages CN-sohu-2024a: 作者：…研究员徐占忱 before sohu's 返回搜狐，查看更多 link",
+        page(
+            '<article class="article" id="mp-editor"><p>'
+            + SOHU_STORY
+            + "</p><p>"
+            + SOHU_SECOND
+            + "</p><p>（本文来源：经济日报 作者：中国国际经"
+            "济交流中心世界经济研究部部长，“一带一路”研究部部长、"
+            '研究员徐占忱）<a href="https://www.sohu.com/" id="backsohucom"><span class="backword">'
+            '<i class="backsohu"></i>返回搜狐，查看更多</span></a></p></article>'
+        ),
+        ["徐占忱"],
+    ),
+    (
+        "realpages CN-youth-2024a: 中青报·中青网记者 魏其濛 来源：中国青年报 is no caption",
+        page(
+            '<div class="TRS_Editor"><img src="https://news.youth.cn/gn/202405/W020240513.jpg"><p>'
+            + SOHU_STORY
+            + "</p><p>"
+            + SOHU_SECOND
+            + "</p><p>　　中青报·中青网记者 魏其濛 来源："
+            "中国青年报</p></div>"
+        ),
+        ["魏其濛"],
+    ),
+    (
+        "realpages CN-gmw-2024a: （钟才文） ends the story; 责编 and a gallery follow",
+        page(
+            '<div class="u-mainText"><p>'
+            + SOHU_STORY
+            + "</p><p>　　各国要联手抵制保护主义。各国要坚定"
+            "地站在历史正确的一边，共同把“蛋糕”做大，实现“多赢”“共赢”。（钟才文）</p>"
+            '<div class="m-zbTool liability"><span>[ <'
+            '/span><span class="liability">责编：杨煜</span>'
+            '<span> ]</span></div><div class="u-moreText">阅读剩余全文（<span></span>）</div>'
+            "<p>您此时的心情</p><p>视觉焦点</p><p>2023-11"
+            "-21 16:55</p><p>2023年11月21日，江苏省如皋市"
+            "龙游河生态公园，色彩斑斓的树木与一河碧水相应成趣。</p><p"
+            ">2023-11-21 16:55</p><p>光明网版权所有"
+            "</p></div>"
+        ),
+        ["钟才文"],
+    ),
 ]
 
 

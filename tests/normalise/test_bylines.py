@@ -519,6 +519,18 @@ BYLINE_CASES = [
         _byline("中央社", "CNA", place="Taipei", day="2024-08-29"),
         "Taiwan",
     ),
+    (
+        "記者 王丹丹 / 攝影 林振東 報導",
+        None,
+        _byline(None, None, [("reporter", "王丹丹", None), ("photographer", "林振東", None)]),
+        "",
+    ),
+    (
+        "新华社记者 王丹丹 摄影记者 林振东",
+        None,
+        _byline(XH, "新华社", [("reporter", "王丹丹", XH), ("photographer", "林振东", XH)]),
+        "",
+    ),
 ]
 BYLINE_IDS = [
     "hkcd-no-space",
@@ -616,6 +628,8 @@ BYLINE_IDS = [
     "own-place-date-bracket",
     "reporter-compiled",
     "english-dateline-mixed-case",
+    "reporter-slash-photographer-label",
+    "reporter-then-photo-reporter",
 ]
 
 
@@ -640,6 +654,13 @@ def test_parse_byline(text, page_outlet, expected, rest):
         "香港中華聯誼會主辦的論壇昨日舉行。",
         "The summit opened on Thursday.",
         "",
+        "他对记者说，今年的展会规模更大。",
+        "多名记者在现场看到，市民排队入场。",
+        "随后记者来到现场。",
+        "（周一）",
+        "（张某）",
+        "（新华社）",
+        "作者：佚名",
     ],
     ids=[
         "press-conference",
@@ -651,6 +672,13 @@ def test_parse_byline(text, page_outlet, expected, rest):
         "organiser",
         "english",
         "empty",
+        "told-the-reporter",
+        "several-reporters",
+        "then-the-reporter",
+        "weekday-in-brackets",
+        "pseudonym-in-brackets",
+        "agency-in-brackets",
+        "anonymous-author",
     ],
 )
 def test_parse_byline_finds_none(text):

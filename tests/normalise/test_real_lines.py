@@ -6,8 +6,9 @@ The table is real_lines.tsv beside this file, one printed line a row with the pa
 found on; the expected values were written by reading the line. A cell "-" is not checked;
 an empty cell expects nothing (no outlet, no reporters). Columns: kind (lead, byline,
 trailer, header, source, caption), page (the outlet the page declares, as og:site_name
-would), published (the page's date), line, url, outlet, place, date, reporters (、-joined,
-the exact set), photographer, source, relative (text=date pairs joined by ;).
+would), published (the page's date), line, url, outlet, place, date, reporters (the writers:
+reporter, author and correspondent roles, 、-joined, the exact set), photographer, source,
+relative (text=date pairs joined by ;).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from crawler.items import Block, RawArticle, RawImage
 from crawler.normalise import normalise_article
 
 TABLE = Path(__file__).with_name("real_lines.tsv")
+WRITERS = ("reporter", "author", "correspondent")
 FACETS = ("outlet", "place", "date", "reporters", "photographer", "source", "relative")
 
 
@@ -57,7 +59,7 @@ def _facts(record: dict) -> dict:
         "outlet": record["outlet"] or "",
         "place": record["dateline"]["place"] or "",
         "date": record["dateline"]["date"] or "",
-        "reporters": sorted({b["name"] for b in record["bylines"] if b["role"] == "reporter"}),
+        "reporters": sorted({b["name"] for b in record["bylines"] if b["role"] in WRITERS}),
         "photographer": image.get("photographer") or "、".join(photographers),
         "source": image.get("source") or "",
         "relative": {(d["text"], d["date"]) for d in record["mentioned_dates"]},
