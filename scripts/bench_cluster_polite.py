@@ -57,7 +57,10 @@ CAMPAIGN = REPO / "campaigns" / "summit.toml"
 WORKER_COUNTS = (1, 2, 4)
 ROBOTS = "/robots.txt"
 QUIET = ["--format", "json", "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"]
-INGESTED_REGEX = re.compile(r"Ingested (\d+) events of crawl \S+ in ([\d.]+)s")
+INGESTED_REGEX = re.compile(
+    r"Ingested (\d+) events of crawl \S+ in ([\d.]+)s; articles (\d+) new, (\d+) updated, "
+    r"(\d+) unchanged, (\d+) duplicate"
+)
 
 
 def build_hosts(root: Path, hosts: int, pages: int) -> list[str]:
@@ -139,7 +142,14 @@ def ingester_limit(urls_file: Path, mirror: MirrorServer, redis_url: str, root: 
     if not found:
         raise SystemExit(f"no summary line from archive ingest:\n{done.stdout}{done.stderr}")
     events, seconds = int(found.group(1)), float(found.group(2))
-    return {"events queued": waiting, "seconds": seconds, "events/s": round(events / seconds, 1)}
+    articles = sum(int(count) for count in found.groups()[2:])
+    return {
+        "events queued": waiting,
+        "articles among them": articles,
+        "seconds": seconds,
+        "events/s": round(events / seconds, 1),
+        "articles/s": round(articles / seconds, 1),
+    }
 
 
 def measure(hosts: int, pages: int, delay: float, latency: float, concurrency: int) -> dict:
@@ -198,7 +208,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--pages", type=int, default=30, help="article pages per host")
     parser.add_argument("--delay", type=float, default=1.0)
-    parser.add_argument("--latency", type=float, default=1.0)
+    parser.add_argument("--latency", type=float, default=2.0)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
