@@ -47,7 +47,7 @@ SECTIONS = [
     (
         "cluster crawl, politeness-bound",
         "bench_cluster_polite.py",
-        ["--hosts", "20", "--pages", "30"],
+        ["--hosts", "20", "--pages", "60"],
         ["--hosts", "8", "--pages", "3"],
     ),
     (

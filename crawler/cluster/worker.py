@@ -84,8 +84,8 @@ class ClusterScheduler(Scheduler):
             super().open(spider)
         self.claims_key = f"{self.queue.key.removesuffix(':requests')}:claimed:{self.worker}"
         self.claims = {}
-        self.queue.polite_key = Cluster.key_prefix(self.crawler.settings["CLUSTER_CAMPAIGN"])
-        self.queue.polite_key += ":polite"
+        campaign = self.crawler.settings["CLUSTER_CAMPAIGN"]
+        self.queue.polite_key = f"{Cluster.key_prefix(campaign)}:polite"
         self.queue.delay = self.crawler.settings.getfloat("CLUSTER_HOST_DELAY")
         self._give_back = self.server.register_script(GIVE_BACK_SCRIPT)
 
