@@ -19,6 +19,8 @@ in at spider priority. Settings of our own components carry the component's pref
 - ``CLUSTER_WORKER``: this worker's name (default the machine's name); its WARC files and its
   heartbeat carry it.
 - ``CLUSTER_CAMPAIGN``: the campaign whose keys the cluster uses (set by the runner).
+- ``CLUSTER_HOST_DELAY``: the seconds between two requests to one host by the whole cluster (set
+  by the runner from the source's ``DOWNLOAD_DELAY``; crawler/cluster/frontier.py).
 - ``CLUSTER_WORKER_TIMEOUT``: seconds after which a worker not heard from is lost and its
   claimed requests go back to the frontier (default 60).
 - ``DEDUP_MIN_SIMILARITY``: the estimated Jaccard similarity of their texts from which two
@@ -104,6 +106,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.fetch.redirects.GuardedRedirectMiddleware": 600,
     "crawler.fetch.refresh.RefreshMiddleware": 800,
+    "crawler.cluster.worker.HostPacing": 940,
     "crawler.warc.writer.WarcWriter": 950,
     "crawler.middlewares.SourceHealth": 990,
 }
@@ -133,6 +136,7 @@ CLUSTER_ROLE = "worker"
 CLUSTER_WORKER = None
 CLUSTER_CAMPAIGN = None
 CLUSTER_WORKER_TIMEOUT = 60.0
+CLUSTER_HOST_DELAY = 0.0
 DEDUP_MIN_SIMILARITY = 0.5
 MIRROR_URL = None
 # Where a crawl's pages come from: "live" (the sites), "mirror" (MIRROR_URL) or "replay"

@@ -44,6 +44,18 @@ SECTIONS = [
         ["--pages", "2000"],
         ["--pages", "200", "--rounds", "1"],
     ),
+    (
+        "cluster crawl, politeness-bound",
+        "bench_cluster_polite.py",
+        ["--hosts", "20", "--pages", "60"],
+        ["--hosts", "8", "--pages", "3"],
+    ),
+    (
+        "memory",
+        "bench_memory.py",
+        ["--sizes", "1000", "3000", "10000"],
+        ["--sizes", "100", "300"],
+    ),
     ("search", "bench_search.py", ["--sizes", "10000"], ["--sizes", "2000"]),
     # At 200,000 articles only our index and the LIKE scan: trigram adds minutes, not news.
     (

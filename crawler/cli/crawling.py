@@ -130,9 +130,7 @@ def crawl(
     with run_log(log_dir, campaign_path.stem):
         try:
             campaign = load_campaign(campaign_path)
-            job = cluster_job(
-                cluster_url or campaign.cluster, seed, worker, bool(listed or job_dir)
-            )
+            job = cluster_job(cluster_url or campaign.cluster, seed, worker, bool(listed), job_dir)
             summaries = run_crawl(
                 campaign,
                 sources=list(sources),
@@ -165,15 +163,18 @@ def failed(summary: Summary) -> bool:
 
 
 def cluster_job(
-    url: str | None, seed: bool, worker: str | None, local_only: bool
+    url: str | None, seed: bool, worker: str | None, listed: bool, job_dir: Path | None
 ) -> ClusterJob | None:
-    """What `archive crawl` is to a cluster (None for a local crawl)."""
+    """What `archive crawl` is to a cluster (None for a local crawl); listed pages are the
+    seeding's to queue."""
     if not url:
         if seed or worker is not None:
             raise click.UsageError("--seed and --worker go with --cluster")
         return None
-    if local_only:
-        raise click.UsageError("--url, --urls and --job-dir are for local crawls, not --cluster")
+    if job_dir:
+        raise click.UsageError("--job-dir is for local crawls, not --cluster")
+    if listed and not seed:
+        raise click.UsageError("--url and --urls go with --cluster --seed, not on a worker")
     name = default_worker_name() if worker is None else check_worker_name(worker)
     return ClusterJob(url, worker=name, seed=seed)
 

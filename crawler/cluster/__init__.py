@@ -9,9 +9,10 @@ makes (dedup, revisions, crawl rows). Everything lives under ``summit-archive:<c
 
 - ``crawl``: hash, the crawl the frontier belongs to (``id``, ``seeded``, ``sources``, the date
   window); set by `archive crawl --cluster URL --seed`, marked ``finished`` by the ingester.
-- ``<source>:requests`` (scrapy-redis' priority queue) and ``<source>:dupefilter`` (the
-  fingerprint of every request ever queued): the frontier. It persists: a stopped cluster
-  resumes where it was.
+- ``<source>:requests`` (a queue per host, each host paced across the workers:
+  crawler/cluster/frontier.py), ``polite`` (each host's next allowed time) and
+  ``<source>:dupefilter`` (scrapy-redis': the fingerprint of every request ever queued): the
+  frontier. It persists: a stopped cluster resumes where it was.
 - ``<source>:claimed:<worker>``: hash of the requests a worker has taken from the frontier and
   not finished with, put back when the worker is lost (crawler/cluster/worker.py).
 - ``workers``: hash ``<worker>/<source>`` -> the worker's heartbeat (JSON: host, pid, time,
@@ -38,45 +39,28 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from crawler.cluster.frontier import COUNT_SCRIPT, PUT_BACK
 from crawler.errors import ArchiveError
 
 KEY_PREFIX = "summit-archive"
 WORKER_NAME_REGEX = re.compile(r"[A-Za-z0-9_.]+")
 # A worker not heard from for this many seconds is lost; its claimed requests go back.
 DEFAULT_WORKER_TIMEOUT = 60.0
-# Moves one request, the first by priority, from the frontier to a worker's claimed hash,
-# under the SHA-1 of its encoding (the claim), with its score to restore it by.
-TAKE_SCRIPT = """
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 then return false end
-redis.call('ZREM', KEYS[1], first[1])
-redis.call('HSET', KEYS[2], redis.sha1hex(first[1]), first[2] .. ' ' .. first[1])
-return first[1]
-"""
-# Puts the claimed requests of KEYS[1] back in the frontier KEYS[2], each with its score.
-_PUT_BACK = """
-local values = redis.call('HVALS', KEYS[1])
-for _, value in ipairs(values) do
-  local space = string.find(value, ' ', 1, true)
-  redis.call('ZADD', KEYS[2], string.sub(value, 1, space - 1), string.sub(value, space + 1))
-end
-redis.call('DEL', KEYS[1])
-"""
-# A worker stopping early gives its claims back.
-GIVE_BACK_SCRIPT = _PUT_BACK + "return #values"
-# A lost worker's claims go back and its heartbeat (field ARGV[1] of KEYS[3]) is marked lost,
+# A worker stopping early gives its claims back (KEYS: claims, hosts, polite).
+GIVE_BACK_SCRIPT = PUT_BACK + "return #values"
+# A lost worker's claims go back and its heartbeat (field ARGV[1] of KEYS[4]) is marked lost,
 # unless the heartbeat changed since it was judged (ARGV[2]): a worker that came back keeps
 # its requests.
 RECLAIM_SCRIPT = (
     """
-local beat = redis.call('HGET', KEYS[3], ARGV[1])
+local beat = redis.call('HGET', KEYS[4], ARGV[1])
 if beat ~= ARGV[2] then return -1 end
 """
-    + _PUT_BACK
+    + PUT_BACK
     + """
 local state = cjson.decode(beat)
 state['state'] = 'lost'
-redis.call('HSET', KEYS[3], ARGV[1], cjson.encode(state))
+redis.call('HSET', KEYS[4], ARGV[1], cjson.encode(state))
 return #values
 """
 )
@@ -159,7 +143,9 @@ class Cluster:
         self.ingesting_key = f"{self.prefix}:ingesting"
         self.counts_key = f"{self.prefix}:counts"
         self.warcs_key = f"{self.prefix}:warcs"
+        self.polite_key = f"{self.prefix}:polite"
         self._reclaim = client.register_script(RECLAIM_SCRIPT)
+        self._count = client.register_script(COUNT_SCRIPT)
 
     @staticmethod
     def key_prefix(campaign: str) -> str:
@@ -224,8 +210,10 @@ class Cluster:
             )
         crawl_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         with self.client.pipeline() as pipe:
-            pipe.delete(self.crawl_key, self.workers_key, self.counts_key, self.warcs_key)
-            for key in self.keys("*:requests", "*:dupefilter", "*:claimed:*"):
+            pipe.delete(
+                self.crawl_key, self.workers_key, self.counts_key, self.warcs_key, self.polite_key
+            )
+            for key in self.keys("*:requests", "*:requests:*", "*:dupefilter", "*:claimed:*"):
                 pipe.delete(key)
             window = {"since": since or "", "until": until or ""}
             record = {
@@ -253,7 +241,7 @@ class Cluster:
     def frontier_size(self, source: str | None = None) -> int:
         """Requests waiting in the frontier (of one source, or of all)."""
         pattern = f"{source}:requests" if source else "*:requests"
-        return sum(self.client.zcard(key) for key in self.keys(pattern))
+        return sum(int(self._count(keys=[key])) for key in self.keys(pattern))
 
     def claimed(self, source: str | None = None) -> dict[str, int]:
         """Requests taken and not finished, by worker (of one source, or of all)."""
@@ -319,7 +307,12 @@ class Cluster:
             if not is_silent(beat, timeout, now):
                 continue
             worker, source = beat["worker"], beat["source"]
-            keys = [self.claimed_key(source, worker), self.requests_key(source), self.workers_key]
+            keys = [
+                self.claimed_key(source, worker),
+                self.requests_key(source),
+                self.polite_key,
+                self.workers_key,
+            ]
             count = self._reclaim(keys=keys, args=[field, raw])
             if count >= 0:
                 reclaimed[field.decode()] = count

@@ -1,12 +1,15 @@
 """A cluster worker's Scrapy components: the shared scheduler, claims, heartbeats, idling.
 
-- ClusterScheduler: scrapy-redis' scheduler (shared priority queue, shared dupefilter,
-  persistent), taking each request atomically from the frontier into the worker's claimed
-  hash. A claim is released once Scrapy's engine is done with the request: its callback or
-  errback has run and everything it returned has been handed on (articles queued as events,
+- ClusterScheduler: scrapy-redis' scheduler (shared frontier, shared dupefilter, persistent),
+  taking each request atomically from the frontier into the worker's claimed hash, from a host
+  whose politeness delay has passed for the whole cluster (crawler/cluster/frontier.py).
+  A claim is released once Scrapy's engine is done with the request: its callback or errback
+  has run and everything it returned has been handed on (articles queued as events,
   new requests, redirects and retries pushed to the frontier). With ``CLUSTER_ROLE = "seed"``
   it queues the spiders' start requests and hands out none, so `--seed` fills the frontier
   without fetching.
+- HostPacing (downloader middleware): each request goes out no sooner than its host's delay
+  after the cluster's last request to the host (crawler/cluster/frontier.py).
 - SeededStartMiddleware (spider middleware): a worker ignores its spiders' start requests; the
   seeding queued them.
 - ClusterWorker (extension): a heartbeat every quarter of ``CLUSTER_WORKER_TIMEOUT``; workers not
@@ -32,10 +35,12 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
+from scrapy.utils.asyncio import sleep
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from crawler.cluster import GIVE_BACK_SCRIPT, TAKE_SCRIPT, Cluster
+from crawler.cluster import GIVE_BACK_SCRIPT, Cluster
+from crawler.cluster.frontier import SEND_SCRIPT, HostQueue, host_of
 from crawler.crawl.signals import warc_file_opened
 
 if TYPE_CHECKING:
@@ -46,6 +51,8 @@ logger = logging.getLogger(__name__)
 
 # How often an idle worker looks at the frontier while others may add to it.
 IDLE_POLL_SECONDS = 0.5
+# Looking again this soon at the earliest, when the frontier says a host is about to be ready.
+MIN_POLL_SECONDS = 0.01
 
 
 def cluster_of(crawler: Crawler) -> Cluster:
@@ -61,6 +68,7 @@ class ClusterScheduler(Scheduler):
     worker = ""
     claims_key = ""
     claims: dict[str, Request]
+    queue: HostQueue
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
@@ -76,7 +84,9 @@ class ClusterScheduler(Scheduler):
             super().open(spider)
         self.claims_key = f"{self.queue.key.removesuffix(':requests')}:claimed:{self.worker}"
         self.claims = {}
-        self._take = self.server.register_script(TAKE_SCRIPT)
+        campaign = self.crawler.settings["CLUSTER_CAMPAIGN"]
+        self.queue.polite_key = f"{Cluster.key_prefix(campaign)}:polite"
+        self.queue.delay = self.crawler.settings.getfloat("CLUSTER_HOST_DELAY")
         self._give_back = self.server.register_script(GIVE_BACK_SCRIPT)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -96,9 +106,9 @@ class ClusterScheduler(Scheduler):
         if self.role == "seed":
             return None
         self.release_finished()
-        encoded = self._take(keys=[self.queue.key, self.claims_key])
+        encoded, wait = self.queue.take(self.claims_key)
         if encoded is None:
-            look_again(self.crawler)
+            look_again(self.crawler, wait)
             return None
         request = self.queue._decode_request(encoded)
         self.claims[hashlib.sha1(encoded).hexdigest()] = request
@@ -130,21 +140,50 @@ class ClusterScheduler(Scheduler):
     def give_back(self) -> int:
         """Put this worker's claimed requests back in the frontier (it stops before its end)."""
         self.claims.clear()
-        return int(self._give_back(keys=[self.claims_key, self.queue.key]))
+        keys = [self.claims_key, self.queue.key, self.queue.polite_key]
+        return int(self._give_back(keys=keys))
 
 
-def look_again(crawler: Crawler) -> None:
-    """Have the engine ask the frontier again in IDLE_POLL_SECONDS, not at its own 5 s
-    heartbeat: another worker may add to it, or take what it held, any moment."""
+def look_again(crawler: Crawler, wait: float = -1) -> None:
+    """Have the engine ask the frontier again when its next host is ready (``wait`` seconds),
+    or in IDLE_POLL_SECONDS when none waits, not at its own 5 s heartbeat: another worker may
+    add to it, or take what it held, any moment."""
     slot = getattr(crawler.engine, "_slot", None)  # how Scrapy's engine wakes itself
     if slot is not None and slot.closing is None:
-        slot.nextcall.schedule(IDLE_POLL_SECONDS)
+        soon = min(max(wait, MIN_POLL_SECONDS), IDLE_POLL_SECONDS)
+        slot.nextcall.schedule(IDLE_POLL_SECONDS if wait < 0 else soon)
 
 
 def scheduler_of(crawler: Crawler) -> ClusterScheduler | None:
     """The crawler's ClusterScheduler (None when it runs another)."""
     scheduler = crawler.engine.scheduler if crawler.engine else None
     return scheduler if isinstance(scheduler, ClusterScheduler) else None
+
+
+class HostPacing:
+    """Downloader middleware: holds a request until the cluster may send to its host again, and
+    stamps the host's next allowed time (``CLUSTER_HOST_DELAY`` on)."""
+
+    def __init__(self, crawler: Crawler, cluster: Cluster, delay: float):
+        self.crawler = crawler
+        self.cluster = cluster
+        self.delay = delay
+        self._send = cluster.client.register_script(SEND_SCRIPT)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> HostPacing:
+        settings = crawler.settings
+        delay = settings.getfloat("CLUSTER_HOST_DELAY")
+        if not settings.get("CLUSTER_URL") or settings.get("CLUSTER_ROLE") == "seed" or not delay:
+            raise NotConfigured
+        return cls(crawler, cluster_of(crawler), delay)
+
+    async def process_request(self, request: Request) -> None:
+        source = self.crawler.spider.name
+        keys = [self.cluster.polite_key, self.cluster.requests_key(source)]
+        wait = float(self._send(keys=keys, args=[host_of(request.url), self.delay]))
+        if wait > 0:
+            await sleep(wait)
 
 
 class SeededStartMiddleware:

@@ -96,6 +96,10 @@ def cluster_overrides(job: ClusterJob, campaign: str) -> dict[str, Any]:
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
+        "SCHEDULER_QUEUE_CLASS": "crawler.cluster.frontier.HostQueue",
+        # The frontier paces each host for the whole cluster (CLUSTER_HOST_DELAY, see
+        # cluster_pacing); AutoThrottle's delays are one process's and would add to it.
+        "AUTOTHROTTLE_ENABLED": False,
         "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:dupefilter",
         "REDIS_URL": job.url,
         "CLUSTER_URL": job.url,
@@ -110,6 +114,15 @@ def cluster_overrides(job: ClusterJob, campaign: str) -> dict[str, Any]:
         # Seeding fetches nothing: no WARC file to write, no progress to show.
         **({"WARC_ENABLED": False, "PROGRESS_INTERVAL": 0} if job.seed else {}),
     }
+
+
+def cluster_pacing(settings: Settings) -> None:
+    """Move a cluster worker's DOWNLOAD_DELAY (the source's, whatever set it) to the frontier
+    (CLUSTER_HOST_DELAY), which spaces the cluster's requests to a host by it; the worker's own
+    downloader then sends what it takes at once. Waiting there as well would send a request
+    later than the frontier's clock says, perhaps right after another worker's to the host."""
+    settings.set("CLUSTER_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"), priority="cmdline")
+    settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
 
 
 def cluster_crawl(
@@ -216,6 +229,8 @@ def run_crawl(
         for name in chosen:
             crawler = process.create_crawler(loader.load(name))
             crawler.settings.setdict(campaign.crawl_settings(name), priority="spider")
+            if cluster:
+                cluster_pacing(crawler.settings)
             if job_dir:
                 crawler.settings.set("JOBDIR", str(source_job_dir(job_dir, name)), "cmdline")
             crawlers.append(crawler)

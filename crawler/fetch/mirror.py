@@ -17,7 +17,9 @@ answers by looking for the keyword in the host's article pages, as the real site
 Files are served with an ETag (from their bytes) and a Last-Modified (their mtime), and a
 conditional GET (If-None-Match, else If-Modified-Since) of an unchanged file is answered
 304 Not Modified, as a real site's server would. The server keeps a log of the requests it
-answered, so tests can count what a crawl fetched.
+answered, and when each arrived, so tests can count what a crawl fetched and how fast it asked
+each host. With a ``latency`` it answers each request that many seconds after it arrived, as a
+distant site does.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import json
 import mimetypes
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,14 +69,32 @@ def from_mirror(url: str, mirror_url: str, scheme: str = "https") -> str | None:
 
 @dataclass
 class MirrorLog:
-    """The requests a mirror server answered: (method, host, path, status)."""
+    """The requests a mirror server answered: (method, host, path, status), and when each
+    arrived (``time.monotonic()``)."""
 
     entries: list[tuple[str, str, str, int]] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, method: str, host: str, path: str, status: int) -> None:
+    def add(self, method: str, host: str, path: str, status: int, arrived: float) -> None:
         with self.lock:
             self.entries.append((method, host, path, status))
+            self.arrived.append(arrived)
+
+    def gaps(self, skip: str = "/robots.txt") -> dict[str, list[float]]:
+        """The seconds between one request to a host and the next, by host, in order (requests
+        for the path ``skip`` aside)."""
+        last: dict[str, float] = {}
+        gaps: dict[str, list[float]] = {}
+        with self.lock:
+            arrivals = sorted(zip(self.arrived, self.entries, strict=True))
+        for moment, (_, host, path, _) in arrivals:
+            if path == skip:
+                continue
+            if host in last:
+                gaps.setdefault(host, []).append(moment - last[host])
+            last[host] = moment
+        return gaps
 
     def paths(self, host: str | None = None) -> list[str]:
         """Paths requested (of one host, or of all), in order."""
@@ -86,8 +107,9 @@ class MirrorServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, root: Path, port: int = 0, host: str = "127.0.0.1"):
+    def __init__(self, root: Path, port: int = 0, host: str = "127.0.0.1", latency: float = 0.0):
         self.root = root.resolve()
+        self.latency = latency
         self.log = MirrorLog()
         super().__init__((host, port), MirrorRequestHandler)
 
@@ -102,6 +124,15 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
 
     server: MirrorServer
     protocol_version = "HTTP/1.1"
+    arrived = 0.0
+
+    def parse_request(self) -> bool:
+        """Note when the request arrived; wait out the server's latency."""
+        self.arrived = time.monotonic()
+        parsed = super().parse_request()
+        if parsed and self.server.latency:
+            time.sleep(self.server.latency)
+        return parsed
 
     def do_GET(self) -> None:
         self._answer(send_body=True)
@@ -141,7 +172,9 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         modified = int(file.stat().st_mtime)
         validators = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
         if self._not_modified(etag, modified):
-            self.server.log.add(self.command, host, path, int(HTTPStatus.NOT_MODIFIED))
+            self.server.log.add(
+                self.command, host, path, int(HTTPStatus.NOT_MODIFIED), self.arrived
+            )
             self.send_response(HTTPStatus.NOT_MODIFIED)
             for name, value in validators.items():
                 self.send_header(name, value)
@@ -185,7 +218,7 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         path: str,
         headers: dict[str, str] | None = None,
     ) -> None:
-        self.server.log.add(self.command, host, path, int(status))
+        self.server.log.add(self.command, host, path, int(status), self.arrived)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -232,13 +265,16 @@ def _search_index(host_dir: Path, under: str, separator: str) -> list[tuple[Path
 
 
 @contextmanager
-def serve_mirror(root: str | Path = PACKAGED_MIRROR, port: int = 0) -> Iterator[MirrorServer]:
-    """Serve the mirror folder ``root`` on 127.0.0.1 in a background thread while in the block."""
+def serve_mirror(
+    root: str | Path = PACKAGED_MIRROR, port: int = 0, latency: float = 0.0
+) -> Iterator[MirrorServer]:
+    """Serve the mirror folder ``root`` on 127.0.0.1 in a background thread while in the block
+    (answering each request ``latency`` seconds after it arrived)."""
     root = Path(root)
     if not root.is_dir():
         raise MirrorError(f"mirror folder not found: {root}")
     try:
-        server = MirrorServer(root, port)
+        server = MirrorServer(root, port, latency=latency)
     except OSError as error:
         raise MirrorError(f"cannot serve the mirror on port {port}: {error}") from error
     with serving_in_thread(server) as running:

@@ -513,3 +513,22 @@ def test_a_campaigns_cluster_key_is_the_default_cluster(
     code, _, stderr = invoke("cluster", "status")
     assert code == 1
     assert "no cluster: give --cluster" in error_line(stderr)
+
+
+LISTED_ON_A_WORKER = "--url and --urls go with --cluster --seed"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--worker", "w1", "--url", "https://example.org/a"], LISTED_ON_A_WORKER),
+        (["--url", "https://example.org/a"], LISTED_ON_A_WORKER),
+        (["--seed", "--job-dir", "{tmp}/job"], "--job-dir is for local crawls"),
+    ],
+    ids=["worker-url", "default-worker-url", "seed-job-dir"],
+)  # fmt: skip
+def test_what_a_cluster_crawl_refuses(args: list[str], message: str, tmp_path: Path) -> None:
+    arguments = [arg.format(tmp=tmp_path) for arg in args]
+    code, _, stderr = invoke("crawl", "--cluster", UNREACHABLE, *arguments, "--db", "x.db")
+    assert code == 2
+    assert message in error_line(stderr)
