@@ -10,7 +10,7 @@ PYWB_STAMP := $(PYWB_VENV)/.installed
 # The archive `make stats` and `make serve` read: make serve DB=demo.db shows the demo.
 DB ?= archive.db
 
-.PHONY: crawl demo stats serve test lint bench accuracy clean
+.PHONY: crawl demo stats serve test lint bench bench-large accuracy clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/compare_extractors.py
+
+## bench-large: the search index's growth to 1,000,000 articles (an hour or more on 2 cores)
+bench-large: $(STAMP)
+	$(BIN)/python scripts/bench_search.py --sizes 10000 100000 1000000 --kinds bigram
 
 ## accuracy: ours, trafilatura and GNE on real pages (REALPAGES, tests/realpages, AEB) into
 ## BENCHMARKS.md; a set whose folder is missing is skipped with a note

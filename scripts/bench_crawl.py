@@ -149,12 +149,24 @@ def storage(articles: int = 2000) -> dict:
         index = connection.execute(
             "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_search%'"
         ).fetchone()[0]
+        tables = connection.execute(TABLE_SIZES_SQL).fetchall()
         connection.close()
     return {
         "articles/s": round(articles / seconds, 1),
         "MB per 1,000 articles": round(size / articles * 1000 / 1e6, 2),
         "search index share": round(index / size, 3),
+        "bytes per article by table": {name: round(total / articles) for name, total in tables},
     }
+
+
+# Pages of each table with its indexes (the search index's shadow tables as one), largest first.
+TABLE_SIZES_SQL = """
+SELECT CASE WHEN t LIKE 'articles_search%' THEN 'articles_search' ELSE t END AS name,
+       sum(pgsize) AS total
+FROM (SELECT coalesce(m.tbl_name, s.name) AS t, s.pgsize FROM dbstat s
+      LEFT JOIN sqlite_master m ON m.name = s.name)
+GROUP BY name ORDER BY total DESC
+"""
 
 
 def main() -> None:

@@ -3,17 +3,20 @@
 For each size, synthetic articles (about 1,000 characters of clauses of the mirror's pages, as
 in bench_dedup.py, half of them in Simplified script) go into three SQLite files side by side:
 
-- bigram: our index (crawler/store/search_index.py): folded text as character bigrams in FTS5
-  unicode61, ranked by bm25 (as `archive search --sort relevance` and Datasette);
+- bigram: an archive (crawler/store's schema) with our index (crawler/store/search_index.py):
+  folded text as character bigrams in an external-content FTS5 table, searched by
+  crawler.query.search.search_articles (`archive search`, relevance order, snippets and all);
 - trigram: FTS5's trigram tokenizer on the original text, with a LIKE scan for two-character
   words, which trigram cannot find;
 - like: no index, a LIKE scan over the folded text for every query.
 
-It reports index time and size, query latency (p50, p95, limit 20) for two-character,
-four-character and Latin words, and how many of the queries return the same articles as the
-LIKE scan (the reference; Latin words as whole words).
+It reports index time and size (bytes per article, and per table for the archive), query
+latency (p50, p95, top 20) for two-, three- and four-character words, Latin words, quoted
+phrases and two-word (AND) queries, and how many of the queries return the same articles as the
+LIKE scan (the reference; Latin words as whole words) at up to 100,000 articles. Without
+``--json`` it prints the growth table, one row per size.
 
-Usage: .venv/bin/python scripts/bench_search.py [--sizes 10000 200000] [--json]
+Usage: .venv/bin/python scripts/bench_search.py [--sizes 10000 100000] [--kinds bigram] [--json]
 """
 
 from __future__ import annotations
@@ -27,7 +30,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
+
+import sqlite_utils
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
@@ -36,11 +43,9 @@ sys.path.insert(0, str(REPO))
 from bench_dedup import clause_pool  # noqa: E402
 
 from crawler.normalise.script import to_simplified  # noqa: E402
-from crawler.query.search import (  # noqa: E402
-    WEIGHTS,
-    fts_query,
-)
-from crawler.store.search_index import fold, index_text  # noqa: E402
+from crawler.query.search import fts_query, search_articles  # noqa: E402
+from crawler.store import Archive, article_id  # noqa: E402
+from crawler.store.search_index import INSERT, fold, index_rows  # noqa: E402
 
 ARTICLE_CHARS = 1000
 QUERIES_PER_KIND = 30
@@ -48,12 +53,16 @@ LIMIT = 20
 BATCH = 5000
 SEED = 6
 KINDS = ["bigram", "trigram", "like"]
+# The reference scan runs up to this size (it folds every article in Python).
+MAX_COMPARED = 100_000
+# sqlite-utils' wrapper of each open connection, made once (making one takes milliseconds).
+WRAPPED: dict[int, sqlite_utils.Database] = {}
+OUTLETS = ("香港商報", "文匯報", "大公報", "政府新聞網", "新華社")
 
 
-def articles(size: int, pool: list[str]) -> list[tuple[str, str]]:
+def articles(size: int, pool: list[str]) -> Iterator[tuple[str, str]]:
     """(title, body) pairs; every other one in Simplified script."""
     rng = random.Random(SEED)
-    made = []
     for number in range(size):
         clauses, chars = [], 0
         while chars < ARTICLE_CHARS:
@@ -62,8 +71,7 @@ def articles(size: int, pool: list[str]) -> list[tuple[str, str]]:
         title, body = clauses[0], "".join(clauses[1:])
         if number % 2:
             title, body = to_simplified(title), to_simplified(body)
-        made.append((title, body))
-    return made
+        yield title, body
 
 
 def queries(pool: list[str]) -> dict[str, list[str]]:
@@ -73,39 +81,35 @@ def queries(pool: list[str]) -> dict[str, list[str]]:
     latin = sorted({w.lower() for c in pool for w in re.findall(r"[A-Za-z]{2,}", c)})
 
     def cut(size: int) -> str:
-        run = rng.choice(runs)
+        run = rng.choice([run for run in runs if len(run) >= size])
         start = rng.randint(0, len(run) - size)
         return run[start : start + size]
 
     return {
         "2 chars": [cut(2) for _ in range(QUERIES_PER_KIND)],
+        "3 chars": [cut(3) for _ in range(QUERIES_PER_KIND)],
         "4 chars": [cut(4) for _ in range(QUERIES_PER_KIND)],
         "Latin": [rng.choice(latin) for _ in range(QUERIES_PER_KIND)] if latin else [],
+        "phrase": [f'"{cut(6)}"' for _ in range(QUERIES_PER_KIND)],
+        "AND": [f"{cut(2)} {cut(3)}" for _ in range(QUERIES_PER_KIND)],
     }
 
 
-def build(path: Path, kind: str, rows: list[tuple[str, str]]) -> float:
+def build(path: Path, kind: str, rows: Iterator[tuple[str, str]]) -> float:
     """Create one index kind over ``rows``; return the seconds it took."""
+    if kind == "bigram":
+        return build_archive(path, rows)
     db = sqlite3.connect(path)
     db.create_function("fold", 1, fold, deterministic=True)
     db.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT, body TEXT)")
     started = time.perf_counter()
-    if kind == "bigram":
-        db.execute("CREATE VIRTUAL TABLE idx USING fts5(title, body, tokenize='unicode61')")
-    elif kind == "trigram":
+    if kind == "trigram":
         db.execute("CREATE VIRTUAL TABLE idx USING fts5(title, body, tokenize='trigram')")
-    for first in range(0, len(rows), BATCH):
-        chunk = list(enumerate(rows[first : first + BATCH], first + 1))
-        db.executemany("INSERT INTO articles VALUES (?, ?, ?)", [(i, t, b) for i, (t, b) in chunk])
-        if kind == "bigram":
-            db.executemany(
-                "INSERT INTO idx (rowid, title, body) VALUES (?, ?, ?)",
-                [(i, index_text(t), index_text(b)) for i, (t, b) in chunk],
-            )
-        elif kind == "trigram":
-            db.executemany(
-                "INSERT INTO idx (rowid, title, body) VALUES (?, ?, ?)", chunk_rows(chunk)
-            )
+    number = 0
+    while chunk := [(number := number + 1, *row) for row in islice(rows, BATCH)]:
+        db.executemany("INSERT INTO articles VALUES (?, ?, ?)", chunk)
+        if kind == "trigram":
+            db.executemany("INSERT INTO idx (rowid, title, body) VALUES (?, ?, ?)", chunk)
         db.commit()
     seconds = time.perf_counter() - started
     db.execute("VACUUM")
@@ -113,18 +117,58 @@ def build(path: Path, kind: str, rows: list[tuple[str, str]]) -> float:
     return seconds
 
 
-def chunk_rows(chunk: list[tuple[int, tuple[str, str]]]) -> list[tuple[int, str, str]]:
-    return [(i, t, b) for i, (t, b) in chunk]
+def build_archive(path: Path, rows: Iterator[tuple[str, str]]) -> float:
+    """An archive of the articles (rowid = their number), indexed as the store indexes them."""
+    archive = Archive.open(path)
+    db = archive.db
+    started = time.perf_counter()
+    number = 0
+    while chunk := [(number := number + 1, *row) for row in islice(rows, BATCH)]:
+        records = [article_row(n, title, body) for n, title, body in chunk]
+        with db.conn:
+            db.conn.executemany(
+                f"INSERT INTO articles ({', '.join(records[0])}) "
+                f"VALUES ({', '.join('?' for _ in records[0])})",
+                [tuple(record.values()) for record in records],
+            )
+            db.conn.executemany(INSERT, index_rows(iter(records)))
+    with db.conn:
+        db.execute("INSERT INTO articles_search (articles_search) VALUES ('optimize')")
+    seconds = time.perf_counter() - started
+    db.execute("VACUUM")
+    archive.close()
+    return seconds
+
+
+def article_row(number: int, title: str, body: str) -> dict:
+    """A row of articles as the store writes it, for the synthetic article ``number``."""
+    url = f"https://news.example.hk/{number}"
+    day = f"2024-{number % 12 + 1:02d}-{number % 28 + 1:02d}"
+    return {
+        "rowid": number,
+        "id": article_id(url),
+        "url": url,
+        "canonical_url": url,
+        "outlet": OUTLETS[number % len(OUTLETS)],
+        "title": title,
+        "subtitle": None,
+        "published": f"{day}T10:{number % 60:02d}:00+08:00",
+        "body": body,
+        "captions": None,
+        "script": "hant" if number % 2 else "hans",
+        "content_hash": f"sha256:{number:064x}",
+        "first_seen": f"{day}T12:00:00+00:00",
+        "last_seen": f"{day}T12:00:00+00:00",
+        "version_first_seen": f"{day}T12:00:00+00:00",
+    }
 
 
 def run_query(db: sqlite3.Connection, kind: str, word: str) -> list[int]:
     """The ids one index kind returns for a word, best LIMIT first."""
     if kind == "bigram":
-        # As crawler.query.search.search_articles ranks by default (--sort relevance): bm25.
-        expression = fts_query(word)
-        order = f"bm25(idx, {WEIGHTS[0]}, {WEIGHTS[2]})"
-        sql = f"SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY {order} LIMIT {LIMIT}"
-        return [r[0] for r in db.execute(sql, [expression])]
+        archive = WRAPPED.setdefault(id(db), sqlite_utils.Database(db))
+        found = search_articles(archive, word, limit=LIMIT, all_versions=True)
+        return [row["id"] for row in found]
     if kind == "trigram" and len(word) >= 3:
         phrase = '"' + word.replace('"', '""') + '"'
         sql = f"SELECT rowid FROM idx WHERE idx MATCH ? ORDER BY rank LIMIT {LIMIT}"
@@ -138,47 +182,63 @@ def matching_ids(db: sqlite3.Connection, kind: str, word: str) -> set[int]:
     if kind == "trigram" and len(word) < 3:
         like = "SELECT id FROM articles WHERE fold(title || ' ' || body) LIKE ?"
         return {r[0] for r in db.execute(like, [f"%{fold(word)}%"])}
-    phrase = fts_query(word) if kind == "bigram" else '"' + word.replace('"', '""') + '"'
+    if kind == "bigram":
+        sql = "SELECT rowid FROM articles_search WHERE articles_search MATCH ?"
+        return {r[0] for r in db.execute(sql, [fts_query(word)])}
+    phrase = '"' + word.replace('"', '""') + '"'
     return {r[0] for r in db.execute("SELECT rowid FROM idx WHERE idx MATCH ?", [phrase])}
 
 
-def scanned_ids(folded: list[str], word: str) -> set[int]:
-    """The reference: ids whose folded text holds the word (Latin words as whole words)."""
-    needle = fold(word)
-    if re.fullmatch(r"[a-z0-9]+", needle):
-        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])")
-        return {i for i, text in enumerate(folded, 1) if pattern.search(text)}
-    return {i for i, text in enumerate(folded, 1) if needle in text}
+def scanned_ids(folded: list[str], query: str) -> set[int]:
+    """The reference: ids whose folded text holds every word of the query (Latin words as whole
+    words, a quoted phrase as one)."""
+    found = set(range(1, len(folded) + 1))
+    for word in fold(query).strip('"').split():
+        if re.fullmatch(r"[a-z0-9]+", word):
+            pattern = re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
+            found &= {i for i, text in enumerate(folded, 1) if pattern.search(text)}
+        else:
+            found &= {i for i, text in enumerate(folded, 1) if word in text}
+    return found
 
 
 def measure(
     size: int, pool: list[str], words: dict[str, list[str]], kinds: list[str] = KINDS
 ) -> dict:
     """Index time and size, latencies and agreement of the index kinds at one size."""
-    rows = articles(size, pool)
     result: dict = {"articles": size}
     with tempfile.TemporaryDirectory() as folder:
         dbs = {}
         for kind in kinds:
             path = Path(folder) / f"{kind}.db"
-            seconds = build(path, kind, rows)
+            seconds = build(path, kind, articles(size, pool))
             db = sqlite3.connect(path)
             db.create_function("fold", 1, fold, deterministic=True)
             dbs[kind] = db
-            result[kind] = {"index_seconds": round(seconds, 2), "mb": path.stat().st_size / 1e6}
+            result[kind] = {
+                "index_seconds": round(seconds, 2),
+                "mb": path.stat().st_size / 1e6,
+                "bytes_per_article": round(path.stat().st_size / size),
+            }
+            if kind == "bigram":
+                result[kind]["tables_bytes_per_article"] = table_sizes(db, size)
         for kind, db in dbs.items():
             for label, batch in words.items():
-                times = []
+                times, cpu = [], []
                 for word in batch:
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), time.process_time()
                     run_query(db, kind, word)
                     times.append((time.perf_counter() - started) * 1000)
+                    cpu.append((time.process_time() - used) * 1000)
+                # CPU time beside wall time: on a shared machine the wall time is mostly waiting.
                 result[kind][label] = {
                     "p50_ms": round(statistics.median(times), 2),
                     "p95_ms": round(statistics.quantiles(times, n=20)[-1], 2),
+                    "cpu_p50_ms": round(statistics.median(cpu), 2),
+                    "cpu_p95_ms": round(statistics.quantiles(cpu, n=20)[-1], 2),
                 }
-        if size <= 20_000 and "like" in dbs:
-            folded = [fold(f"{title} {body}") for title, body in rows]
+        if size <= MAX_COMPARED:
+            folded = [fold(f"{title} {body}") for title, body in articles(size, pool)]
             reference = {w: scanned_ids(folded, w) for b in words.values() for w in b}
             for kind in (k for k in kinds if k != "like"):
                 same = sum(matching_ids(dbs[kind], kind, w) == ids for w, ids in reference.items())
@@ -188,9 +248,43 @@ def measure(
     return result
 
 
+def table_sizes(db: sqlite3.Connection, size: int) -> dict[str, int]:
+    """Bytes per article of each table with its indexes (the index's shadow tables as one)."""
+    sql = """
+    SELECT coalesce(m.tbl_name, s.name), sum(s.pgsize) FROM dbstat s
+    LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY 1 ORDER BY 2 DESC
+    """
+    sizes: dict[str, int] = {}
+    for name, total in db.execute(sql):
+        table = "articles_search" if name.startswith("articles_search") else name
+        sizes[table] = sizes.get(table, 0) + round(total / size)
+    return sizes
+
+
+def growth_table(results: list[dict], labels: list[str]) -> list[str]:
+    """The markdown table of the archive's growth: one row per size."""
+    lines = [
+        "| articles | build s | bytes/article | "
+        + " | ".join(f"{label} p50/p95 ms (CPU p95)" for label in labels)
+        + " | same as LIKE |",
+        "|---:|---:|---:|" + "---:|" * len(labels) + "---:|",
+    ]
+    for result in (r for r in results if "bigram" in r):
+        row = result["bigram"]
+        cells = " | ".join(
+            f"{row[x]['p50_ms']:.1f}/{row[x]['p95_ms']:.1f} ({row[x]['cpu_p95_ms']:.1f})"
+            for x in labels
+        )
+        lines.append(
+            f"| {result['articles']:,} | {row['index_seconds']:.0f} | "
+            f"{row['bytes_per_article']:,} | {cells} | {row.get('same_as_like', '-')} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 200_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--kinds", nargs="+", default=KINDS, choices=KINDS)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     arguments = parser.parse_args()
@@ -200,21 +294,17 @@ def main() -> None:
     if arguments.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return
+    print("\n".join(growth_table(results, list(words))))
     for result in results:
-        print(f"\n{result['articles']} articles")
-        print(
-            f"{'index':<8} {'build s':>8} {'MB':>7} "
-            + " ".join(f"{label + ' p50/p95 ms':>20}" for label in words)
-            + f" {'same as LIKE':>13}"
-        )
-        for kind in (k for k in KINDS if k in result):
+        for kind in (k for k in KINDS if k in result and k != "bigram"):
             row = result[kind]
-            cells = " ".join(
-                f"{row[label]['p50_ms']:>9.2f}/{row[label]['p95_ms']:<9.2f}" for label in words
+            cells = ", ".join(
+                f"{label} {row[label]['p50_ms']:.1f}/{row[label]['p95_ms']:.1f} ms"
+                for label in words
             )
             print(
-                f"{kind:<8} {row['index_seconds']:>8.1f} {row['mb']:>7.1f} {cells} "
-                f"{row.get('same_as_like', '-'):>13}"
+                f"{result['articles']:,} {kind}: built in {row['index_seconds']:.0f} s, "
+                f"{row['mb']:.0f} MB; {cells}; same as LIKE {row.get('same_as_like', '-')}"
             )
 
 

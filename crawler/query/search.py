@@ -3,7 +3,10 @@
 A query is folded as the index is and each of its words becomes an FTS5 phrase of its pieces, so
 any word of two or more characters matches wherever its characters occur in order, a Simplified
 query finds Traditional text and the reverse, and Latin matches ignore case. bm25 ranks, title
-above subtitle above captions above body.
+above subtitle above captions above body, a query with at most RANKED_MATCHES matches; one with
+more (a common word in a large archive) lists its title and subtitle matches, then the others,
+each most recently archived first: bm25 would have to score every match, hundreds of
+milliseconds at a million articles, and the best of its ranks are title matches anyway.
 
 Query syntax: words (all must match), "quoted phrases", AND, OR, NOT, parentheses. Anything else
 is searched as literal text: a user's query is never passed to FTS5 unquoted, so no input can
@@ -16,8 +19,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 import sqlite_utils
@@ -42,6 +46,10 @@ MAX_DEPTH = 8
 QUERY_TOKEN_REGEX = re.compile(r'"[^"]*"?|\(|\)|[^\s"()]+')
 OPERATORS = {"AND", "OR", "NOT"}
 SNIPPET_CHARS = 40
+# The most matches bm25 ranks (#21: 1.4 ms per thousand on the 2-core benchmark machine).
+RANKED_MATCHES = 2000
+# Title and subtitle, as an FTS5 column filter.
+HEADLINE_COLUMNS = "{title subtitle}"
 
 
 class SearchError(ArchiveError):
@@ -217,9 +225,9 @@ def _text(value: str, escape: bool) -> str:
     return html.escape(value) if escape else value
 
 
+# The ranked order, without the texts: the rows (ARTICLES_SQL) are read for the page shown.
 SEARCH_SQL = """
-SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
-       a.cluster_id, a.body, a.captions, bm25(articles_search, {weights}) AS rank
+SELECT a.rowid, bm25(articles_search, {weights}) AS rank
 FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
 WHERE articles_search MATCH :match {filters}
 ORDER BY rank, a.published DESC, a.id
@@ -236,12 +244,29 @@ ORDER BY a.published {direction}, a.id
 SORTS = ("relevance", "newest", "oldest")
 
 
+# Members of the shown clusters that match too: each member looked up in the index by its rowid,
+# so the cost is the clusters' size, not the number of matches.
 COPIES_SQL = """
 SELECT a.cluster_id, count(*)
-FROM articles_search JOIN articles a ON a.rowid = articles_search.rowid
-WHERE articles_search MATCH :match AND a.cluster_id IN ({clusters}) {filters}
+FROM articles a
+WHERE a.cluster_id IN ({clusters}) {filters}
+  AND EXISTS (SELECT 1 FROM articles_search WHERE articles_search MATCH :match
+              AND articles_search.rowid = a.rowid)
 GROUP BY a.cluster_id
 """
+# The latest matches (largest rowid first), up to :cap; {join} and {filters} as the searches'.
+LATEST_SQL = """
+SELECT articles_search.rowid FROM articles_search {join}
+WHERE articles_search MATCH :match {filters}
+ORDER BY articles_search.rowid DESC LIMIT :cap
+"""
+ARTICLES_SQL = """
+SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
+       a.cluster_id, a.body, a.captions
+FROM articles a WHERE a.rowid IN ({rowids})
+"""
+# Rows of articles read at a time for the results (a page holds 20).
+PAGE_ROWS = 50
 
 
 FILTERS_SQL = {
@@ -285,13 +310,13 @@ def search_articles(
     }
     filters = "".join(f" AND {sql}" for key, sql in FILTERS_SQL.items() if params[key])
     if sort == "relevance":
-        sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
+        rows = _relevance_rows(db, params, filters)
     else:
         direction = "DESC" if sort == "newest" else "ASC"
-        sql = DATED_SEARCH_SQL.format(filters=filters, direction=direction)
+        rows = db.query(DATED_SEARCH_SQL.format(filters=filters, direction=direction), params)
     results: list[dict[str, Any]] = []
     shown: dict[int, dict[str, Any]] = {}
-    for row in db.query(sql, params):
+    for row in rows:
         cluster = row["cluster_id"]
         if cluster is not None and cluster in shown and not all_versions:
             continue
@@ -307,6 +332,35 @@ def search_articles(
         for cluster, matching in db.execute(count_sql, params):
             shown[cluster]["copies"] = matching - 1
     return results
+
+
+def _relevance_rows(
+    db: sqlite_utils.Database, params: dict[str, Any], filters: str
+) -> Iterator[dict[str, Any]]:
+    """Rows in relevance order: bm25's for at most RANKED_MATCHES matches; beyond, the title and
+    subtitle matches, then the rest, each the latest archived first."""
+    join = "JOIN articles a ON a.rowid = articles_search.rowid" if filters else ""
+    latest = LATEST_SQL.format(join=join, filters=filters)
+    rowids = [row[0] for row in db.execute(latest, {**params, "cap": RANKED_MATCHES + 1})]
+    if len(rowids) <= RANKED_MATCHES:
+        sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
+        yield from _pages(db, db.execute(sql, params))
+        return
+    headline = {**params, "match": f"{HEADLINE_COLUMNS} : ({params['match']})", "cap": -1}
+    seen: set[int] = set()
+    for values in (headline, {**params, "cap": -1}):
+        fresh = ((rowid, 0.0) for (rowid,) in db.execute(latest, values) if rowid not in seen)
+        for row in _pages(db, fresh):
+            seen.add(row["rowid"])
+            yield row
+
+
+def _pages(db: sqlite_utils.Database, ranked: Iterator[tuple[int, float]]) -> Iterator[dict]:
+    """The rows of articles for (rowid, rank) pairs, in their order, read PAGE_ROWS at a time."""
+    while page := list(islice(ranked, PAGE_ROWS)):
+        sql = ARTICLES_SQL.format(rowids=", ".join(str(int(rowid)) for rowid, _ in page))
+        found = {row["rowid"]: row for row in db.query(sql)}
+        yield from ({**found[rowid], "rank": rank} for rowid, rank in page if rowid in found)
 
 
 def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from crawler.query.search import WEIGHTS
+from crawler.query.search import HEADLINE_COLUMNS, RANKED_MATCHES, WEIGHTS
 from crawler.store.search_index import SEARCH_COLUMNS, SEARCH_TABLE
 
 DATABASE = "archive"
@@ -259,26 +259,48 @@ TABLES: dict[str, dict[str, Any]] = {
 HIDDEN_TABLES = ("minhashes", "lsh_buckets", "_sqlite_migrations")
 
 # The snippet is cut from the indexed columns in bm25's order (title, subtitle, body, captions),
-# around the first match, as `archive search` cuts it.
+# around the first match, as `archive search` cuts it. The order is search_articles's: bm25 for
+# at most RANKED_MATCHES matches (the `ranked` branch runs only then); beyond, title and subtitle
+# matches (tier 0), then the rest (tier 1), each latest archived first, RANKED_MATCHES of each.
 SNIPPET_TEXT = " || char(10) || ".join(f"coalesce({column}, '')" for column in SEARCH_COLUMNS)
+ARTICLE_COLUMNS = "a.id, a.published, a.outlet, a.title, a.subtitle, a.url, a.cluster_id"
 SEARCH_SQL = f"""
-WITH hits AS (
-  SELECT a.id, a.published, a.outlet, a.title, a.subtitle, a.url, a.cluster_id, a.body,
-         a.captions,
+WITH latest AS (
+  SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH archive_fts_query(:q)
+  ORDER BY rowid DESC LIMIT {RANKED_MATCHES + 1}
+), ranked AS (
+  SELECT {ARTICLE_COLUMNS}, a.rowid AS rowid, 0 AS tier, 0 AS latest,
          bm25({SEARCH_TABLE}, {", ".join(map(str, WEIGHTS))}) AS rank
   FROM {SEARCH_TABLE} JOIN articles a ON a.rowid = {SEARCH_TABLE}.rowid
   WHERE {SEARCH_TABLE} MATCH archive_fts_query(:q)
+    AND (SELECT count(*) FROM latest) <= {RANKED_MATCHES}
+), headline AS (
+  SELECT rowid FROM {SEARCH_TABLE}
+  WHERE {SEARCH_TABLE} MATCH '{HEADLINE_COLUMNS} : (' || archive_fts_query(:q) || ')'
+    AND (SELECT count(*) FROM latest) > {RANKED_MATCHES}
+  ORDER BY rowid DESC LIMIT {RANKED_MATCHES}
+), tiered AS (
+  SELECT {ARTICLE_COLUMNS}, a.rowid AS rowid, min(c.tier) AS tier, a.rowid AS latest,
+         0.0 AS rank
+  FROM (SELECT rowid, 0 AS tier FROM headline
+        UNION ALL
+        SELECT rowid, 1 FROM latest WHERE (SELECT count(*) FROM latest) > {RANKED_MATCHES})
+       AS c JOIN articles a ON a.rowid = c.rowid
+  GROUP BY a.rowid
+), hits AS (
+  SELECT * FROM ranked UNION ALL SELECT * FROM tiered
 ), stories AS (
-  SELECT *, row_number() OVER ranked AS pick, count(*) OVER story - 1 AS copies
+  SELECT *, row_number() OVER best AS pick, count(*) OVER story - 1 AS copies
   FROM hits
   WINDOW story AS (PARTITION BY cluster_id, CASE WHEN cluster_id IS NULL THEN id END),
-         ranked AS (story ORDER BY rank, published DESC, id)
+         best AS (story ORDER BY rank, tier, latest DESC, published DESC, id)
 )
 SELECT published, outlet, title,
-       archive_snippet({SNIPPET_TEXT}, :q) AS snippet,
+       archive_snippet((SELECT {SNIPPET_TEXT} FROM articles WHERE rowid = stories.rowid), :q)
+         AS snippet,
        copies, id AS article_id, url
 FROM stories WHERE pick = 1
-ORDER BY rank, published DESC, id
+ORDER BY rank, tier, latest DESC, published DESC, id
 """
 # Bylines name reporters, writers and editors; photographers are credited on their pictures.
 ARTICLES_BY_REPORTER_SQL = """

@@ -9,7 +9,9 @@ researcher's query cannot turn into an SQLite error:
 - ``archive_snippet(text, q)``: a piece of ``text`` around the first match, HTML-escaped, each
   match in ``<mark>``;
 - ``archive_fold(text)``: ``text`` as search compares it (Simplified, lower case), so
-  ``archive_fold(name) = archive_fold(:name)`` finds a name written in either script.
+  ``archive_fold(name) = archive_fold(:name)`` finds a name written in either script;
+- ``archive_index_text(text)``: ``text`` as the index holds it (folded bigrams), which the view
+  ``articles_search_text`` behind ``articles_search`` reads through.
 
 Reads no settings.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 from crawler.query.search import MAX_QUERY_CHARS, SearchError, fts_query, snippet
-from crawler.store.search_index import fold
+from crawler.store.search_index import INDEX_FUNCTION, fold, index_text
 
 # An empty FTS5 phrase: a valid MATCH expression that no row matches.
 MATCH_NOTHING = '""'
@@ -64,7 +66,14 @@ SQL_FUNCTIONS = {
 }
 
 
+def archive_index_text(text: str | None) -> str:
+    """``text`` as indexed (the first MAX_TEXT_CHARS of it)."""
+    return index_text(None if text is None else str(text)[:MAX_TEXT_CHARS])
+
+
+
 def register_sql_functions(connection: sqlite3.Connection) -> None:
     """Make the archive's SQL functions available on ``connection``."""
     for name, (arguments, function) in SQL_FUNCTIONS.items():
         connection.create_function(name, arguments, function, deterministic=True)
+    connection.create_function(INDEX_FUNCTION, 1, archive_index_text, deterministic=True)

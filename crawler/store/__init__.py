@@ -35,7 +35,12 @@ from crawler.store.clusters import index_article
 from crawler.store.domains import registered_domain
 from crawler.store.records import find_article, stored_record
 from crawler.store.schema import MIGRATIONS
-from crawler.store.search_index import rebuild_search_index, write_search_row
+from crawler.store.search_index import (
+    rebuild_search_index,
+    register_index_function,
+    unindex_article,
+    write_search_row,
+)
 from crawler.warc.capture import utc_now
 
 # Readers and a crawl share the archive (WAL); a writer waits this long for a lock.
@@ -90,6 +95,7 @@ class Archive:
         try:
             db = sqlite_utils.Database(path)
             check_known_migrations(db, path)
+            register_index_function(db.conn)
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA foreign_keys = ON")
             # In WAL mode NORMAL cannot corrupt the archive; a power cut may lose the last
@@ -319,6 +325,7 @@ class Archive:
                 outcome = "updated"
                 key = existing["id"]
                 self._keep_revision(existing, record, fetched_at)
+                unindex_article(self.db, key)
                 self._write_article(
                     key, record, crawl_id, first_seen=existing["first_seen"], seen_at=fetched_at
                 )

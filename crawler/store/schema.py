@@ -9,13 +9,27 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from crawler.store.search_index import create_search_index, rebuild_search_index
+from crawler.store.search_index import (
+    SEARCH_TABLE,
+    create_search_index,
+    index_all_articles,
+)
 
 MIGRATIONS = Migrations("archive")
 # m001's index (m003 replaced it with crawler/query/search.py's): what archives made by the first
 # version hold until they are opened again.
 FTS_COLUMNS = ["title", "subtitle", "body", "captions"]
 FTS_TOKENIZER = "trigram"
+# m003's index (m009 replaced it with crawler/store/search_index.py's): an FTS5 table that kept
+# the text as indexed beside its postings, and the trigger that deleted its rows.
+BIGRAM_TEXT_TABLE_SQL = (
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(title, subtitle, body, captions, "
+    "tokenize = 'unicode61 remove_diacritics 2')"
+)
+BIGRAM_TEXT_TRIGGER_SQL = (
+    f"CREATE TRIGGER {SEARCH_TABLE}_delete AFTER DELETE ON articles BEGIN "
+    f"DELETE FROM {SEARCH_TABLE} WHERE rowid = old.rowid; END"
+)
 
 
 @MIGRATIONS()
@@ -181,8 +195,9 @@ def m002_dedup_and_revisions(db: sqlite_utils.Database) -> None:
 def m003_chinese_search(db: sqlite_utils.Database) -> None:
     """The folded-bigram search index (crawler/query/search.py) in place of the trigram one."""
     db["articles"].disable_fts()
-    create_search_index(db)
-    rebuild_search_index(db)
+    db.execute(BIGRAM_TEXT_TABLE_SQL)
+    db.execute(BIGRAM_TEXT_TRIGGER_SQL)
+    index_all_articles(db)
 
 
 @MIGRATIONS()
@@ -255,3 +270,14 @@ def m008_outlet_source_and_date_basis(db: sqlite_utils.Database) -> None:
     relative dates and dateline were read against (published, fetched); issue #17."""
     db["articles"].add_column("outlet_source", str)
     db["articles"].add_column("date_basis", str)
+
+
+@MIGRATIONS()
+def m009_index_without_text(db: sqlite_utils.Database) -> None:
+    """The search index without its copy of the text (#21): m003's table and trigger give way to
+    an external-content table over a view (crawler/store/search_index.py), indexed afresh from
+    the articles. The pages the old table held are free pages until the archive is vacuumed."""
+    db.execute(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_delete")
+    db.execute(f"DROP TABLE {SEARCH_TABLE}")
+    create_search_index(db)
+    index_all_articles(db)

@@ -17,6 +17,7 @@ from crawler.cli import cli
 from crawler.extract.page import extract_record
 from crawler.query.search import (
     SearchError,
+    find_matches,
     fts_query,
     search_articles,
     snippet,
@@ -431,3 +432,27 @@ def test_every_table_fits_100_columns_when_piped(corpus: Archive, args: list[str
     lines = result.stdout.splitlines()
     assert len(lines) > 2
     assert max(wcswidth(line) for line in lines) <= 100
+
+
+def test_a_query_with_more_matches_than_bm25_ranks_lists_headline_matches_first(
+    corpus: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above RANKED_MATCHES (#21): title and subtitle matches, then the rest, each latest
+    archived first, and every match still found."""
+    everything = search_articles(corpus.db, "香港", limit=10_000, all_versions=True)
+    monkeypatch.setattr("crawler.query.search.RANKED_MATCHES", 10)
+    found = search_articles(corpus.db, "香港", limit=10_000, all_versions=True)
+    assert len(everything) > 10 and {r["id"] for r in found} == {r["id"] for r in everything}
+    rows = {row["id"]: row for row in corpus.db.query("SELECT *, rowid FROM articles")}
+    rowid = {key: row["rowid"] for key, row in rows.items()}
+    headline = [
+        bool(find_matches(f"{rows[r['id']]['title']} {rows[r['id']]['subtitle']}", "香港"))
+        for r in found
+    ]
+    assert 0 < headline.count(True) < len(found)
+    assert headline == sorted(headline, reverse=True)
+    tiers = [
+        [rowid[r["id"]] for r, h in zip(found, headline, strict=True) if h is tier]
+        for tier in (True, False)
+    ]
+    assert all(tier == sorted(tier, reverse=True) for tier in tiers)

@@ -10,10 +10,11 @@ import pytest
 import sqlite_utils
 
 from crawler.errors import NotAnArchive
-from crawler.query.search import fts_query
+from crawler.query.search import fts_query, search_articles
 from crawler.store import Archive, article_id
 from crawler.store.records import page_validators
 from crawler.store.schema import MIGRATIONS
+from crawler.store.search_index import index_text
 from tests.helpers import HKCD_RECORD as RECORD
 from tests.helpers import HKCD_URL as URL
 
@@ -208,3 +209,46 @@ def test_validators_come_only_from_crawls_of_the_same_origin(
     )  # fmt: skip
     seen = page_validators(archive.db, URL, "any", asked_by)
     assert (seen is not None and seen["etag"] == '"v1"') is found
+
+
+def test_an_archive_indexed_with_its_text_is_converted_in_place(db_path: Path) -> None:
+    """m009 (#21): an archive whose index kept a copy of the text keeps every article findable
+    with the same results, and the copy is gone."""
+    db = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(db, stop_before="m009_index_without_text")
+    texts = {
+        "港府發展新質生產力": "特區政府推動科技創新",
+        "AI 高峰論壇": "新质生产力论坛在香港举行",
+    }
+    for number, (title, body) in enumerate(texts.items()):
+        url = f"https://www.hkcd.com/content/{number}"
+        db["articles"].insert(
+            {
+                "id": article_id(url),
+                "url": url,
+                "canonical_url": url,
+                "outlet": "香港商報",
+                "title": title,
+                "body": body,
+                "content_hash": f"sha256:{number}",
+                "first_seen": "2024-08-30",
+                "last_seen": "2024-08-30",
+            }
+        )
+        rowid = db.execute("SELECT rowid FROM articles WHERE url = ?", [url]).fetchone()[0]
+        db.execute(
+            "INSERT INTO articles_search (rowid, title, subtitle, body, captions) "
+            "VALUES (?, ?, '', ?, '')",
+            [rowid, index_text(title), index_text(body)],
+        )
+    db.conn.commit()
+    queries = ["新質生產力", "科技", "ai", "論壇 香港"]
+    before = {q: search_articles(db, q) for q in queries}
+    assert "articles_search_content" in db.table_names()
+    db.close()
+    archive = Archive.open(db_path)
+    assert {q: search_articles(archive.db, q) for q in queries} == before
+    assert [len(found) for found in before.values()] == [2, 1, 1, 1]
+    assert "articles_search_content" not in archive.db.table_names()
+    archive.db.execute("INSERT INTO articles_search(articles_search) VALUES('integrity-check')")
+    archive.close()
