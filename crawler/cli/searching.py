@@ -20,6 +20,10 @@ SORT_NAMES = {
     "newest": "newest first",
     "oldest": "oldest first",
 }
+UNRANKED = (
+    "of more than {:,} matches, too many to rank: title and subtitle matches first, then the"
+    " rest, each the latest archived first"
+)
 
 
 def _day(value: date | None) -> str | None:
@@ -71,7 +75,7 @@ def search(
 
         archive search 新质生产力 --outlet 香港商報 --since 2024-08-29
     """
-    from crawler.query.search import search_articles
+    from crawler.query.search import RANKED_MATCHES, search_articles
     from crawler.store.records import open_readonly
 
     check_window(since, until)
@@ -102,7 +106,9 @@ def search(
         ]
         echo_table(rows, "No articles match.")
         if rows:
-            click.echo(f"\n{len(rows)} articles, {SORT_NAMES[sort]}.")
+            unranked = sort == "relevance" and results[0]["rank"] is None
+            order = UNRANKED.format(RANKED_MATCHES) if unranked else SORT_NAMES[sort]
+            click.echo(f"\n{len(rows)} articles, {order}.")
 
 
 @cli.command()

@@ -296,7 +296,8 @@ def search_articles(
     SORTS: bm25 relevance, newest or oldest first), with snippets.
 
     A cluster of near-duplicates counts once (its best-ranked member, with ``copies``, the
-    number of its other members that match too) unless ``all_versions``.
+    number of its other members that match too) unless ``all_versions``. A result's ``rank`` is
+    bm25's, or None when the query has more than RANKED_MATCHES matches (see the module).
     Raises SearchError for a query that cannot be searched.
     """
     params: dict[str, Any] = {
@@ -349,14 +350,15 @@ def _relevance_rows(
     headline = {**params, "match": f"{HEADLINE_COLUMNS} : ({params['match']})", "cap": -1}
     seen: set[int] = set()
     for values in (headline, {**params, "cap": -1}):
-        fresh = ((rowid, 0.0) for (rowid,) in db.execute(latest, values) if rowid not in seen)
+        fresh = ((rowid, None) for (rowid,) in db.execute(latest, values) if rowid not in seen)
         for row in _pages(db, fresh):
             seen.add(row["rowid"])
             yield row
 
 
-def _pages(db: sqlite_utils.Database, ranked: Iterator[tuple[int, float]]) -> Iterator[dict]:
-    """The rows of articles for (rowid, rank) pairs, in their order, read PAGE_ROWS at a time."""
+def _pages(db: sqlite_utils.Database, ranked: Iterator[tuple[int, float | None]]) -> Iterator[dict]:
+    """The rows of articles for (rowid, rank) pairs, in their order, read PAGE_ROWS at a time
+    (rank None: too many matches to rank)."""
     while page := list(islice(ranked, PAGE_ROWS)):
         sql = ARTICLES_SQL.format(rowids=", ".join(str(int(rowid)) for rowid, _ in page))
         found = {row["rowid"]: row for row in db.query(sql)}
@@ -379,7 +381,7 @@ def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:
         "title": row["title"],
         "url": row["url"],
         "cluster_id": row["cluster_id"],
-        "rank": round(row["rank"], 3),
+        "rank": None if row["rank"] is None else round(row["rank"], 3),
         "snippet": snippet(found_in, query),
         "copies": 0,
     }

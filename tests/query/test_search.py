@@ -456,3 +456,18 @@ def test_a_query_with_more_matches_than_bm25_ranks_lists_headline_matches_first(
         for tier in (True, False)
     ]
     assert all(tier == sorted(tier, reverse=True) for tier in tiers)
+    assert all(r["rank"] is None for r in found)
+    assert all(r["rank"] is not None for r in everything)
+
+
+def test_the_cli_says_when_a_query_has_too_many_matches_to_rank(
+    corpus: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crawler.query.search.RANKED_MATCHES", 10)
+    db = corpus.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    result = CliRunner().invoke(cli, ["search", "香港", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].endswith(
+        "articles, of more than 10 matches, too many to rank: title and subtitle matches first,"
+        " then the rest, each the latest archived first."
+    )
