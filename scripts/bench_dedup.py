@@ -72,6 +72,8 @@ FOLLOW_UP_SHARE = 0.1
 BATCH = 1000
 SEED = 29
 NOW = "2024-09-01"
+# A line on standard error every so many articles, for runs that take long.
+PROGRESS_EVERY = 50_000
 STAGES = ("signature", "LSH lookup", "LSH insert", "cluster update", "rows and commit")
 ROW_SQL = (
     "INSERT INTO articles (id, url, canonical_url, outlet, content_hash, published, first_seen,"
@@ -163,6 +165,9 @@ def run(size: int, pool: list[str]) -> dict:
                     stories[key] = number
                     index_timed(db, key, body, stages)
             seconds += time.perf_counter() - begun
+            if (first + BATCH) % PROGRESS_EVERY == 0:
+                laps = ", ".join(f"{stage} {stages[stage]:.0f}" for stage in STAGES)
+                print(f"{first + BATCH} articles: {seconds:.0f} s ({laps})", file=sys.stderr)
             stages["rows and commit"] += (
                 time.perf_counter() - begun - (sum(stages.values()) - timed)
             )
