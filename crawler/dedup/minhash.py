@@ -40,9 +40,8 @@ NUM_PERM = 128
 # set); the candidates are then checked on the full signature. Measured on 20,000 synthetic
 # articles (#21): the 13,524 reprint pairs miss an expected 0.009 pairs (32 bands of 4 rows,
 # the banding before: 0.007), while an article meets 1.8 candidates instead of 9.2. Unrelated
-# stories on one subject share 5-15% of their shingles, enough to fill 4-row buckets: with 4
-# rows the candidates of each article grew with the archive, the cost that made 10x the
-# articles take 15x the time.
+# stories on one subject share 5-15% of their shingles, enough to meet in 4-row buckets: with 4
+# rows the candidates of each article grew with the archive (figures in BENCHMARKS.md).
 BANDS = 48
 ROWS = 5
 # Reprints and trimmed copies measured on the mirror pages score 0.6-1.0; different articles
@@ -60,9 +59,10 @@ DONORS = np.array(
 )
 SHINGLE_BASE = np.uint64(0x100000001B3)
 EMPTY_BIN = np.uint64(2**64 - 1)
+# The positions of each band's rows in the signature.
+BAND_ROWS = (np.arange(BANDS)[:, None] * ROWS + np.arange(ROWS)) % NUM_PERM
 # A band's key mixes its rows, each times an odd constant, and its number (so that equal rows in
 # two bands fall in different buckets).
-BAND_ROWS = (np.arange(BANDS)[:, None] * ROWS + np.arange(ROWS)) % NUM_PERM
 ROW_MULTIPLIERS = (np.arange(ROWS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)) * SHINGLE_BASE
 BAND_NUMBERS = np.arange(BANDS, dtype=np.uint64) << np.uint64(32)
 EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
