@@ -154,6 +154,7 @@ def run(size: int, pool: list[str]) -> dict:
     the clustering quality."""
     stories: dict[str, int] = {}
     stages = dict.fromkeys(STAGES, 0.0)
+    candidates = 0
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.open(Path(folder) / "bench.db", DEFAULT_MIN_SIMILARITY)
         db = archive.db
@@ -170,7 +171,7 @@ def run(size: int, pool: list[str]) -> dict:
                 )
                 for key, number, body in batch:
                     stories[key] = number
-                    index_timed(db, key, body, stages)
+                    candidates += index_timed(db, key, body, stages)
             seconds += time.perf_counter() - begun
             if (first + BATCH) % PROGRESS_EVERY == 0:
                 laps = ", ".join(f"{stage} {stages[stage]:.0f}" for stage in STAGES)
@@ -188,13 +189,15 @@ def run(size: int, pool: list[str]) -> dict:
         "articles": size,
         "seconds": seconds,
         "stages": stages,
+        "candidates_per_article": candidates / size,
         "bytes_per_article": {table: size_ / size for table, size_ in index_bytes.items()},
         **quality(clusters, stories),
     }
 
 
-def index_timed(db: Database, key: str, body: str, stages: dict[str, float]) -> None:
-    """crawler.store.clusters.index_article step by step, each step's time added to its stage."""
+def index_timed(db: Database, key: str, body: str, stages: dict[str, float]) -> int:
+    """crawler.store.clusters.index_article step by step, each step's time added to its stage;
+    returns how many candidates the LSH lookup found."""
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -207,7 +210,7 @@ def index_timed(db: Database, key: str, body: str, stages: dict[str, float]) -> 
     lap("cluster update")
     shingles = shingle_hashes(body)
     if len(shingles) < MIN_SHINGLES:
-        return
+        return 0
     sig = minhash(shingles)
     keys = band_keys(sig)
     lap("signature")
@@ -220,6 +223,7 @@ def index_timed(db: Database, key: str, body: str, stages: dict[str, float]) -> 
     if matches:
         join_cluster(db, key, [match for match, _ in matches], NOW)
     lap("cluster update")
+    return len(candidates[0])
 
 
 def lsh_bytes(db: Database) -> dict[str, int]:
@@ -298,7 +302,8 @@ def main() -> None:
     print(
         f"{'articles':>9} {'seconds':>8} {'per s':>7} {'growth':>7} "
         + " ".join(f"{stage:>15}" for stage in STAGES)
-        + f" {'signatures B':>12} {'buckets B':>9} {'precision':>9} {'recall':>7}"
+        + f" {'candidates':>10} {'signatures B':>12} {'buckets B':>9}"
+        + f" {'precision':>9} {'recall':>7}"
     )
     for previous, row in zip([None, *results], results, strict=False):
         rate = row["articles"] / row["seconds"]
@@ -307,6 +312,7 @@ def main() -> None:
         print(
             f"{row['articles']:>9} {row['seconds']:>8.1f} {rate:>7.0f} {growth:>7} "
             + " ".join(f"{row['stages'][stage]:>15.1f}" for stage in STAGES)
+            + f" {row['candidates_per_article']:>10.2f}"
             + f" {sizes.get('minhashes', 0):>12.0f} {sizes.get('lsh_buckets', 0):>9.0f}"
             + f" {row['precision']:>9.3f} {row['recall']:>7.3f}"
         )
