@@ -1,4 +1,4 @@
-"""Benchmark of near-duplicate clustering: time at two sizes, growth, precision and recall.
+"""Benchmark of near-duplicate clustering: time per stage by size, growth, precision, recall.
 
 The synthetic set is made from real-looking text: every sentence of the mirror's article pages
 (tests/mirror, through the spiders and the normaliser) is cut into clauses for a pool, and each
@@ -6,32 +6,43 @@ story is about 2,000 characters of clauses drawn from it. A third of the stories
 three copies with controlled edits, the kind reprints carry: the whole text in Simplified
 script, the last paragraphs trimmed, half a paragraph replaced, a source line and a prefix;
 a tenth are follow-ups that repeat two paragraphs of the story before them (not copies).
-Each article is indexed as a crawl indexes it (crawler.store.clusters.index_article, SQLite in
-a temporary folder, a transaction per 1,000 articles), and the clusters are compared with the
-truth pair by pair: precision is the share of clustered pairs that are copies of one story,
-recall the share of copy pairs that were clustered.
+Each article is indexed as a crawl indexes it, by the steps of
+crawler.store.clusters.index_article timed one by one (SQLite in a temporary folder, a
+transaction per 1,000 articles, the texts made outside the clock): the signature (folding,
+shingles, MinHash, band keys), the LSH lookup (the candidates and their signatures), the LSH
+insert, and the cluster update (scoring the candidates, joining and refreshing clusters); the
+rest is writing the articles' rows and committing. The clusters are compared with the truth pair
+by pair: precision is the share of clustered pairs that are copies of one story, recall the
+share of copy pairs that were clustered. Growth is shown per 10x the articles (from one size to
+the next, as a log-log slope), and the near-duplicate index's bytes per article from SQLite's
+dbstat table.
 
 It also times the signature alone against datasketch's MinHash (128 permutations,
 ``update_batch``) on the same texts, in the same run, when datasketch is installed (the
 ``bench`` extra).
 
-Usage: .venv/bin/python scripts/bench_dedup.py [--sizes 10000 100000] [--json]
+Usage: .venv/bin/python scripts/bench_dedup.py [--sizes 10000 100000 1000000] [--json]
+(a progress line goes to standard error every 50,000 articles)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
+import sqlite3
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from itertools import combinations
+from itertools import combinations, islice
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from sqlite_utils import Database
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -40,13 +51,23 @@ from crawler.dedup.minhash import (  # noqa: E402
     DEFAULT_MIN_SIMILARITY,
     NUM_PERM,
     SHINGLE_CHARS,
+    band_keys,
+    best_matches,
     fold_for_shingles,
+    minhash,
+    shingle_hashes,
     signature,
 )
 from crawler.extract.page import extract_record  # noqa: E402
 from crawler.normalise.script import to_simplified  # noqa: E402
 from crawler.store import Archive  # noqa: E402
-from crawler.store.clusters import index_article  # noqa: E402
+from crawler.store.clusters import (  # noqa: E402
+    MIN_SHINGLES,
+    add_signature,
+    find_candidates,
+    join_cluster,
+    remove_article,
+)
 
 # Clauses, not whole sentences, make the pool: stories recombine them, so two stories share
 # little more than two articles on one subject do.
@@ -57,6 +78,14 @@ COPY_SHARE = 1 / 3
 FOLLOW_UP_SHARE = 0.1
 BATCH = 1000
 SEED = 29
+NOW = "2024-09-01"
+# A line on standard error every so many articles, for runs that take long.
+PROGRESS_EVERY = 50_000
+STAGES = ("signature", "LSH lookup", "LSH insert", "cluster update", "rows and commit")
+ROW_SQL = (
+    "INSERT INTO articles (id, url, canonical_url, outlet, content_hash, published, first_seen,"
+    " last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def clause_pool() -> list[str]:
@@ -121,42 +150,102 @@ def synthetic(size: int, pool: list[str], seed: int = SEED) -> Iterator[tuple[in
 
 
 def run(size: int, pool: list[str]) -> dict:
-    """Index ``size`` synthetic articles; return the time, rate and clustering quality."""
+    """Index ``size`` synthetic articles; return the time of each stage, the index's size and
+    the clustering quality."""
     stories: dict[str, int] = {}
+    stages = dict.fromkeys(STAGES, 0.0)
+    candidates = 0
     with tempfile.TemporaryDirectory() as folder:
         archive = Archive.open(Path(folder) / "bench.db", DEFAULT_MIN_SIMILARITY)
         db = archive.db
-        articles = list(synthetic(size, pool))
-        started = time.perf_counter()
-        for first in range(0, len(articles), BATCH):
+        articles = synthetic(size, pool)
+        seconds = 0.0
+        for first in range(0, size, BATCH):
+            # Made batch by batch (a million texts would not fit in memory), outside the clock.
+            batch = [(f"a{first + offset:07d}", number, body)
+                     for offset, (number, body) in enumerate(islice(articles, BATCH))]  # fmt: skip
+            begun, timed = time.perf_counter(), sum(stages.values())
             with db.atomic():
-                for offset, (number, body) in enumerate(articles[first : first + BATCH]):
-                    key = f"a{first + offset:07d}"
+                db.conn.executemany(
+                    ROW_SQL, [_row(key, first + n) for n, (key, _, _) in enumerate(batch)]
+                )
+                for key, number, body in batch:
                     stories[key] = number
-                    db["articles"].insert(_row(key, first + offset))
-                    index_article(db, key, body, DEFAULT_MIN_SIMILARITY, "2024-09-01")
-        seconds = time.perf_counter() - started
+                    candidates += index_timed(db, key, body, stages)
+            seconds += time.perf_counter() - begun
+            if (first + BATCH) % PROGRESS_EVERY == 0:
+                laps = ", ".join(f"{stage} {stages[stage]:.0f}" for stage in STAGES)
+                print(f"{first + BATCH} articles: {seconds:.0f} s ({laps})", file=sys.stderr)
+            stages["rows and commit"] += (
+                time.perf_counter() - begun - (sum(stages.values()) - timed)
+            )
         clusters = [
             [key for (key,) in db.execute("SELECT id FROM articles WHERE cluster_id = ?", [c])]
             for (c,) in db.execute("SELECT id FROM clusters")
         ]
+        index_bytes = lsh_bytes(db)
         archive.close()
-    return {"articles": size, "seconds": seconds, **quality(clusters, stories)}
+    return {
+        "articles": size,
+        "seconds": seconds,
+        "stages": stages,
+        "candidates_per_article": candidates / size,
+        "bytes_per_article": {table: size_ / size for table, size_ in index_bytes.items()},
+        **quality(clusters, stories),
+    }
 
 
-def _row(key: str, index: int) -> dict:
+def index_timed(db: Database, key: str, body: str, stages: dict[str, float]) -> int:
+    """crawler.store.clusters.index_article step by step, each step's time added to its stage;
+    returns how many candidates the LSH lookup found."""
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[stage] += now - clock
+        clock = now
+
+    remove_article(db, key, NOW)
+    lap("cluster update")
+    shingles = shingle_hashes(body)
+    if len(shingles) < MIN_SHINGLES:
+        return 0
+    sig = minhash(shingles)
+    keys = band_keys(sig)
+    lap("signature")
+    candidates = find_candidates(db, keys)
+    lap("LSH lookup")
+    matches = best_matches(sig, *candidates, DEFAULT_MIN_SIMILARITY)
+    lap("cluster update")
+    add_signature(db, key, sig, keys)
+    lap("LSH insert")
+    if matches:
+        join_cluster(db, key, [match for match, _ in matches], NOW)
+    lap("cluster update")
+    return len(candidates[0])
+
+
+def lsh_bytes(db: Database) -> dict[str, int]:
+    """Bytes of the near-duplicate index's tables with their indexes (none when SQLite has no
+    dbstat table)."""
+    try:
+        return dict(
+            db.execute(
+                "SELECT m.tbl_name, SUM(s.pgsize) FROM dbstat s JOIN sqlite_master m"
+                " ON m.name = s.name WHERE m.tbl_name IN ('minhashes', 'lsh_buckets')"
+                " GROUP BY m.tbl_name"
+            ).fetchall()
+        )
+    except sqlite3.OperationalError:
+        return {}
+
+
+def _row(key: str, index: int) -> tuple:
     # Only what clustering reads: the text itself is passed to index_article.
     url = f"https://bench.example/{key}"
-    return {
-        "id": key,
-        "url": url,
-        "canonical_url": url,
-        "outlet": "bench",
-        "content_hash": key,
-        "published": f"2024-{1 + index % 12:02d}-01",
-        "first_seen": "2024-09-01",
-        "last_seen": "2024-09-01",
-    }
+    published = f"2024-{1 + index % 12:02d}-01"
+    return (key, url, url, "bench", key, published, NOW, NOW)
 
 
 def quality(clusters: list[list[str]], stories: dict[str, int]) -> dict:
@@ -170,6 +259,12 @@ def quality(clusters: list[list[str]], stories: dict[str, int]) -> dict:
         "recall": right / true_pairs if true_pairs else 1.0,
         "pairs": true_pairs,
     }
+
+
+def per_10x(before: dict, after: dict) -> str:
+    """How much the time grows for 10x the articles between two runs (as a log-log slope)."""
+    scale = math.log10(after["articles"] / before["articles"])
+    return f"{(after['seconds'] / before['seconds']) ** (1 / scale):.1f}x"
 
 
 def signature_speed(pool: list[str], count: int = 1000) -> dict:
@@ -204,17 +299,23 @@ def main() -> None:
         print(json.dumps({"clustering": results, "signature": speed}, indent=2))
         return
     print(f"clause pool: {len(pool)} clauses from the mirror pages")
-    print(f"{'articles':>9} {'seconds':>8} {'per s':>7} {'precision':>9} {'recall':>7}")
-    for row in results:
+    print(
+        f"{'articles':>9} {'seconds':>8} {'per s':>7} {'growth':>7} "
+        + " ".join(f"{stage:>15}" for stage in STAGES)
+        + f" {'candidates':>10} {'signatures B':>12} {'buckets B':>9}"
+        + f" {'precision':>9} {'recall':>7}"
+    )
+    for previous, row in zip([None, *results], results, strict=False):
         rate = row["articles"] / row["seconds"]
+        growth = per_10x(previous, row) if previous else ""
+        sizes = row["bytes_per_article"]
         print(
-            f"{row['articles']:>9} {row['seconds']:>8.1f} {rate:>7.0f} "
-            f"{row['precision']:>9.3f} {row['recall']:>7.3f}"
+            f"{row['articles']:>9} {row['seconds']:>8.1f} {rate:>7.0f} {growth:>7} "
+            + " ".join(f"{row['stages'][stage]:>15.1f}" for stage in STAGES)
+            + f" {row['candidates_per_article']:>10.2f}"
+            + f" {sizes.get('minhashes', 0):>12.0f} {sizes.get('lsh_buckets', 0):>9.0f}"
+            + f" {row['precision']:>9.3f} {row['recall']:>7.3f}"
         )
-    if len(results) > 1:
-        growth = results[-1]["seconds"] / results[0]["seconds"]
-        scale = results[-1]["articles"] / results[0]["articles"]
-        print(f"time grows {growth:.1f}x for {scale:.0f}x the articles")
     line = f"signature: {speed['ours_ms']:.3f} ms per article"
     if speed["datasketch_ms"]:
         ratio = speed["datasketch_ms"] / speed["ours_ms"]

@@ -1,9 +1,12 @@
 """Clusters of near-duplicate articles in the archive: the persistent MinHash LSH index and the
 cluster rows (writes, so part of the store; the hashing itself is crawler/dedup/minhash.py).
 
-An article's signature is kept in ``minhashes`` and its bands in ``lsh_buckets`` (indexed on
-band and bucket), so finding the candidates of a new article is one indexed query however large
-the archive, and tomorrow's crawl still finds today's reprint. A cluster row names its original
+An article's signature is kept in ``minhashes`` under a small integer id, and its bands in
+``lsh_buckets``: one row (bucket, minhash id) per band, the whole row being the primary key of
+a WITHOUT ROWID table, so the row is its own index. Finding the candidates of a new article is
+one indexed query however large the archive, and tomorrow's crawl still finds today's reprint.
+Taking an article out recomputes its buckets from its stored signature instead of keeping a
+second index on the minhash id. A cluster row names its original
 (crawler.dedup.minhash.choose_original); each member carries ``cluster_id`` and its
 ``similarity`` to the original.
 """
@@ -35,24 +38,27 @@ def index_article(
         return None
     sig = dedup.minhash(shingles)
     keys = dedup.band_keys(sig)
-    matches = dedup.best_matches(sig, _candidates(db, keys, article_id), min_similarity)
-    db.execute(
-        "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
-        [article_id, dedup.to_blob(sig)],
-    )
-    db.conn.executemany(
-        "INSERT INTO lsh_buckets (bucket, article_id) VALUES (?, ?)",
-        [(bucket, article_id) for bucket in keys],
-    )
+    matches = dedup.best_matches(sig, *find_candidates(db, keys), min_similarity)
+    add_signature(db, article_id, sig, keys)
     if not matches:
         return None
-    return _join(db, article_id, [key for key, _ in matches], now)
+    return join_cluster(db, article_id, [key for key, _ in matches], now)
 
 
 def remove_article(db: sqlite_utils.Database, article_id: str, now: str) -> None:
     """Take an article out of the index and its cluster (before reindexing a changed text)."""
-    db.execute("DELETE FROM lsh_buckets WHERE article_id = ?", [article_id])
-    db.execute("DELETE FROM minhashes WHERE article_id = ?", [article_id])
+    row = db.execute(
+        "SELECT id, signature FROM minhashes WHERE article_id = ?", [article_id]
+    ).fetchone()
+    if row:
+        minhash_id, blob = row
+        keys = dedup.band_keys(dedup.from_blob(blob))
+        db.execute(
+            f"DELETE FROM lsh_buckets WHERE bucket IN ({', '.join('?' for _ in keys)})"
+            " AND minhash_id = ?",
+            [*keys, minhash_id],
+        )
+        db.execute("DELETE FROM minhashes WHERE id = ?", [minhash_id])
     row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", [article_id]).fetchone()
     if row and row[0] is not None:
         db.execute(
@@ -61,21 +67,32 @@ def remove_article(db: sqlite_utils.Database, article_id: str, now: str) -> None
         refresh_cluster(db, row[0], now)
 
 
-def _candidates(
-    db: sqlite_utils.Database, keys: list[int], article_id: str
-) -> list[tuple[str, np.ndarray]]:
-    """Articles that share a bucket with ``keys``, with their signatures (an indexed lookup)."""
+def find_candidates(db: sqlite_utils.Database, keys: list[int]) -> tuple[list[str], np.ndarray]:
+    """Articles that share a bucket with ``keys``, and their signatures (an indexed lookup)."""
     sql = f"""
-        SELECT article_id, signature FROM minhashes WHERE article_id IN (
-            SELECT article_id FROM lsh_buckets
-            WHERE bucket IN ({", ".join("?" for _ in keys)}) AND article_id != ?
+        SELECT article_id, signature FROM minhashes WHERE id IN (
+            SELECT minhash_id FROM lsh_buckets WHERE bucket IN ({", ".join("?" for _ in keys)})
         )
     """
-    params = [*keys, article_id]
-    return [(key, dedup.from_blob(blob)) for key, blob in db.execute(sql, params).fetchall()]
+    rows = db.execute(sql, keys).fetchall()
+    return [key for key, _ in rows], dedup.from_blobs([blob for _, blob in rows])
 
 
-def _join(db: sqlite_utils.Database, article_id: str, matched: list[str], now: str) -> int:
+def add_signature(
+    db: sqlite_utils.Database, article_id: str, sig: np.ndarray, keys: list[int]
+) -> None:
+    """Keep an article's signature and put it in its buckets (a key twice is one row)."""
+    cursor = db.execute(
+        "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
+        [article_id, dedup.to_blob(sig)],
+    )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO lsh_buckets (bucket, minhash_id) VALUES (?, ?)",
+        [(bucket, cursor.lastrowid) for bucket in keys],
+    )
+
+
+def join_cluster(db: sqlite_utils.Database, article_id: str, matched: list[str], now: str) -> int:
     """Put the article and its matches in one cluster, merging their clusters if need be."""
     placeholders = ", ".join("?" for _ in matched)
     existing = sorted(
@@ -134,3 +151,48 @@ def _members(db: sqlite_utils.Database, cluster_id: int) -> list[dict[str, Any]]
         WHERE a.cluster_id = ?
     """
     return [dict(row) for row in db.query(sql, [cluster_id])]
+
+
+def create_lsh_index(db: sqlite_utils.Database) -> None:
+    """The signature and bucket tables (empty); see the module docstring for their shape."""
+    db.execute(
+        """CREATE TABLE minhashes (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL UNIQUE REFERENCES articles(id),
+            signature BLOB NOT NULL
+        )"""
+    )
+    # No foreign key to minhashes: deleting a signature would then look for its rows by
+    # minhash id, an index this table leaves out (remove_article finds them by bucket).
+    db.execute(
+        """CREATE TABLE lsh_buckets (
+            bucket INTEGER NOT NULL,
+            minhash_id INTEGER NOT NULL,
+            PRIMARY KEY (bucket, minhash_id)
+        ) WITHOUT ROWID"""
+    )
+
+
+def fill_lsh_buckets(db: sqlite_utils.Database, chunk: int = 50_000) -> int:
+    """Bucket rows for every stored signature (after the banding changed); returns how many
+    signatures were bucketed. Each chunk is inserted in key order, which fills the table's
+    pages far faster than one article at a time."""
+    done = last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, signature FROM minhashes WHERE id > ? ORDER BY id LIMIT ?", [last, chunk]
+        ).fetchall()
+        if not rows:
+            return done
+        pairs = sorted(
+            {
+                (key, minhash_id)
+                for minhash_id, blob in rows
+                for key in dedup.band_keys(dedup.from_blob(blob))
+            }
+        )
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO lsh_buckets (bucket, minhash_id) VALUES (?, ?)", pairs
+        )
+        done += len(rows)
+        last = rows[-1][0]

@@ -60,10 +60,11 @@ def test_another_article_on_the_same_subject_scores_low() -> None:
 
 
 def test_signatures_stay_comparable_with_stored_ones() -> None:
-    # Signatures persist in archives: a change of seed, shingle or hash breaks every stored one.
+    # Signatures persist in archives: a change of seed, shingle or hash breaks every stored one
+    # (bucket keys are recomputed from them by a migration, as m010 did).
     sig = dedup.signature("新質生產力高峰論壇在香港舉行")
     assert sig[:4].tolist() == [2694938197, 1896827946, 2379166232, 2379166232]
-    assert dedup.band_keys(sig)[0] == 2768026687154336838
+    assert dedup.band_keys(sig)[:2] == [2042984592, 635153005]
     assert len(dedup.band_keys(sig)) == dedup.BANDS
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from crawler.dedup import minhash as dedup
 from crawler.errors import NotAnArchive
 from crawler.query.search import fts_query, search_articles
 from crawler.store import Archive, article_id
@@ -251,4 +252,39 @@ def test_an_archive_indexed_with_its_text_is_converted_in_place(db_path: Path) -
     assert [len(found) for found in before.values()] == [2, 1, 1, 1]
     assert "articles_search_content" not in archive.db.table_names()
     archive.db.execute("INSERT INTO articles_search(articles_search) VALUES('integrity-check')")
+
+
+def test_m010_converts_an_archive_s_near_duplicate_index_in_place(db_path: Path) -> None:
+    """An archive of the 32-band index (m002's tables) keeps its signatures, gets the compact
+    buckets, and finds a reprint of what it held."""
+    db = sqlite_utils.Database(db_path)
+    MIGRATIONS.apply(db, stop_before="m010_compact_lsh_index")
+    key = article_id(RECORD["canonical_url"])
+    db["articles"].insert(
+        {
+            "id": key,
+            "url": URL,
+            "canonical_url": URL,
+            "outlet": RECORD["outlet"],
+            "content_hash": RECORD["content_hash"],
+            "first_seen": "2024-08-30",
+            "last_seen": "2024-08-30",
+            "body": RECORD["body"],
+        }
+    )
+    sig = dedup.signature(RECORD["body"])
+    db["minhashes"].insert({"article_id": key, "signature": dedup.to_blob(sig)})
+    # What the 32-band index kept: a bucket (a 63-bit hash) and the article id a row.
+    db["lsh_buckets"].insert_all({"bucket": 2**62 + band, "article_id": key} for band in range(32))
+    db.close()
+    archive = Archive.open(db_path)
+    assert archive.db.execute("SELECT article_id, signature FROM minhashes").fetchall() == [
+        (key, dedup.to_blob(sig))
+    ]
+    buckets = archive.db.execute("SELECT bucket, minhash_id FROM lsh_buckets").fetchall()
+    assert sorted(buckets) == sorted((bucket, 1) for bucket in set(dedup.band_keys(sig)))
+    reprint = "https://www.locpg.hk/jsdt/2024-08/30/c_1130081276.htm"
+    save(archive, {**RECORD, "url": reprint, "canonical_url": reprint, "outlet": "中聯辦網站"})
+    clusters = {row["cluster_id"] for row in archive.db["articles"].rows}
+    assert len(clusters) == 1 and None not in clusters
     archive.close()
