@@ -47,6 +47,9 @@ SKIPPED_TAGS = ("script", "style", "noscript", "iframe", "form", "button", "sele
 VISIBLE_TEXT_XPATH = ".//text()[not({})]".format(
     " or ".join(f"ancestor::{tag}" for tag in SKIPPED_TAGS)
 )
+UNCAPTIONED_TEXT_XPATH = ".//text()[not({})]".format(
+    " or ".join(f"ancestor::{tag}" for tag in (*SKIPPED_TAGS, "figcaption"))
+)
 logger = logging.getLogger(__name__)
 
 # No article has this many pictures (the archive keeps ARCHIVE_MAX_IMAGES, 500 by default); a
@@ -67,7 +70,9 @@ def extract_blocks(
     A child holding an image becomes an image; the short (or centred, or caption-classed) block
     right after it is its caption; with ``strict_captions`` (pages of unknown sites) a plain
     block is a caption only when it is very short and ends no sentence, since a story's first
-    paragraph often follows its picture. A short child that is all bold, or an h2-h6, is a heading.
+    paragraph often follows its picture. A picture's caption (a <figcaption>, a figure's text) is
+    never a paragraph; a long text with a picture floated inside it is one. A short child that
+    is all bold, or an h2-h6, is a heading.
     A child that is itself a wrapper of blocks (a div of p's) is walked into.
     """
     blocks: list[Block] = []
@@ -86,10 +91,26 @@ def extract_blocks(
             alt = child.xpath(".//img/@alt").get()
             pending = RawImage(src=urljoin(base_url, srcs[0]), caption=caption or None, alt=alt)
             images.append(pending)
-            if text and not caption and text != (alt or ""):
+            if len(text) > CAPTION_MAX_CHARS and tag != "figure":
+                # a paragraph with a picture floated inside it: the text is the story's
+                blocks.append(Block("paragraph", text))
+                pending = None
+            elif text and not caption and text != (alt or ""):
                 pending.caption = text
                 pending = None
             continue
+        if tag in ("figure", "figcaption"):
+            # a caption is never body text: its picture's (printed apart, or lazy-loaded and
+            # so without an <img>), or dropped; a figure's other text (a table) is the body's
+            caption = (
+                node_text(child) if tag == "figcaption" else node_text(child.xpath(".//figcaption"))
+            )
+            if caption and pending is not None and pending.caption is None:
+                pending.caption = caption
+            pending = None
+            text = " ".join(" ".join(child.xpath(UNCAPTIONED_TEXT_XPATH).getall()).split())
+            if len(text) <= STRICT_CAPTION_MAX_CHARS:
+                continue  # a picture's credit ("Image copyright Getty Images"), not a table
         if not text:
             continue
         if (

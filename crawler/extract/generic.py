@@ -27,6 +27,7 @@ from crawler.extract.body import (
     clean_tree,
     flatten_blocks,
     is_too_deep,
+    mark_captions,
     prune_blocks,
     wrap_loose_text,
 )
@@ -140,6 +141,7 @@ def densest_container(
     for heading in list(best.iter("h1")):
         _remove_keeping_tail(heading)
     wrap_loose_text(best)
+    mark_captions(best)
     flat = flatten_blocks(best)
     prune_blocks(flat)
     return Selector(root=flat), header
