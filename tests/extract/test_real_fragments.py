@@ -414,12 +414,12 @@ AUTHOR_ROWS = [
     ),
     (
         "realpages CN-gmw-2017a: 作者︱春春 printed beside the site's logo, where a caption goes",
-        page(
-            STORY
+        page(  # the credits close the story's own container, as on the page
+            STORY.removesuffix("</article>")
             + "<p><strong>　　出品︱网易科学人栏目组 胖胖</strong></p><p><strong>　　作者︱春春"
             '</strong> <a href="http://www.gmw.cn" targe'
             't="_blank"><img src="https://img.gmw.cn/pic/'
-            'content_logo.png" title="返回光明网首页" /></a> </p>'
+            'content_logo.png" title="返回光明网首页" /></a> </p></article>'
         ),
         ["春春"],
     ),
