@@ -33,12 +33,16 @@ from crawler.store.search_index import (
     CJK,
     CJK_RUN_REGEX,
     PIECE_REGEX,
+    SEARCH_COLUMNS,
+    SNIPPET_COLUMNS,
     fold,
     index_tokens,
 )
 
-# bm25 weights in SEARCH_COLUMNS order: a word in the title outweighs ten in the body.
-WEIGHTS = (10.0, 5.0, 1.0, 2.0)
+# bm25 weights: a word in the title outweighs ten in the body.
+COLUMN_WEIGHTS = {"title": 10.0, "subtitle": 5.0, "body": 1.0, "captions": 2.0}
+# ... in the index's column order, as bm25() takes them.
+WEIGHTS = tuple(COLUMN_WEIGHTS[column] for column in SEARCH_COLUMNS)
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 # FTS5's parser overflows its stack somewhere under 100 nested groups; nobody needs more than a few.
@@ -367,11 +371,7 @@ def _pages(db: sqlite_utils.Database, ranked: Iterator[tuple[int, float | None]]
 
 def _search_result(row: dict[str, Any], query: str) -> dict[str, Any]:
     found_in = next(
-        (
-            row[c]
-            for c in ("title", "subtitle", "body", "captions")
-            if find_matches(row[c] or "", query)
-        ),
+        (row[c] for c in SNIPPET_COLUMNS if find_matches(row[c] or "", query)),
         row["body"],
     )
     return {

@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from crawler.query.search import HEADLINE_COLUMNS, RANKED_MATCHES, WEIGHTS
-from crawler.store.search_index import SEARCH_COLUMNS, SEARCH_TABLE
+from crawler.store.search_index import SEARCH_TABLE, SNIPPET_COLUMNS
 
 DATABASE = "archive"
 
@@ -256,13 +256,13 @@ TABLES: dict[str, dict[str, Any]] = {
 }
 # Internals: the near-duplicate index and the migrations log. Datasette hides the FTS5 table
 # and its shadow tables by itself.
-HIDDEN_TABLES = ("minhashes", "lsh_buckets", "_sqlite_migrations")
+HIDDEN_TABLES = ("minhashes", "lsh_buckets", "lsh_recent", "_sqlite_migrations")
 
-# The snippet is cut from the indexed columns in bm25's order (title, subtitle, body, captions),
+# The snippet is cut from the indexed columns, headline first (title, subtitle, body, captions),
 # around the first match, as `archive search` cuts it. The order is search_articles's: bm25 for
 # at most RANKED_MATCHES matches (the `ranked` branch runs only then); beyond, title and subtitle
 # matches (tier 0), then the rest (tier 1), each latest archived first, RANKED_MATCHES of each.
-SNIPPET_TEXT = " || char(10) || ".join(f"coalesce({column}, '')" for column in SEARCH_COLUMNS)
+SNIPPET_TEXT = " || char(10) || ".join(f"coalesce({column}, '')" for column in SNIPPET_COLUMNS)
 ARTICLE_COLUMNS = "a.id, a.published, a.outlet, a.title, a.subtitle, a.url, a.cluster_id"
 SEARCH_SQL = f"""
 WITH latest AS (

@@ -6,7 +6,14 @@ An article's signature is kept in ``minhashes`` under a small integer id, and it
 a WITHOUT ROWID table, so the row is its own index. Finding the candidates of a new article is
 one indexed query however large the archive, and tomorrow's crawl still finds today's reprint.
 Taking an article out recomputes its buckets from its stored signature instead of keeping a
-second index on the minhash id. A cluster row names its original
+second index on the minhash id.
+
+New bucket rows go first to ``lsh_recent``, a table of the same shape that stays small, and
+every ``MERGE_EVERY`` signatures they are merged into ``lsh_buckets`` in key order (#21). A
+bucket key is a hash, so rows written straight into the large table land on random pages, and
+as the table outgrows memory each article's rows cost page reads and writes all over it; a
+merge writes each page of the large table once for tens of thousands of articles. A lookup
+reads both tables. A cluster row names its original
 (crawler.dedup.minhash.choose_original); each member carries ``cluster_id`` and its
 ``similarity`` to the original.
 """
@@ -22,6 +29,10 @@ from crawler.dedup import minhash as dedup
 
 # Fewer shingles than this (a caption-length text) say too little to compare.
 MIN_SHINGLES = 20
+# Bucket rows wait in lsh_recent until this many signatures have been added (by minhash id):
+# 2.4 million rows, about 40 MB, merged into lsh_buckets in one pass.
+MERGE_EVERY = 50_000
+BUCKET_TABLES = ("lsh_buckets", "lsh_recent")
 
 
 def index_article(
@@ -53,11 +64,12 @@ def remove_article(db: sqlite_utils.Database, article_id: str, now: str) -> None
     if row:
         minhash_id, blob = row
         keys = dedup.band_keys(dedup.from_blob(blob))
-        db.execute(
-            f"DELETE FROM lsh_buckets WHERE bucket IN ({', '.join('?' for _ in keys)})"
-            " AND minhash_id = ?",
-            [*keys, minhash_id],
-        )
+        for table in BUCKET_TABLES:
+            db.execute(
+                f"DELETE FROM {table} WHERE bucket IN ({', '.join('?' for _ in keys)})"
+                " AND minhash_id = ?",
+                [*keys, minhash_id],
+            )
         db.execute("DELETE FROM minhashes WHERE id = ?", [minhash_id])
     row = db.execute("SELECT cluster_id FROM articles WHERE id = ?", [article_id]).fetchone()
     if row and row[0] is not None:
@@ -69,27 +81,40 @@ def remove_article(db: sqlite_utils.Database, article_id: str, now: str) -> None
 
 def find_candidates(db: sqlite_utils.Database, keys: list[int]) -> tuple[list[str], np.ndarray]:
     """Articles that share a bucket with ``keys``, and their signatures (an indexed lookup)."""
+    placeholders = ", ".join("?" for _ in keys)
     sql = f"""
         SELECT article_id, signature FROM minhashes WHERE id IN (
-            SELECT minhash_id FROM lsh_buckets WHERE bucket IN ({", ".join("?" for _ in keys)})
+            SELECT minhash_id FROM lsh_buckets WHERE bucket IN ({placeholders})
+            UNION ALL
+            SELECT minhash_id FROM lsh_recent WHERE bucket IN ({placeholders})
         )
     """
-    rows = db.execute(sql, keys).fetchall()
+    rows = db.execute(sql, [*keys, *keys]).fetchall()
     return [key for key, _ in rows], dedup.from_blobs([blob for _, blob in rows])
 
 
 def add_signature(
     db: sqlite_utils.Database, article_id: str, sig: np.ndarray, keys: list[int]
 ) -> None:
-    """Keep an article's signature and put it in its buckets (a key twice is one row)."""
-    cursor = db.execute(
+    """Keep an article's signature and put it in its buckets (a key twice is one row); every
+    MERGE_EVERY signatures, merge the recent buckets into the large table."""
+    minhash_id = db.execute(
         "INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
         [article_id, dedup.to_blob(sig)],
-    )
+    ).lastrowid
     db.conn.executemany(
-        "INSERT OR IGNORE INTO lsh_buckets (bucket, minhash_id) VALUES (?, ?)",
-        [(bucket, cursor.lastrowid) for bucket in keys],
+        "INSERT OR IGNORE INTO lsh_recent (bucket, minhash_id) VALUES (?, ?)",
+        [(bucket, minhash_id) for bucket in keys],
     )
+    if minhash_id and minhash_id % MERGE_EVERY == 0:
+        merge_recent_buckets(db)
+
+
+def merge_recent_buckets(db: sqlite_utils.Database) -> None:
+    """Move the rows of lsh_recent into lsh_buckets, in key order (a WITHOUT ROWID table is
+    read in its primary key's order)."""
+    db.execute("INSERT OR IGNORE INTO lsh_buckets SELECT bucket, minhash_id FROM lsh_recent")
+    db.execute("DELETE FROM lsh_recent")
 
 
 def join_cluster(db: sqlite_utils.Database, article_id: str, matched: list[str], now: str) -> int:
@@ -113,8 +138,9 @@ def join_cluster(db: sqlite_utils.Database, article_id: str, matched: list[str],
             )
             db.execute("DELETE FROM clusters WHERE id = ?", [other])
     else:
-        table = db["clusters"].insert({"created": now, "updated": now, "size": 0})
-        cluster_id = int(table.last_pk)
+        cluster_id = db.execute(
+            "INSERT INTO clusters (created, updated, size) VALUES (?, ?, 0)", [now, now]
+        ).lastrowid
     members = [article_id, *matched]
     db.execute(
         f"UPDATE articles SET cluster_id = ? WHERE id IN ({', '.join('?' for _ in members)})",
@@ -135,12 +161,15 @@ def refresh_cluster(db: sqlite_utils.Database, cluster_id: int, now: str) -> Non
         db.execute("DELETE FROM clusters WHERE id = ?", [cluster_id])
         return
     original = dedup.choose_original(members)
-    reference = dedup.from_blob(original["signature"])
-    for member in members:
-        score = dedup.similarity(dedup.from_blob(member["signature"]), reference)
-        db.execute("UPDATE articles SET similarity = ? WHERE id = ?", [score, member["id"]])
-    db["clusters"].update(
-        cluster_id, {"original_id": original["id"], "size": len(members), "updated": now}
+    signatures = dedup.from_blobs([member["signature"] for member in members])
+    scores = np.count_nonzero(signatures == dedup.from_blob(original["signature"]), axis=1)
+    db.conn.executemany(
+        "UPDATE articles SET similarity = ? WHERE id = ?",
+        [(int(score) / dedup.NUM_PERM, m["id"]) for m, score in zip(members, scores, strict=True)],
+    )
+    db.execute(
+        "UPDATE clusters SET original_id = ?, size = ?, updated = ? WHERE id = ?",
+        [original["id"], len(members), now, cluster_id],
     )
 
 
@@ -164,8 +193,13 @@ def create_lsh_index(db: sqlite_utils.Database) -> None:
     )
     # No foreign key to minhashes: deleting a signature would then look for its rows by
     # minhash id, an index this table leaves out (remove_article finds them by bucket).
+    create_bucket_table(db, "lsh_buckets")
+
+
+def create_bucket_table(db: sqlite_utils.Database, table: str) -> None:
+    """An empty table of bucket rows, the whole row its primary key."""
     db.execute(
-        """CREATE TABLE lsh_buckets (
+        f"""CREATE TABLE {table} (
             bucket INTEGER NOT NULL,
             minhash_id INTEGER NOT NULL,
             PRIMARY KEY (bucket, minhash_id)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from crawler.store.clusters import create_lsh_index, fill_lsh_buckets
+from crawler.store.clusters import create_bucket_table, create_lsh_index, fill_lsh_buckets
 from crawler.store.search_index import (
+    SEARCH_COLUMNS,
     SEARCH_TABLE,
     create_search_index,
+    drop_search_index,
     index_all_articles,
+    search_columns_in_place,
 )
 
 MIGRATIONS = Migrations("archive")
@@ -298,3 +301,20 @@ def m010_compact_lsh_index(db: sqlite_utils.Database) -> None:
     )
     db.execute("DROP TABLE minhashes_old")
     fill_lsh_buckets(db)
+
+
+@MIGRATIONS()
+def m011_recent_buckets(db: sqlite_utils.Database) -> None:
+    """A small table for new LSH bucket rows, merged into lsh_buckets in key order (#21)."""
+    create_bucket_table(db, "lsh_recent")
+
+
+@MIGRATIONS()
+def m012_body_first_in_search_index(db: sqlite_utils.Database) -> None:
+    """The search index with the body as its first column (#21: 30% smaller), indexed afresh
+    from the articles when its columns were in another order."""
+    if search_columns_in_place(db) == SEARCH_COLUMNS:
+        return
+    drop_search_index(db)
+    create_search_index(db)
+    index_all_articles(db)

@@ -30,7 +30,12 @@ import sqlite_utils
 from crawler.normalise.script import to_simplified
 
 SEARCH_TABLE = "articles_search"
-SEARCH_COLUMNS = ("title", "subtitle", "body", "captions")
+# The body first: FTS5 writes a column's number before each of a word's positions in any column
+# but the first, two bytes a word an article, so the largest column goes first (#21: the index
+# is 30% smaller than with the title first).
+SEARCH_COLUMNS = ("body", "title", "subtitle", "captions")
+# The order a match is looked for in, for the snippet: headline first.
+SNIPPET_COLUMNS = ("title", "subtitle", "body", "captions")
 SEARCH_VIEW = "articles_search_text"
 INDEX_FUNCTION = "archive_index_text"
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -105,6 +110,18 @@ def unindex_article(db: sqlite_utils.Database, article_id: str) -> None:
         ),
         DELETE,
     )
+
+
+def search_columns_in_place(db: sqlite_utils.Database) -> tuple[str, ...]:
+    """The indexed columns of the archive's search table, in its order."""
+    return tuple(row[1] for row in db.execute(f"PRAGMA table_info({SEARCH_TABLE})"))
+
+
+def drop_search_index(db: sqlite_utils.Database) -> None:
+    """Take out the search table, its view and its trigger (to make them afresh)."""
+    db.execute(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_delete")
+    db.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+    db.execute(f"DROP VIEW IF EXISTS {SEARCH_VIEW}")
 
 
 def rebuild_search_index(db: sqlite_utils.Database) -> int:

@@ -224,7 +224,7 @@ def test_an_articles_page_shows_the_article_its_provenance_and_its_story(
     expect(fetch.locator("td.col-warc")).to_have_text(re.compile(r"\.warc\.gz @ \d+ \(\d+ bytes\)"))
     expect(page.locator("ul.article-links")).to_contain_text("in bylines")
     links = page.locator("ul.article-links").inner_text()
-    for internal in ("articles_search", "minhashes", "lsh_buckets"):
+    for internal in ("articles_search", "minhashes", "lsh_buckets", "lsh_recent"):
         assert internal not in links
     assert refused == []
 

@@ -316,7 +316,7 @@ def test_an_articles_page_links_no_internal_table(get: Get) -> None:
     page = get(f"/archive/articles/{article_id(URL)}").text
     links = page.split("<h2>Links from other tables</h2>", 1)[1]
     assert "in bylines" in links and "in images" in links
-    for internal in ("articles_search", "minhashes", "lsh_buckets"):
+    for internal in ("articles_search", "minhashes", "lsh_buckets", "lsh_recent"):
         assert f"in {internal}" not in links
 
 

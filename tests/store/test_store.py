@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -11,11 +12,12 @@ import sqlite_utils
 
 from crawler.dedup import minhash as dedup
 from crawler.errors import NotAnArchive
+from crawler.query import search
 from crawler.query.search import fts_query, search_articles
-from crawler.store import Archive, article_id
+from crawler.store import Archive, article_id, clusters, search_index
 from crawler.store.records import page_validators
 from crawler.store.schema import MIGRATIONS
-from crawler.store.search_index import index_text
+from crawler.store.search_index import drop_search_index, index_text, register_index_function
 from tests.helpers import HKCD_RECORD as RECORD
 from tests.helpers import HKCD_URL as URL
 
@@ -188,6 +190,48 @@ def test_a_reprint_by_another_outlet_is_its_own_article_in_a_cluster(archive: Ar
     assert (cluster["original_id"], cluster["size"]) == (rows["香港商報"]["id"], 2)
 
 
+@pytest.mark.parametrize("merge_every", [1, 2, 3, 1000], ids=lambda n: f"merge-every-{n}")
+def test_near_duplicates_are_found_before_and_after_the_bucket_merge(
+    archive: Archive, merge_every: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clusters, "MERGE_EVERY", merge_every)
+    story = "\n\n".join(
+        f"第{n}段：特區政府正從四個方向加快發展新質生產力，推動科技創新和產業升級。"
+        for n in range(8)
+    )
+    other = "\n\n".join(
+        f"第{n}段：立法會今日三讀通過條例草案，市民可於明年起申領津貼。" for n in range(8)
+    )
+    urls = [f"https://www.locpg.hk/jsdt/2024-08/30/c_11300812{n}.htm" for n in range(4)]
+    bodies = [story, other, story + "\n\n（來源：香港商報）", other]
+
+    def record(n: int, body: str) -> dict:
+        text_hash = "sha256:" + hashlib.sha256(body.encode()).hexdigest()
+        url = urls[n]
+        return {**RECORD, "url": url, "canonical_url": url, "outlet": f"報{n}", "body": body,
+                "content_hash": text_hash}  # fmt: skip
+
+    for n, body in enumerate(bodies):
+        save(archive, record(n, body))
+    clusters_of = {row["url"]: row["cluster_id"] for row in archive.db["articles"].rows}
+    assert clusters_of[urls[0]] == clusters_of[urls[2]] != clusters_of[urls[1]]
+    assert clusters_of[urls[1]] == clusters_of[urls[3]] is not None
+    # An edit takes the old text's rows out of whichever table holds them.
+    assert save(archive, record(3, story), "2024-08-31T00:00:00+00:00") == "updated"
+    rows = archive.db.execute(
+        "SELECT bucket, minhash_id FROM lsh_buckets UNION ALL SELECT * FROM lsh_recent"
+    ).fetchall()
+    expected = {
+        (bucket, minhash_id)
+        for minhash_id, blob in archive.db.execute("SELECT id, signature FROM minhashes")
+        for bucket in dedup.band_keys(dedup.from_blob(blob))
+    }
+    assert sorted(rows) == sorted(expected)
+    clusters_of = {row["url"]: row["cluster_id"] for row in archive.db["articles"].rows}
+    assert clusters_of[urls[1]] is None
+    assert len({clusters_of[url] for url in (urls[0], urls[2], urls[3])}) == 1
+
+
 @pytest.mark.parametrize(
     "stored_by, asked_by, found",
     [
@@ -212,7 +256,14 @@ def test_validators_come_only_from_crawls_of_the_same_origin(
     assert (seen is not None and seen["etag"] == '"v1"') is found
 
 
-def test_an_archive_indexed_with_its_text_is_converted_in_place(db_path: Path) -> None:
+# The search index's columns before m012, and bm25's weights in that order.
+TITLE_FIRST = ("title", "subtitle", "body", "captions")
+TITLE_FIRST_WEIGHTS = (10.0, 5.0, 1.0, 2.0)
+
+
+def test_an_archive_indexed_with_its_text_is_converted_in_place(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """m009 (#21): an archive whose index kept a copy of the text keeps every article findable
     with the same results, and the copy is gone."""
     db = sqlite_utils.Database(db_path)
@@ -244,13 +295,50 @@ def test_an_archive_indexed_with_its_text_is_converted_in_place(db_path: Path) -
         )
     db.conn.commit()
     queries = ["新質生產力", "科技", "ai", "論壇 香港"]
-    before = {q: search_articles(db, q) for q in queries}
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "WEIGHTS", TITLE_FIRST_WEIGHTS)
+        before = {q: search_articles(db, q) for q in queries}
     assert "articles_search_content" in db.table_names()
     db.close()
     archive = Archive.open(db_path)
     assert {q: search_articles(archive.db, q) for q in queries} == before
     assert [len(found) for found in before.values()] == [2, 1, 1, 1]
     assert "articles_search_content" not in archive.db.table_names()
+    archive.db.execute("INSERT INTO articles_search(articles_search) VALUES('integrity-check')")
+
+
+def test_m012_puts_the_body_first_in_the_search_index(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive whose index (m009's) had the title first is indexed afresh with the body
+    first, with the same results."""
+    db = sqlite_utils.Database(db_path)
+    register_index_function(db.conn)
+    MIGRATIONS.apply(db, stop_before="m012_body_first_in_search_index")
+    drop_search_index(db)
+    with monkeypatch.context() as patch:
+        patch.setattr(search_index, "SEARCH_COLUMNS", TITLE_FIRST)
+        search_index.create_search_index(db)
+    archive = Archive(db)
+    headlines = {
+        "港府發展新質生產力": "特區政府推動科技創新",
+        "AI 高峰論壇": "新质生产力论坛在香港举行",
+    }
+    for number, (title, body) in enumerate(headlines.items()):
+        url = f"https://www.hkcd.com/content/{number}"
+        save(archive, {**RECORD, "url": url, "canonical_url": url, "title": title,
+                       "body": body, "content_hash": f"sha256:{number}"})  # fmt: skip
+    queries = ["新質生產力", "科技", "ai", "論壇 香港", "李家超"]
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "WEIGHTS", TITLE_FIRST_WEIGHTS)
+        before = {q: search_articles(db, q) for q in queries}
+    assert search_index.search_columns_in_place(db) == TITLE_FIRST
+    db.close()
+    archive = Archive.open(db_path)
+    assert search_index.search_columns_in_place(archive.db) == search_index.SEARCH_COLUMNS
+    assert {q: search_articles(archive.db, q) for q in queries} == before
+    assert [len(found) for found in before.values()] == [2, 1, 1, 1, 0]
+    assert before["新質生產力"][0]["title"] == "港府發展新質生產力"
     archive.db.execute("INSERT INTO articles_search(articles_search) VALUES('integrity-check')")
 
 
