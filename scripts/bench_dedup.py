@@ -100,10 +100,10 @@ def clause_pool() -> list[str]:
     return sorted(set(pool))
 
 
-def story(pool: list[str], rng: random.Random) -> list[str]:
-    """About STORY_CHARS characters of clauses, as paragraphs."""
+def story(pool: list[str], rng: random.Random, chars: int = STORY_CHARS) -> list[str]:
+    """About ``chars`` characters of clauses, as paragraphs."""
     clauses, size = [], 0
-    while size < STORY_CHARS:
+    while size < chars:
         clauses.append(rng.choice(pool))
         size += len(clauses[-1])
     return [
@@ -127,7 +127,9 @@ def edited_copy(paragraphs: list[str], pool: list[str], rng: random.Random) -> l
     return copy
 
 
-def synthetic(size: int, pool: list[str], seed: int = SEED) -> Iterator[tuple[int, str]]:
+def synthetic(
+    size: int, pool: list[str], seed: int = SEED, chars: int = STORY_CHARS
+) -> Iterator[tuple[int, str]]:
     """``size`` articles as (story number, body), copies right after their story.
 
     A tenth of the stories are follow-ups that reuse two paragraphs of the story before them,
@@ -137,7 +139,7 @@ def synthetic(size: int, pool: list[str], seed: int = SEED) -> Iterator[tuple[in
     made = number = 0
     previous: list[str] = []
     while made < size:
-        paragraphs = story(pool, rng)
+        paragraphs = story(pool, rng, chars)
         if previous and rng.random() < FOLLOW_UP_SHARE:
             paragraphs = paragraphs[:-2] + previous[:2]
         previous = paragraphs
@@ -233,7 +235,7 @@ def lsh_bytes(db: Database) -> dict[str, int]:
         return dict(
             db.execute(
                 "SELECT m.tbl_name, SUM(s.pgsize) FROM dbstat s JOIN sqlite_master m"
-                " ON m.name = s.name WHERE m.tbl_name IN ('minhashes', 'lsh_buckets')"
+                " ON m.name = s.name WHERE m.tbl_name IN ('minhashes', 'lsh_buckets', 'lsh_recent')"
                 " GROUP BY m.tbl_name"
             ).fetchall()
         )
@@ -313,7 +315,8 @@ def main() -> None:
             f"{row['articles']:>9} {row['seconds']:>8.1f} {rate:>7.0f} {growth:>7} "
             + " ".join(f"{row['stages'][stage]:>15.1f}" for stage in STAGES)
             + f" {row['candidates_per_article']:>10.2f}"
-            + f" {sizes.get('minhashes', 0):>12.0f} {sizes.get('lsh_buckets', 0):>9.0f}"
+            + f" {sizes.get('minhashes', 0):>12.0f}"
+            + f" {sizes.get('lsh_buckets', 0) + sizes.get('lsh_recent', 0):>9.0f}"
             + f" {row['precision']:>9.3f} {row['recall']:>7.3f}"
         )
     line = f"signature: {speed['ours_ms']:.3f} ms per article"

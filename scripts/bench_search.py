@@ -13,8 +13,9 @@ in bench_dedup.py, half of them in Simplified script) go into three SQLite files
 It reports index time and size (bytes per article, and per table for the archive), query
 latency (p50, p95, top 20) for two-, three- and four-character words, Latin words, quoted
 phrases and two-word (AND) queries, and how many of the queries return the same articles as the
-LIKE scan (the reference; Latin words as whole words) at up to 100,000 articles. Without
-``--json`` it prints the growth table, one row per size.
+LIKE scan (the reference; Latin words as whole words, streamed over the articles, so at any
+size), and the peak resident memory of the queries at each size. Without ``--json`` it prints
+the growth table, one row per size.
 
 Usage: .venv/bin/python scripts/bench_search.py [--sizes 10000 100000] [--kinds bigram] [--json]
 """
@@ -22,6 +23,7 @@ Usage: .venv/bin/python scripts/bench_search.py [--sizes 10000 100000] [--kinds 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -30,7 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -53,8 +55,8 @@ LIMIT = 20
 BATCH = 5000
 SEED = 6
 KINDS = ["bigram", "trigram", "like"]
-# The reference scan runs up to this size (it folds every article in Python).
-MAX_COMPARED = 100_000
+# A line on standard error every so many articles built, for runs that take long.
+PROGRESS_EVERY = 100_000
 # sqlite-utils' wrapper of each open connection, made once (making one takes milliseconds).
 WRAPPED: dict[int, sqlite_utils.Database] = {}
 OUTLETS = ("香港商報", "文匯報", "大公報", "政府新聞網", "新華社")
@@ -132,6 +134,8 @@ def build_archive(path: Path, rows: Iterator[tuple[str, str]]) -> float:
                 [tuple(record.values()) for record in records],
             )
             db.conn.executemany(INSERT, index_rows(iter(records)))
+        if number % PROGRESS_EVERY == 0:
+            print(f"{number:,} articles: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with db.conn:
         db.execute("INSERT INTO articles_search (articles_search) VALUES ('optimize')")
     seconds = time.perf_counter() - started
@@ -189,17 +193,41 @@ def matching_ids(db: sqlite3.Connection, kind: str, word: str) -> set[int]:
     return {r[0] for r in db.execute("SELECT rowid FROM idx WHERE idx MATCH ?", [phrase])}
 
 
-def scanned_ids(folded: list[str], query: str) -> set[int]:
-    """The reference: ids whose folded text holds every word of the query (Latin words as whole
-    words, a quoted phrase as one)."""
-    found = set(range(1, len(folded) + 1))
-    for word in fold(query).strip('"').split():
-        if re.fullmatch(r"[a-z0-9]+", word):
-            pattern = re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
-            found &= {i for i, text in enumerate(folded, 1) if pattern.search(text)}
-        else:
-            found &= {i for i, text in enumerate(folded, 1) if word in text}
+def scanned_ids(rows: Iterator[tuple[str, str]], queries: set[str]) -> dict[str, set[int]]:
+    """The reference: for each query, the ids whose folded text holds every word of it (Latin
+    words as whole words, a quoted phrase as one), in one pass over the articles."""
+    tests = {query: [_word_test(word) for word in fold(query).strip('"').split()]
+             for query in queries}  # fmt: skip
+    found: dict[str, set[int]] = {query: set() for query in queries}
+    for number, (title, body) in enumerate(rows, 1):
+        text = fold(f"{title} {body}")
+        for query, words in tests.items():
+            if all(test(text) for test in words):
+                found[query].add(number)
     return found
+
+
+def _word_test(word: str) -> Callable[[str], object]:
+    """Whether a folded text holds the word (a Latin word only as a whole word)."""
+    if re.fullmatch(r"[a-z0-9]+", word):
+        return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])").search
+    return lambda text: word in text
+
+
+def reset_peak_memory() -> None:
+    """Start a new peak resident memory (Linux: VmHWM), so the queries' own peak is read."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_memory_mb() -> float | None:
+    """The process's peak resident memory since the last reset, in MB (None off Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return round(int(match.group(1)) / 1024, 1) if match else None
 
 
 def measure(
@@ -223,6 +251,7 @@ def measure(
             if kind == "bigram":
                 result[kind]["tables_bytes_per_article"] = table_sizes(db, size)
         for kind, db in dbs.items():
+            reset_peak_memory()
             for label, batch in words.items():
                 times, cpu = [], []
                 for word in batch:
@@ -237,12 +266,11 @@ def measure(
                     "cpu_p50_ms": round(statistics.median(cpu), 2),
                     "cpu_p95_ms": round(statistics.quantiles(cpu, n=20)[-1], 2),
                 }
-        if size <= MAX_COMPARED:
-            folded = [fold(f"{title} {body}") for title, body in articles(size, pool)]
-            reference = {w: scanned_ids(folded, w) for b in words.values() for w in b}
-            for kind in (k for k in kinds if k != "like"):
-                same = sum(matching_ids(dbs[kind], kind, w) == ids for w, ids in reference.items())
-                result[kind]["same_as_like"] = f"{same}/{len(reference)}"
+            result[kind]["query_peak_mb"] = peak_memory_mb()
+        reference = scanned_ids(articles(size, pool), {w for b in words.values() for w in b})
+        for kind in (k for k in kinds if k != "like"):
+            same = sum(matching_ids(dbs[kind], kind, w) == ids for w, ids in reference.items())
+            result[kind]["same_as_like"] = f"{same}/{len(reference)}"
         for db in dbs.values():
             db.close()
     return result
