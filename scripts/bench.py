@@ -65,6 +65,8 @@ SECTIONS = [
         ["--sizes", "2000", "--kinds", "bigram"],
     ),
     ("near-duplicates", "bench_dedup.py", ["--sizes", "10000", "100000"], ["--sizes", "2000"]),
+    # The whole archive per 1,000-character article, through the store (#21).
+    ("archive size", "bench_size.py", ["--sizes", "10000", "100000"], ["--sizes", "1000"]),
     ("incremental re-crawl", "bench_recrawl.py", [], []),
 ]
 

@@ -128,7 +128,11 @@ def edited_copy(paragraphs: list[str], pool: list[str], rng: random.Random) -> l
 
 
 def synthetic(
-    size: int, pool: list[str], seed: int = SEED, chars: int = STORY_CHARS
+    size: int,
+    pool: list[str],
+    seed: int = SEED,
+    chars: int = STORY_CHARS,
+    follow_ups: float = FOLLOW_UP_SHARE,
 ) -> Iterator[tuple[int, str]]:
     """``size`` articles as (story number, body), copies right after their story.
 
@@ -140,7 +144,7 @@ def synthetic(
     previous: list[str] = []
     while made < size:
         paragraphs = story(pool, rng, chars)
-        if previous and rng.random() < FOLLOW_UP_SHARE:
+        if previous and rng.random() < follow_ups:
             paragraphs = paragraphs[:-2] + previous[:2]
         previous = paragraphs
         copies = rng.randint(1, 3) if rng.random() < COPY_SHARE else 0

@@ -17,7 +17,8 @@ LIKE scan (the reference; Latin words as whole words, streamed over the articles
 size), and the peak resident memory of the queries at each size. Without ``--json`` it prints
 the growth table, one row per size.
 
-Usage: .venv/bin/python scripts/bench_search.py [--sizes 10000 100000] [--kinds bigram] [--json]
+Usage: .venv/bin/python scripts/bench_search.py [--sizes 10000 100000] [--kinds bigram]
+       [--keep DIR] [--json]
 """
 
 from __future__ import annotations
@@ -231,20 +232,27 @@ def peak_memory_mb() -> float | None:
 
 
 def measure(
-    size: int, pool: list[str], words: dict[str, list[str]], kinds: list[str] = KINDS
+    size: int,
+    pool: list[str],
+    words: dict[str, list[str]],
+    kinds: list[str] = KINDS,
+    keep: Path | None = None,
 ) -> dict:
-    """Index time and size, latencies and agreement of the index kinds at one size."""
+    """Index time and size, latencies and agreement of the index kinds at one size; with
+    ``keep``, the databases are built in that folder and kept, and one found there is reused
+    (its build time then unknown)."""
     result: dict = {"articles": size}
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = keep or Path(scratch)
         dbs = {}
         for kind in kinds:
-            path = Path(folder) / f"{kind}.db"
-            seconds = build(path, kind, articles(size, pool))
+            path = folder / f"{kind}-{size}.db"
+            seconds = None if path.exists() else build(path, kind, articles(size, pool))
             db = sqlite3.connect(path)
             db.create_function("fold", 1, fold, deterministic=True)
             dbs[kind] = db
             result[kind] = {
-                "index_seconds": round(seconds, 2),
+                "index_seconds": seconds and round(seconds, 2),
                 "mb": path.stat().st_size / 1e6,
                 "bytes_per_article": round(path.stat().st_size / size),
             }
@@ -304,7 +312,7 @@ def growth_table(results: list[dict], labels: list[str]) -> list[str]:
             for x in labels
         )
         lines.append(
-            f"| {result['articles']:,} | {row['index_seconds']:.0f} | "
+            f"| {result['articles']:,} | {row['index_seconds'] or 0:.0f} | "
             f"{row['bytes_per_article']:,} | {cells} | {row.get('same_as_like', '-')} |"
         )
     return lines
@@ -314,11 +322,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--kinds", nargs="+", default=KINDS, choices=KINDS)
+    parser.add_argument(
+        "--keep", type=Path, help="build the databases in this folder and keep them"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     arguments = parser.parse_args()
     pool = clause_pool()
     words = queries(pool)
-    results = [measure(size, pool, words, arguments.kinds) for size in arguments.sizes]
+    results = [
+        measure(size, pool, words, arguments.kinds, arguments.keep) for size in arguments.sizes
+    ]
     if arguments.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return
@@ -331,7 +344,7 @@ def main() -> None:
                 for label in words
             )
             print(
-                f"{result['articles']:,} {kind}: built in {row['index_seconds']:.0f} s, "
+                f"{result['articles']:,} {kind}: built in {row['index_seconds'] or 0:.0f} s, "
                 f"{row['mb']:.0f} MB; {cells}; same as LIKE {row.get('same_as_like', '-')}"
             )
 

@@ -4,7 +4,9 @@ Each article is a real record: the mirror's article pages (tests/mirror, every p
 tests/expected) extracted and normalised as a crawl does, with their bylines, images, captions,
 dates and source lines, taken in turn, each given its own address and a body of about
 ``--chars`` characters of the mirror's clauses (as scripts/bench_dedup.py makes them, a third
-with reprints, half in Simplified script) in place of its own. Every article goes through
+with one to three reprints) in place of its own. Without bench_dedup's follow-ups: a story of
+1,000 characters has two or three paragraphs, so one that repeats two of the story before it
+is a copy of it, and a chain of them one ever-growing cluster. Every article goes through
 ``Archive.save_article`` with a capture (WARC file, offset, length, validators): the article
 row, its URL, bylines, images, the search index and the near-duplicate index, one transaction
 each, as the store pipeline writes them. At the end the archive is checkpointed and closed, and
@@ -57,7 +59,7 @@ def mirror_records() -> list[dict]:
 
 def articles(size: int, chars: int) -> Iterator[tuple[dict, dict]]:
     """``size`` (record, capture) pairs: the mirror's records in turn with new bodies."""
-    bodies = synthetic(size, clause_pool(), chars=chars)
+    bodies = synthetic(size, clause_pool(), chars=chars, follow_ups=0)
     offset = 0
     for number, (template, (_, body)) in enumerate(zip(cycle(mirror_records()), bodies)):
         url = re.sub(r"(\.\w+)?$", rf"-{number}\1", template["url"], count=1)
