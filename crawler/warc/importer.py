@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.crawl.campaign import Campaign
-from crawler.errors import WarcError
+from crawler.errors import WarcError, is_disk_full
 from crawler.extract.page import extract_record
 from crawler.store import Archive
 from crawler.warc.capture import iso_from_warc_date, stored_path, utc_now
@@ -81,6 +81,7 @@ class Originals:
     that refer to them: an SQLite file, not memory (2.3 million captures would take 1.6 GB)."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.db = sqlite3.connect(path)
         for pragma in ORIGINALS_PRAGMAS:
             self.db.execute(f"PRAGMA {pragma}")
@@ -129,11 +130,19 @@ class Originals:
 
     def _write(self, statement: str, parameters: tuple) -> int:
         """Run a write in the open transaction, committed every ORIGINALS_BATCH writes; the
-        number of rows it changed."""
-        changed = self.db.execute(statement, parameters).rowcount
-        self.writes += 1
-        if self.writes % ORIGINALS_BATCH == 0:
-            self.db.commit()
+        number of rows it changed. Raises WarcError when the disk is full."""
+        try:
+            changed = self.db.execute(statement, parameters).rowcount
+            self.writes += 1
+            if self.writes % ORIGINALS_BATCH == 0:
+                self.db.commit()
+        except sqlite3.OperationalError as error:
+            if not is_disk_full(error):
+                raise
+            raise WarcError(
+                f"no room for the map of the captures read in {self.path.parent} ({error}):"
+                " set TMPDIR to a folder on a larger disk"
+            ) from error
         return changed
 
 
