@@ -10,18 +10,29 @@ is the process's own, whatever the machine's other load. Memory that does not gr
 number of pages is what a long crawl needs; the ratio of the largest size's peak to the
 smallest's says whether it is flat.
 
+Synthetic import (``--synthetic``): a WARC of N captures written with warcio, cheap to import
+and each filling the import's map of originals (404 pages, small images, revisits of images read
+earlier), imported by this tree's code and by the code of ``--before`` (a commit, main by
+default) in the same run: peak MB and seconds of each, and the WARC's size.
+
 :func:`search_peak_mb` measures `archive search` the same way, on any archive (for the index
 benchmark's large archives).
 
 Usage: .venv/bin/python scripts/bench_memory.py [--sizes 1000 3000 10000] [--json]
+       .venv/bin/python scripts/bench_memory.py --synthetic 100000 300000 [--before main]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import io
 import json
+import random
 import subprocess
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -30,15 +41,21 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from bench_crawl import build_mirror  # noqa: E402
+from warcio.recordloader import ArcWarcRecord  # noqa: E402
+from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
+from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from crawler.fetch.mirror import serve_mirror  # noqa: E402
 
 QUIET = ["--format", "json", "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"]
+# The synthetic captures' times: the originals', then their revisits'.
+FIRST_DATE, REVISIT_DATE = "2024-08-30T03:00:00Z", "2024-09-30T03:00:00Z"
+GONE = b"<html><body><p>Not found</p></body></html>"
 
 
-def measured(*arguments: str) -> tuple[dict, float, float]:
-    """`archive ARGUMENTS` run in a fresh Python (so the largest child is this one): its JSON
-    output, seconds and peak MB."""
+def measured(*arguments: str, code: Path = REPO) -> tuple[dict, float, float]:
+    """`archive ARGUMENTS` run in a fresh Python (so the largest child is this one) on the code
+    of the tree ``code``: its JSON output, seconds and peak MB."""
     script = (
         "import json, resource, subprocess, sys, time\n"
         "started = time.perf_counter()\n"
@@ -49,7 +66,7 @@ def measured(*arguments: str) -> tuple[dict, float, float]:
         " 'err': done.stderr[-2000:], 'seconds': seconds, 'peak': peak}))\n"
     )
     command = [sys.executable, "-c", script, sys.executable, "-m", "crawler", *arguments]
-    result = json.loads(subprocess.run(command, cwd=REPO, capture_output=True, text=True).stdout)
+    result = json.loads(subprocess.run(command, cwd=code, capture_output=True, text=True).stdout)
     if result["code"]:
         raise SystemExit(f"archive {' '.join(arguments)} failed:\n{result['err']}")
     output = json.loads(result["out"]) if result["out"].strip() else {}
@@ -94,6 +111,96 @@ def search_peak_mb(db: Path, queries: list[str]) -> dict[str, float]:
     }
 
 
+def image_url(n: int) -> str:
+    return f"https://static.example.com.hk/images/{n}.jpg"
+
+
+def image_body(n: int) -> bytes:
+    """The n-th synthetic image: small, and unlike any other."""
+    return b"\xff\xd8\xff\xe0%08d" % n + bytes(64)
+
+
+def payload_digest(body: bytes) -> str:
+    """WARC-Payload-Digest of ``body``, as warcio writes it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
+
+
+def synthetic_record(writer: WARCWriter, n: int, chance: random.Random) -> ArcWarcRecord:
+    """The n-th capture of a synthetic WARC: of every ten, a 404 page, six images and three
+    revisits (by payload digest) of an image written earlier, picked at random."""
+    if n % 10 >= 7:
+        image = 10 * chance.randrange(n // 10 + 1) + chance.randint(1, 6)
+        digest = payload_digest(image_body(image))
+        url = image_url(image)
+        dated = {"WARC-Date": REVISIT_DATE}
+        return writer.create_revisit_record(url, digest, url, FIRST_DATE, warc_headers_dict=dated)
+    url, status, media_type, body = (image_url(n), "200 OK", "image/jpeg", image_body(n))
+    if n % 10 == 0:
+        url, status, media_type, body = (
+            f"https://news.example.com.hk/gone/{n}.html", "404 Not Found", "text/html", GONE
+        )  # fmt: skip
+    return writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=StatusAndHeaders(status, [("Content-Type", media_type)], "HTTP/1.1"),
+        warc_headers_dict={"WARC-Date": FIRST_DATE},
+    )
+
+
+def synthetic_warc(path: Path, captures: int) -> None:
+    """A gzip WARC of ``captures`` synthetic captures (:func:`synthetic_record`)."""
+    chance = random.Random(captures)
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(captures):
+            writer.write_record(synthetic_record(writer, n, chance))
+
+
+def exported(commit: str, folder: Path) -> Path:
+    """This repository's tree at ``commit``, written into ``folder``."""
+    tree = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True)
+    folder.mkdir()
+    with tarfile.open(fileobj=io.BytesIO(tree.stdout)) as archive:
+        archive.extractall(folder, filter="data")
+    return folder
+
+
+def synthetic_import(warc: Path, code: Path) -> tuple[dict, float, float]:
+    """`archive import-warc WARC` into a new archive (deleted after) on the code of ``code``:
+    its report (no db, no crawl id), seconds and peak MB."""
+    db = warc.with_name(f"{code.name}-{warc.stem}.db")
+    report, seconds, peak = measured(
+        "import-warc", str(warc), "--db", str(db), "--format", "json", code=code
+    )
+    for path in db.parent.glob(f"{db.name}*"):
+        path.unlink()
+    return {key: report[key] for key in report if key not in ("db", "crawl_id")}, seconds, peak
+
+
+def synthetic_imports(sizes: list[int], before: str) -> dict:
+    """Peak MB and seconds of importing a synthetic WARC of each size (captures) with the code
+    of the commit ``before`` and with this tree's, and whether their reports agree."""
+    rows = {}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        codes = {"before": exported(before, root / "before"), "after": REPO}
+        for captures in sizes:
+            warc = root / f"synthetic-{captures}.warc.gz"
+            synthetic_warc(warc, captures)
+            row: dict = {"WARC MB": round(warc.stat().st_size / 1e6, 1)}
+            reports = []
+            for label, code in codes.items():
+                report, seconds, peak = synthetic_import(warc, code)
+                reports.append(report)
+                row |= {f"{label} seconds": round(seconds, 1), f"{label} peak MB": round(peak, 1)}
+            row |= {"imported": reports[1]["captures"], "reports agree": reports[0] == reports[1]}
+            rows[str(captures)] = row
+            warc.unlink()
+    return rows
+
+
 def measure(sizes: list[int]) -> dict:
     """Peak memory of a crawl and an import at each size, and the growth from first to last."""
     rows = {}
@@ -113,8 +220,13 @@ def measure(sizes: list[int]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--synthetic", type=int, nargs="+", metavar="CAPTURES")
+    parser.add_argument("--before", default="main", help="commit the synthetic import compares")
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
+    if arguments.synthetic:
+        print_synthetic(synthetic_imports(arguments.synthetic, arguments.before), arguments.json)
+        return
     result = measure(arguments.sizes)
     if arguments.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -127,6 +239,19 @@ def main() -> None:
     for key, value in result.items():
         if key != "sizes":
             print(f"{key}: {value}")
+
+
+def print_synthetic(rows: dict, as_json: bool) -> None:
+    """The synthetic imports' figures, as JSON or a table."""
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    keys = ("WARC MB", "before seconds", "before peak MB", "after seconds", "after peak MB")
+    print(" ".join(f"{name:>9}" for name in ("captures", "WARC MB", "before s", "before MB",
+                                              "after s", "after MB", "agree")))  # fmt: skip
+    for captures, row in rows.items():
+        values = (captures, *(row[key] for key in keys), row["reports agree"])
+        print(" ".join(f"{value!s:>9}" for value in values))
 
 
 if __name__ == "__main__":

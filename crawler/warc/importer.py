@@ -9,8 +9,10 @@ URL's host, the generic extractor for hosts with none), the normaliser and the c
 clusters, revisions; a page naming no outlet gets its registered domain) with the record's
 WARC-Date as the fetch time and the record's place in the file as the capture. A revisit
 record is resolved to the payload of the capture it refers to (by payload digest, or by
-WARC-Refers-To-Target-URI and -Date) when the import has read that capture. The import is a
-run of its own in the crawls table (source ``import-warc``).
+WARC-Refers-To-Target-URI and -Date) when the import has read that capture: where each capture
+read lies is kept in a temporary SQLite file (:class:`Originals`), so that memory stays flat
+however many captures an import reads. The import is a run of its own in the crawls table
+(source ``import-warc``).
 
 Every capture not archived is counted by reason and kept in ``skipped_pages`` with it (not
 HTTP, no URI, bad URI, HTTP status, not HTML, too big, duplicate capture, not an article page,
@@ -23,14 +25,17 @@ truncated file is warned of with the offset (crawler/warc/scan.py). Payloads are
 from __future__ import annotations
 
 import logging
+import sqlite3
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.crawl.campaign import Campaign
-from crawler.errors import WarcError
+from crawler.errors import WarcError, is_disk_full
 from crawler.extract.page import extract_record
 from crawler.store import Archive
 from crawler.warc.capture import iso_from_warc_date, stored_path, utc_now
@@ -43,8 +48,19 @@ logger = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 CAPTURE_TYPES = {"response", "resource", "revisit"}
-# What a revisit is matched to: a payload digest, or a URL and WARC-Date.
-OriginalKey = tuple[str, str]
+# The map of originals: what was read (URL and payload digest), and where each capture lies by
+# payload digest and by URL and WARC-Date (what a revisit names). Sources are numbered.
+ORIGINALS_SCHEMA = """
+CREATE TABLE seen (url TEXT, digest TEXT, PRIMARY KEY (url, digest)) WITHOUT ROWID;
+CREATE TABLE by_digest (digest TEXT PRIMARY KEY, source INTEGER, offset INTEGER) WITHOUT ROWID;
+CREATE TABLE by_date (
+    url TEXT, date TEXT, source INTEGER, offset INTEGER, PRIMARY KEY (url, date)
+) WITHOUT ROWID;
+"""
+# A scratch file: no journal, no syncing, a page cache of at most 16 MiB.
+ORIGINALS_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "cache_size = -16384")
+# Writes to the map between commits: each batch is one transaction.
+ORIGINALS_BATCH = 10_000
 
 
 @dataclass
@@ -60,12 +76,74 @@ class ImportReport:
     damaged: list[str] = field(default_factory=list)
 
 
-@dataclass
 class Originals:
-    """Where the captures read so far are, for the revisits that refer to them."""
+    """Which captures were read so far and where they are, for the duplicates and the revisits
+    that refer to them: an SQLite file, not memory (2.3 million captures would take 1.6 GB)."""
 
-    places: dict[OriginalKey, tuple[Source, int]] = field(default_factory=dict)
-    seen: set[tuple[str, str]] = field(default_factory=set)
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path)
+        for pragma in ORIGINALS_PRAGMAS:
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.executescript(ORIGINALS_SCHEMA)
+        self.sources: list[Source] = []
+        self.numbers: dict[Source, int] = {}
+        self.writes = 0
+
+    @classmethod
+    @contextmanager
+    def opened(cls) -> Iterator[Originals]:
+        """An empty map in a temporary folder, deleted when the block ends, however it ends."""
+        with tempfile.TemporaryDirectory(prefix="import-warc-originals-") as folder:
+            originals = cls(Path(folder) / "originals.db")
+            try:
+                yield originals
+            finally:
+                originals.db.close()
+
+    def first_read(self, url: str, digest: str) -> bool:
+        """Whether this URL and payload digest are read for the first time (noted if so)."""
+        return self._write("INSERT OR IGNORE INTO seen VALUES (?, ?)", (url, digest)) == 1
+
+    def add(self, source: Source, offset: int, digest: str, url: str, date: str) -> None:
+        """Note a capture at ``offset`` of ``source`` (a later one of the same key wins)."""
+        if source not in self.numbers:
+            self.numbers[source] = len(self.sources)
+            self.sources.append(source)
+        number = self.numbers[source]
+        if digest:
+            self._write("REPLACE INTO by_digest VALUES (?, ?, ?)", (digest, number, offset))
+        self._write("REPLACE INTO by_date VALUES (?, ?, ?, ?)", (url, date, number, offset))
+
+    def find(self, digest: str, url: str, date: str) -> tuple[Source, int] | None:
+        """Where the capture of this payload digest is, else the one of this URL and date."""
+        row = None
+        if digest:
+            row = self.db.execute(
+                "SELECT source, offset FROM by_digest WHERE digest = ?", (digest,)
+            ).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT source, offset FROM by_date WHERE url = ? AND date = ?", (url, date)
+            ).fetchone()
+        return (self.sources[row[0]], row[1]) if row else None
+
+    def _write(self, statement: str, parameters: tuple) -> int:
+        """Run a write in the open transaction, committed every ORIGINALS_BATCH writes; the
+        number of rows it changed. Raises WarcError when the disk is full."""
+        try:
+            changed = self.db.execute(statement, parameters).rowcount
+            self.writes += 1
+            if self.writes % ORIGINALS_BATCH == 0:
+                self.db.commit()
+        except sqlite3.OperationalError as error:
+            if not is_disk_full(error):
+                raise
+            raise WarcError(
+                f"no room for the map of the captures read in {self.path.parent} ({error}):"
+                " set TMPDIR to a folder on a larger disk"
+            ) from error
+        return changed
 
 
 def check_source(source: Source) -> None:
@@ -116,12 +194,13 @@ def import_warcs(
         settings={"files": [s.label for s in sources], "keywords": campaign.keywords},
     )
     report = ImportReport(crawl_id)
-    importer = _Importer(archive, campaign, report, db_path, max_size)
     status = "failed"
     try:
-        for source in sources:
-            importer.import_source(source)
-            report.files += 1
+        with Originals.opened() as originals:
+            importer = _Importer(archive, campaign, report, db_path, max_size, originals)
+            for source in sources:
+                importer.import_source(source)
+                report.files += 1
         status = "finished"
     finally:
         counts = {
@@ -147,7 +226,7 @@ class _Importer:
     report: ImportReport
     db_path: str | Path
     max_size: int
-    originals: Originals = field(default_factory=Originals)
+    originals: Originals
 
     def import_source(self, source: Source) -> None:
         """Import every capture of one source; report its damaged records and go on."""
@@ -205,27 +284,21 @@ class _Importer:
         offset = source.base + entry.offset
         capture = capture_of_record(record, entry.body or b"", path, offset, entry.length)
         digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
-        if (url, digest) in self.originals.seen and digest:
+        if digest and not self.originals.first_read(url, digest):
             return capture, "duplicate capture"
-        self.originals.seen.add((url, digest))
         if entry.addressable:
-            place = (source, entry.offset)
-            if digest:
-                self.originals.places[("digest", digest)] = place
-            self.originals.places[(url, record.rec_headers.get_header("WARC-Date") or "")] = place
+            date = record.rec_headers.get_header("WARC-Date") or ""
+            self.originals.add(source, entry.offset, digest, url, date)
         return capture, None
 
     def _resolve_revisit(self, entry: Entry, url: str) -> tuple[Capture | None, str | None]:
         """A revisit as a capture of its own URL and date with its original's payload."""
         headers = entry.record.rec_headers
-        keys = [
-            ("digest", headers.get_header("WARC-Payload-Digest") or ""),
-            (
-                headers.get_header("WARC-Refers-To-Target-URI") or url,
-                headers.get_header("WARC-Refers-To-Date") or "",
-            ),
-        ]
-        place = next((self.originals.places[k] for k in keys if k in self.originals.places), None)
+        place = self.originals.find(
+            headers.get_header("WARC-Payload-Digest") or "",
+            headers.get_header("WARC-Refers-To-Target-URI") or url,
+            headers.get_header("WARC-Refers-To-Date") or "",
+        )
         if place is None:
             return None, "revisit of a capture not in the import"
         original = read_original(*place, self.max_size)

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.cli import cli
+from crawler.warc import importer
 from crawler.warc.scan import next_record_start
 from tests.helpers import HKCD_HOST, MIRROR, REPO
 
@@ -267,6 +269,83 @@ def test_a_failed_import_leaves_no_archive_behind(tmp_path: Path, db_path: Path)
     assert result.exit_code == 1 and result.output.count("\n") == 1
     assert "b.warc.gz is not a WARC or ARC file" in result.output
     assert not db_path.exists()
+
+
+def revisits_far_apart(path: Path, images: int) -> Path:
+    """An article, ``images`` images, then two revisits of the article (one by its payload
+    digest, one by WARC-Refers-To URI and date with a digest of no capture) and the article
+    again (a duplicate capture)."""
+    url, date = "https://news.example.com.hk/a.html", "2024-08-30T03:00:00Z"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        article = response(writer, url, PAGE, [])
+        writer.write_record(article)
+        for n in range(images):
+            headers = [("Content-Type", "image/jpeg")]
+            image = response(writer, f"https://news.example.com.hk/{n}.jpg", b"%d" % n, headers)
+            writer.write_record(image)
+        digests = (article.rec_headers.get_header("WARC-Payload-Digest"), "sha1:" + "A" * 32)
+        for day, digest in enumerate(digests, 1):
+            revisit = writer.create_revisit_record(url, digest, url, date)
+            revisit.rec_headers.replace_header("WARC-Date", f"2024-09-0{day}T03:00:00Z")
+            writer.write_record(revisit)
+        writer.write_record(response(writer, url, PAGE, []))
+    return path
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder temporary files go to, for this test."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_a_revisit_finds_its_original_read_many_records_earlier(
+    tmp_path: Path, db_path: Path, every_page: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The map of originals is committed every 50 writes here: 300 images make 18 batches.
+    monkeypatch.setattr(importer, "ORIGINALS_BATCH", 50)
+    path = revisits_far_apart(tmp_path / "r.warc.gz", images=300)
+    result = import_warc(str(path), db=db_path, campaign=every_page)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["captures"], report["new"], report["unchanged"]) == (304, 1, 2)
+    assert report["skipped"] == {"not HTML (image/jpeg)": 300, "duplicate capture": 1}
+    assert not list(scratch.iterdir())
+
+
+def test_the_map_of_originals_is_deleted_when_an_import_fails(
+    tmp_path: Path, db_path: Path, every_page: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    during: list[Path] = []
+
+    def fail(*args: object, **kwargs: object) -> None:
+        during.extend(scratch.rglob("originals.db"))
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(importer._Importer, "_save", fail)
+    path = revisits_far_apart(tmp_path / "r.warc.gz", images=3)
+    result = import_warc(str(path), db=db_path, campaign=every_page)
+    assert isinstance(result.exception, RuntimeError)
+    assert len(during) == 1 and not list(scratch.iterdir())
+    assert sqlite_utils.Database(db_path)["crawls"].get(1)["status"] == "failed"
+
+
+def test_a_full_disk_for_the_map_of_originals_is_one_line(
+    tmp_path: Path, db_path: Path, every_page: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Five pages: the schema's, and one for each table's first rows.
+    monkeypatch.setattr(
+        importer, "ORIGINALS_PRAGMAS", (*importer.ORIGINALS_PRAGMAS, "max_page_count = 5")
+    )
+    path = revisits_far_apart(tmp_path / "r.warc.gz", images=300)
+    result = import_warc(str(path), db=db_path, campaign=every_page)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith("Error: no room for the map of the captures read in ")
+    assert "set TMPDIR" in result.output and not list(scratch.iterdir())
+    assert sqlite_utils.Database(db_path)["crawls"].get(1)["status"] == "failed"
 
 
 # The child runs `archive ARGS`, then prints its peak resident memory (KiB) last on stderr:
