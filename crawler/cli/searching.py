@@ -21,8 +21,9 @@ SORT_NAMES = {
     "oldest": "oldest first",
 }
 UNRANKED = (
-    "of more than {:,} matches, too many to rank: title and subtitle matches first, then the"
-    " rest, each the latest archived first"
+    "too costly to rank (more than {:,} matches, or a word in more than {:,} articles): title"
+    " and subtitle matches among the latest {:,} first, then the rest, each the latest archived"
+    " first"
 )
 
 
@@ -75,7 +76,7 @@ def search(
 
         archive search 新质生产力 --outlet 香港商報 --since 2024-08-29
     """
-    from crawler.query.search import RANKED_MATCHES, search_articles
+    from crawler.query.search import RANKED_MATCHES, RANKED_PHRASE_ARTICLES, search_articles
     from crawler.store.records import open_readonly
 
     check_window(since, until)
@@ -107,7 +108,8 @@ def search(
         echo_table(rows, "No articles match.")
         if rows:
             unranked = sort == "relevance" and results[0]["rank"] is None
-            order = UNRANKED.format(RANKED_MATCHES) if unranked else SORT_NAMES[sort]
+            limits = (RANKED_MATCHES, RANKED_PHRASE_ARTICLES, RANKED_MATCHES)
+            order = UNRANKED.format(*limits) if unranked else SORT_NAMES[sort]
             click.echo(f"\n{len(rows)} articles, {order}.")
 
 

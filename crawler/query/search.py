@@ -3,10 +3,13 @@
 A query is folded as the index is and each of its words becomes an FTS5 phrase of its pieces, so
 any word of two or more characters matches wherever its characters occur in order, a Simplified
 query finds Traditional text and the reverse, and Latin matches ignore case. bm25 ranks, title
-above subtitle above captions above body, a query with at most RANKED_MATCHES matches; one with
-more (a common word in a large archive) lists its title and subtitle matches, then the others,
-each most recently archived first: bm25 would have to score every match, hundreds of
-milliseconds at a million articles, and the best of its ranks are title matches anyway.
+above subtitle above captions above body, a query with at most RANKED_MATCHES matches whose
+every phrase is in at most RANKED_PHRASE_ARTICLES articles. Any other query (a common word in a
+large archive, or a rare word beside a common one) lists the title and subtitle matches among
+its latest RANKED_MATCHES matches, then the others, each most recently archived first: bm25
+would have to score every match, and before that count the articles holding each phrase over
+the whole index, tens to hundreds of milliseconds at a million articles; the best of its ranks
+are title matches anyway.
 
 Query syntax: words (all must match), "quoted phrases", AND, OR, NOT, parentheses. Anything else
 is searched as literal text: a user's query is never passed to FTS5 unquoted, so no input can
@@ -52,8 +55,12 @@ OPERATORS = {"AND", "OR", "NOT"}
 SNIPPET_CHARS = 40
 # The most matches bm25 ranks (#21: 1.4 ms per thousand on the 2-core benchmark machine).
 RANKED_MATCHES = 2000
+# The most articles one phrase of a ranked query may be in: bm25 first counts the articles that
+# hold each phrase, over the whole index (#21: 44 ms for 就香港 beside a rare word at 1,000,000).
+RANKED_PHRASE_ARTICLES = 20_000
 # Title and subtitle, as an FTS5 column filter.
 HEADLINE_COLUMNS = "{title subtitle}"
+PHRASE_REGEX = re.compile(r'"(?:[^"]|"")*"')
 
 
 class SearchError(ArchiveError):
@@ -258,11 +265,23 @@ WHERE a.cluster_id IN ({clusters}) {filters}
               AND articles_search.rowid = a.rowid)
 GROUP BY a.cluster_id
 """
-# The latest matches (largest rowid first), up to :cap; {join} and {filters} as the searches'.
+# The latest matches (largest rowid first) from rowid :floor on, up to :cap; {join} and {filters}
+# as the searches'.
 LATEST_SQL = """
 SELECT articles_search.rowid FROM articles_search {join}
-WHERE articles_search MATCH :match {filters}
+WHERE articles_search MATCH :match AND articles_search.rowid >= :floor {filters}
 ORDER BY articles_search.rowid DESC LIMIT :cap
+"""
+# The matches from rowid :floor on, oldest first: FTS5 seeks to a lower bound going up, but going
+# down reads on past it to the end of the doclists (#21: 0.4 against 54 ms at 1,000,000).
+FROM_FLOOR_SQL = """
+SELECT articles_search.rowid FROM articles_search {join}
+WHERE articles_search MATCH :match AND articles_search.rowid >= :floor {filters}
+ORDER BY articles_search.rowid
+"""
+# Up to :cap articles holding one phrase (the count of them, to that cap).
+PHRASE_ARTICLES_SQL = """
+SELECT count(*) FROM (SELECT 1 FROM articles_search WHERE articles_search MATCH :phrase LIMIT :cap)
 """
 ARTICLES_SQL = """
 SELECT a.id, a.rowid AS rowid, a.published, a.outlet, a.title, a.subtitle, a.url,
@@ -342,22 +361,42 @@ def search_articles(
 def _relevance_rows(
     db: sqlite_utils.Database, params: dict[str, Any], filters: str
 ) -> Iterator[dict[str, Any]]:
-    """Rows in relevance order: bm25's for at most RANKED_MATCHES matches; beyond, the title and
-    subtitle matches, then the rest, each the latest archived first."""
+    """Rows in relevance order: bm25's when the query is cheap to rank (see the module);
+    otherwise the title and subtitle matches among the latest RANKED_MATCHES matches, then the
+    rest, each the latest archived first."""
     join = "JOIN articles a ON a.rowid = articles_search.rowid" if filters else ""
     latest = LATEST_SQL.format(join=join, filters=filters)
-    rowids = [row[0] for row in db.execute(latest, {**params, "cap": RANKED_MATCHES + 1})]
-    if len(rowids) <= RANKED_MATCHES:
+    probe = {**params, "floor": 0, "cap": RANKED_MATCHES + 1}
+    rowids = [row[0] for row in db.execute(latest, probe)]
+    if not rowids:
+        return
+    if len(rowids) <= RANKED_MATCHES and _rankable(db, params["match"]):
         sql = SEARCH_SQL.format(weights=", ".join(map(str, WEIGHTS)), filters=filters)
         yield from _pages(db, db.execute(sql, params))
         return
-    headline = {**params, "match": f"{HEADLINE_COLUMNS} : ({params['match']})", "cap": -1}
+    # Headline matches are looked for from the oldest of the latest RANKED_MATCHES matches on:
+    # over the whole index, rare ones would mean reading every doclist to its end.
+    floor = rowids[:RANKED_MATCHES][-1]
+    headline = {**params, "match": f"{HEADLINE_COLUMNS} : ({params['match']})", "floor": floor}
+    from_floor = FROM_FLOOR_SQL.format(join=join, filters=filters)
+    tiers = (
+        reversed([rowid for (rowid,) in db.execute(from_floor, headline)]),
+        (rowid for (rowid,) in db.execute(latest, {**params, "floor": 0, "cap": -1})),
+    )
     seen: set[int] = set()
-    for values in (headline, {**params, "cap": -1}):
-        fresh = ((rowid, None) for (rowid,) in db.execute(latest, values) if rowid not in seen)
-        for row in _pages(db, fresh):
+    for tier in tiers:
+        for row in _pages(db, ((rowid, None) for rowid in tier if rowid not in seen)):
             seen.add(row["rowid"])
             yield row
+
+
+def _rankable(db: sqlite_utils.Database, match: str) -> bool:
+    """Whether every phrase of a MATCH expression is in at most RANKED_PHRASE_ARTICLES articles."""
+    cap = RANKED_PHRASE_ARTICLES + 1
+    return all(
+        db.execute(PHRASE_ARTICLES_SQL, {"phrase": phrase, "cap": cap}).fetchone()[0] < cap
+        for phrase in PHRASE_REGEX.findall(match)
+    )
 
 
 def _pages(db: sqlite_utils.Database, ranked: Iterator[tuple[int, float | None]]) -> Iterator[dict]:

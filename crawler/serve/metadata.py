@@ -18,7 +18,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from crawler.query.search import HEADLINE_COLUMNS, RANKED_MATCHES, WEIGHTS
+from crawler.query.search import (
+    HEADLINE_COLUMNS,
+    RANKED_MATCHES,
+    RANKED_PHRASE_ARTICLES,
+    WEIGHTS,
+)
 from crawler.store.search_index import SEARCH_TABLE, SNIPPET_COLUMNS
 
 DATABASE = "archive"
@@ -260,31 +265,40 @@ HIDDEN_TABLES = ("minhashes", "lsh_buckets", "lsh_recent", "_sqlite_migrations")
 
 # The snippet is cut from the indexed columns, headline first (title, subtitle, body, captions),
 # around the first match, as `archive search` cuts it. The order is search_articles's: bm25 for
-# at most RANKED_MATCHES matches (the `ranked` branch runs only then); beyond, title and subtitle
-# matches (tier 0), then the rest (tier 1), each latest archived first, RANKED_MATCHES of each.
+# at most RANKED_MATCHES matches whose every phrase is in at most RANKED_PHRASE_ARTICLES articles
+# (the `ranked` branch runs only then); otherwise the title and subtitle matches among the latest
+# RANKED_MATCHES matches (tier 0), then the rest (tier 1), each latest archived first.
 SNIPPET_TEXT = " || char(10) || ".join(f"coalesce({column}, '')" for column in SNIPPET_COLUMNS)
 ARTICLE_COLUMNS = "a.id, a.published, a.outlet, a.title, a.subtitle, a.url, a.cluster_id"
 SEARCH_SQL = f"""
 WITH latest AS (
   SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH archive_fts_query(:q)
   ORDER BY rowid DESC LIMIT {RANKED_MATCHES + 1}
+), rankable AS (
+  SELECT (SELECT count(*) FROM latest) <= {RANKED_MATCHES} AND NOT EXISTS (
+    SELECT 1 FROM json_each(archive_fts_phrases(:q)) AS phrase
+    WHERE (SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE}
+                                 WHERE {SEARCH_TABLE} MATCH phrase.value
+                                 LIMIT {RANKED_PHRASE_ARTICLES + 1})) > {RANKED_PHRASE_ARTICLES}
+  ) AS yes
 ), ranked AS (
   SELECT {ARTICLE_COLUMNS}, a.rowid AS rowid, 0 AS tier, 0 AS latest,
          bm25({SEARCH_TABLE}, {", ".join(map(str, WEIGHTS))}) AS rank
   FROM {SEARCH_TABLE} JOIN articles a ON a.rowid = {SEARCH_TABLE}.rowid
-  WHERE {SEARCH_TABLE} MATCH archive_fts_query(:q)
-    AND (SELECT count(*) FROM latest) <= {RANKED_MATCHES}
+  WHERE {SEARCH_TABLE} MATCH archive_fts_query(:q) AND (SELECT yes FROM rankable)
 ), headline AS (
   SELECT rowid FROM {SEARCH_TABLE}
   WHERE {SEARCH_TABLE} MATCH '{HEADLINE_COLUMNS} : (' || archive_fts_query(:q) || ')'
-    AND (SELECT count(*) FROM latest) > {RANKED_MATCHES}
-  ORDER BY rowid DESC LIMIT {RANKED_MATCHES}
+    AND rowid >= (SELECT min(rowid) FROM
+                  (SELECT rowid FROM latest ORDER BY rowid DESC LIMIT {RANKED_MATCHES}))
+    AND NOT (SELECT yes FROM rankable)
+  ORDER BY rowid
 ), tiered AS (
   SELECT {ARTICLE_COLUMNS}, a.rowid AS rowid, min(c.tier) AS tier, a.rowid AS latest,
          0.0 AS rank
   FROM (SELECT rowid, 0 AS tier FROM headline
         UNION ALL
-        SELECT rowid, 1 FROM latest WHERE (SELECT count(*) FROM latest) > {RANKED_MATCHES})
+        SELECT rowid, 1 FROM latest WHERE NOT (SELECT yes FROM rankable))
        AS c JOIN articles a ON a.rowid = c.rowid
   GROUP BY a.rowid
 ), hits AS (

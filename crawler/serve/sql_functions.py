@@ -6,6 +6,8 @@ researcher's query cannot turn into an SQLite error:
 
 - ``archive_fts_query(q)``: the FTS5 MATCH expression of a user's query over ``articles_search``
   (one that matches nothing when the query cannot be searched: empty, one character …);
+- ``archive_fts_phrases(q)``: the FTS5 phrases of that expression, as a JSON array (the search
+  page counts the articles holding each, to know whether bm25 may rank the query);
 - ``archive_snippet(text, q)``: a piece of ``text`` around the first match, HTML-escaped, each
   match in ``<mark>``;
 - ``archive_fold(text)``: ``text`` as search compares it (Simplified, lower case), so
@@ -18,9 +20,16 @@ Reads no settings.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
-from crawler.query.search import MAX_QUERY_CHARS, SearchError, fts_query, snippet
+from crawler.query.search import (
+    MAX_QUERY_CHARS,
+    PHRASE_REGEX,
+    SearchError,
+    fts_query,
+    snippet,
+)
 from crawler.store.search_index import INDEX_FUNCTION, fold, index_text
 
 # An empty FTS5 phrase: a valid MATCH expression that no row matches.
@@ -37,6 +46,11 @@ def archive_fts_query(query: str | None) -> str:
         return fts_query(str(query or "")[: MAX_QUERY_CHARS + 1])
     except SearchError:
         return MATCH_NOTHING
+
+
+def archive_fts_phrases(query: str | None) -> str:
+    """The phrases of ``query``'s MATCH expression, as a JSON array of strings."""
+    return json.dumps(PHRASE_REGEX.findall(archive_fts_query(query)), ensure_ascii=False)
 
 
 def archive_snippet(text: str | None, query: str | None) -> str:
@@ -61,6 +75,7 @@ def archive_fold(text: str | None) -> str | None:
 
 SQL_FUNCTIONS = {
     "archive_fts_query": (1, archive_fts_query),
+    "archive_fts_phrases": (1, archive_fts_phrases),
     "archive_snippet": (2, archive_snippet),
     "archive_fold": (1, archive_fold),
 }
@@ -69,7 +84,6 @@ SQL_FUNCTIONS = {
 def archive_index_text(text: str | None) -> str:
     """``text`` as indexed (the first MAX_TEXT_CHARS of it)."""
     return index_text(None if text is None else str(text)[:MAX_TEXT_CHARS])
-
 
 
 def register_sql_functions(connection: sqlite3.Connection) -> None:

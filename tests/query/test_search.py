@@ -434,28 +434,30 @@ def test_every_table_fits_100_columns_when_piped(corpus: Archive, args: list[str
     assert max(wcswidth(line) for line in lines) <= 100
 
 
-def test_a_query_with_more_matches_than_bm25_ranks_lists_headline_matches_first(
-    corpus: Archive, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "limit, value, latest",
+    [("RANKED_MATCHES", 10, 10), ("RANKED_PHRASE_ARTICLES", 5, None)],
+    ids=["too-many-matches", "too-common-a-word"],
+)
+def test_a_query_too_costly_to_rank_lists_recent_headline_matches_first(
+    corpus: Archive, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, latest: int | None
 ) -> None:
-    """Above RANKED_MATCHES (#21): title and subtitle matches, then the rest, each latest
-    archived first, and every match still found."""
+    """(#21) More than RANKED_MATCHES matches, or a word in more than RANKED_PHRASE_ARTICLES
+    articles: the title and subtitle matches among the latest RANKED_MATCHES matches, then the
+    rest, each latest archived first, unranked, and every match still found."""
     everything = search_articles(corpus.db, "香港", limit=10_000, all_versions=True)
-    monkeypatch.setattr("crawler.query.search.RANKED_MATCHES", 10)
+    monkeypatch.setattr(f"crawler.query.search.{limit}", value)
     found = search_articles(corpus.db, "香港", limit=10_000, all_versions=True)
-    assert len(everything) > 10 and {r["id"] for r in found} == {r["id"] for r in everything}
     rows = {row["id"]: row for row in corpus.db.query("SELECT *, rowid FROM articles")}
-    rowid = {key: row["rowid"] for key, row in rows.items()}
+    newest_first = sorted((r["id"] for r in everything), key=lambda key: -rows[key]["rowid"])
+    recent = newest_first[:latest]
     headline = [
-        bool(find_matches(f"{rows[r['id']]['title']} {rows[r['id']]['subtitle']}", "香港"))
-        for r in found
+        key
+        for key in recent
+        if find_matches(f"{rows[key]['title']} {rows[key]['subtitle']}", "香港")
     ]
-    assert 0 < headline.count(True) < len(found)
-    assert headline == sorted(headline, reverse=True)
-    tiers = [
-        [rowid[r["id"]] for r, h in zip(found, headline, strict=True) if h is tier]
-        for tier in (True, False)
-    ]
-    assert all(tier == sorted(tier, reverse=True) for tier in tiers)
+    assert 0 < len(headline) < len(found)
+    assert [r["id"] for r in found] == headline + [k for k in newest_first if k not in headline]
     assert all(r["rank"] is None for r in found)
     assert all(r["rank"] is not None for r in everything)
 
@@ -468,6 +470,7 @@ def test_the_cli_says_when_a_query_has_too_many_matches_to_rank(
     result = CliRunner().invoke(cli, ["search", "香港", "--db", db])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].endswith(
-        "articles, of more than 10 matches, too many to rank: title and subtitle matches first,"
-        " then the rest, each the latest archived first."
+        "articles, too costly to rank (more than 10 matches, or a word in more than 20,000"
+        " articles): title and subtitle matches among the latest 10 first, then the rest, each"
+        " the latest archived first."
     )
