@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from crawler.serve.pages import SNIPPET_CHARS
 from crawler.serve.sql_functions import (
     MAX_TEXT_CHARS,
     archive_fold,
+    archive_fts_phrases,
     archive_fts_query,
     archive_snippet,
 )
@@ -241,6 +243,20 @@ def test_a_hostile_query_is_searched_as_text(get: Get, query: str) -> None:
     response = get("/archive/search.json", q=query, _shape="array")
     assert response.status_code == 200, response.text
     assert len(rows(get, "articles")) == 3
+
+
+@pytest.mark.parametrize(
+    "query, phrases",
+    [
+        ("新質生產力", ['"新质 质生 生产 产力"']),
+        ("香港 NOT 論壇", ['"香港"', '"论坛"']),
+        ('"AI 高峰" OR 科技', ['"ai 高峰"', '"科技"']),
+        ("新", ['""']),
+    ],
+    ids=["one-word", "not", "phrase-or", "unsearchable"],
+)
+def test_archive_fts_phrases_lists_what_the_search_page_counts(query: str, phrases: list) -> None:
+    assert json.loads(archive_fts_phrases(query)) == phrases
 
 
 def test_sql_functions_take_no_more_than_an_articles_text() -> None:
