@@ -88,16 +88,21 @@ ROW_SQL = (
 )
 
 
-def clause_pool() -> list[str]:
-    """Every clause of the mirror's article pages."""
-    pool = []
+def mirror_records() -> list[dict]:
+    """The record of every article page of the mirror (tests/expected names them), as a crawl
+    extracts and normalises it."""
+    records = []
     for expected in sorted((REPO / "tests" / "expected").glob("*.json")):
         for entry in json.loads(expected.read_text(encoding="utf-8")):
             parts = urlsplit(entry["url"])
             page = REPO / "tests" / "mirror" / parts.hostname / parts.path.lstrip("/")
-            body = page.read_bytes()
-            pool += CLAUSE_REGEX.findall(extract_record(entry["url"], body, {})["body"])
-    return sorted(set(pool))
+            records.append(extract_record(entry["url"], page.read_bytes(), {}))
+    return records
+
+
+def clause_pool() -> list[str]:
+    """Every clause of the mirror's article pages."""
+    return sorted({c for record in mirror_records() for c in CLAUSE_REGEX.findall(record["body"])})
 
 
 def story(pool: list[str], rng: random.Random, chars: int = STORY_CHARS) -> list[str]:

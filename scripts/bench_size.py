@@ -31,32 +31,19 @@ import time
 from collections.abc import Iterator
 from itertools import cycle
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO))
 
 from bench_crawl import TABLE_SIZES_SQL  # noqa: E402
-from bench_dedup import clause_pool, synthetic  # noqa: E402
+from bench_dedup import clause_pool, mirror_records, synthetic  # noqa: E402
 
-from crawler.extract.page import extract_record  # noqa: E402
 from crawler.normalise.script import to_simplified  # noqa: E402
 from crawler.store import Archive  # noqa: E402
 
 PROGRESS_EVERY = 10_000
 FETCHED_AT = "2024-09-01T08:00:00+00:00"
-
-
-def mirror_records() -> list[dict]:
-    """The record of every article page of the mirror, as a crawl normalises it."""
-    records = []
-    for expected in sorted((REPO / "tests" / "expected").glob("*.json")):
-        for entry in json.loads(expected.read_text(encoding="utf-8")):
-            parts = urlsplit(entry["url"])
-            page = REPO / "tests" / "mirror" / parts.hostname / parts.path.lstrip("/")
-            records.append(extract_record(entry["url"], page.read_bytes(), {}))
-    return records
 
 
 def articles(size: int, chars: int) -> Iterator[tuple[dict, dict]]:
