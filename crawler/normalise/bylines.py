@@ -502,11 +502,8 @@ def _read_bracket_names(folded: str, pos: int, result: _Result) -> int:
     if not match or BRACKET_NOT_NAME_REGEX.search(match.group("names")):
         return pos
     names = [name for name in re.split(r"[、, ]+", match.group("names").strip()) if name]
-    if not all(is_chinese_name(name) and not is_known_outlet(name) for name in names):
-        return pos
-    for name in names:
-        result.add("reporter", name)
-    return match.end()
+    valid = all(is_chinese_name(name) and not is_known_outlet(name) for name in names)
+    return _add_reporters(names, result, match.end()) if valid else pos
 
 
 def _read_slash_names(folded: str, pos: int, result: _Result) -> int:
@@ -515,11 +512,15 @@ def _read_slash_names(folded: str, pos: int, result: _Result) -> int:
     if not match or folded[match.end() : match.end() + 1] not in ("", " "):
         return pos
     names = match.group("names").replace(",", "、").split("、")
-    if not all(is_chinese_name(name) and not is_place(name) for name in names):
-        return pos
+    valid = all(is_chinese_name(name) and not is_place(name) for name in names)
+    return _add_reporters(names, result, match.end()) if valid else pos
+
+
+def _add_reporters(names: list[str], result: _Result, end: int) -> int:
+    """Add each name as a reporter; return ``end``, where the reading goes on."""
     for name in names:
         result.add("reporter", name)
-    return match.end()
+    return end
 
 
 def _read_bare_credit(folded: str, pos: int, result: _Result) -> int:
@@ -556,11 +557,8 @@ def _read_dateline_names(folded: str, pos: int, result: _Result) -> int:
     if not match:
         return pos
     names = [name for name in re.split(r"[、, ]+", match.group("names").strip()) if name]
-    if not all(is_chinese_name(name) for name in names):
-        return pos
-    for name in names:
-        result.add("reporter", name)
-    return match.end()
+    valid = all(is_chinese_name(name) for name in names)
+    return _add_reporters(names, result, match.end()) if valid else pos
 
 
 def _split_name_place(run: str) -> tuple[list[str], str | None]:
