@@ -265,19 +265,14 @@ WHERE a.cluster_id IN ({clusters}) {filters}
               AND articles_search.rowid = a.rowid)
 GROUP BY a.cluster_id
 """
-# The latest matches (largest rowid first) from rowid :floor on, up to :cap; {join} and {filters}
-# as the searches'.
-LATEST_SQL = """
+# The matches from rowid :floor on, up to :cap, in rowid order {direction}: DESC for the latest
+# first; ASC to stop at the floor, as FTS5 seeks to a lower bound going up but reads on past it
+# to the end of the doclists going down (#21: 0.4 against 54 ms at 1,000,000). {join} and
+# {filters} as the searches'.
+MATCHES_SQL = """
 SELECT articles_search.rowid FROM articles_search {join}
 WHERE articles_search MATCH :match AND articles_search.rowid >= :floor {filters}
-ORDER BY articles_search.rowid DESC LIMIT :cap
-"""
-# The matches from rowid :floor on, oldest first: FTS5 seeks to a lower bound going up, but going
-# down reads on past it to the end of the doclists (#21: 0.4 against 54 ms at 1,000,000).
-FROM_FLOOR_SQL = """
-SELECT articles_search.rowid FROM articles_search {join}
-WHERE articles_search MATCH :match AND articles_search.rowid >= :floor {filters}
-ORDER BY articles_search.rowid
+ORDER BY articles_search.rowid {direction} LIMIT :cap
 """
 # Up to :cap articles holding one phrase (the count of them, to that cap).
 PHRASE_ARTICLES_SQL = """
@@ -365,7 +360,7 @@ def _relevance_rows(
     otherwise the title and subtitle matches among the latest RANKED_MATCHES matches, then the
     rest, each the latest archived first."""
     join = "JOIN articles a ON a.rowid = articles_search.rowid" if filters else ""
-    latest = LATEST_SQL.format(join=join, filters=filters)
+    latest = MATCHES_SQL.format(join=join, filters=filters, direction="DESC")
     probe = {**params, "floor": 0, "cap": RANKED_MATCHES + 1}
     rowids = [row[0] for row in db.execute(latest, probe)]
     if not rowids:
@@ -378,9 +373,9 @@ def _relevance_rows(
     # over the whole index, rare ones would mean reading every doclist to its end.
     floor = rowids[:RANKED_MATCHES][-1]
     headline = {**params, "match": f"{HEADLINE_COLUMNS} : ({params['match']})", "floor": floor}
-    from_floor = FROM_FLOOR_SQL.format(join=join, filters=filters)
+    from_floor = MATCHES_SQL.format(join=join, filters=filters, direction="ASC")
     tiers = (
-        reversed([rowid for (rowid,) in db.execute(from_floor, headline)]),
+        reversed([rowid for (rowid,) in db.execute(from_floor, {**headline, "cap": -1})]),
         (rowid for (rowid,) in db.execute(latest, {**params, "floor": 0, "cap": -1})),
     )
     seen: set[int] = set()
