@@ -17,11 +17,19 @@ share of copy pairs that were clustered. Growth is shown per 10x the articles (f
 the next, as a log-log slope), and the near-duplicate index's bytes per article from SQLite's
 dbstat table.
 
+With ``--rebuild`` it times `archive reindex --clusters` instead (Archive.rebuild_clusters,
+crawler/store/cluster_rebuild.py): the same articles are written with their texts first,
+outside the clock, and the whole near-duplicate index and the clusters are then made in one
+pass, timed by stage (signatures in worker processes, buckets, pairs, clusters); its clusters
+are scored the same way. ``--compare`` (with ``--rebuild``) also indexes the articles one by
+one and checks that both end with the same clusters.
+
 It also times the signature alone against datasketch's MinHash (128 permutations,
 ``update_batch``) on the same texts, in the same run, when datasketch is installed (the
 ``bench`` extra).
 
 Usage: .venv/bin/python scripts/bench_dedup.py [--sizes 10000 100000 1000000] [--json]
+       .venv/bin/python scripts/bench_dedup.py --rebuild [--workers 2] [--compare] [--sizes ...]
 (a progress line goes to standard error every 50,000 articles)
 """
 
@@ -30,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import sqlite3
@@ -65,6 +74,7 @@ from crawler.store.clusters import (  # noqa: E402
     MIN_SHINGLES,
     add_signature,
     find_candidates,
+    index_article,
     join_cluster,
     remove_article,
 )
@@ -85,6 +95,10 @@ STAGES = ("signature", "LSH lookup", "LSH insert", "cluster update", "rows and c
 ROW_SQL = (
     "INSERT INTO articles (id, url, canonical_url, outlet, content_hash, published, first_seen,"
     " last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+ROW_SQL_WITH_BODY = (
+    "INSERT INTO articles (id, url, canonical_url, outlet, content_hash, published, first_seen,"
+    " last_seen, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -237,6 +251,68 @@ def index_timed(db: Database, key: str, body: str, stages: dict[str, float]) -> 
     return len(candidates[0])
 
 
+def run_rebuild(size: int, pool: list[str], workers: int | None, compare: bool) -> dict:
+    """Write ``size`` synthetic articles with their texts, then rebuild their near-duplicate
+    index and clusters in one pass; return the time of each stage and the clustering quality
+    (and, with ``compare``, whether indexing them one by one made the same clusters)."""
+    stories: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Archive.open(Path(folder) / "bench.db", DEFAULT_MIN_SIMILARITY)
+        db = archive.db
+        articles = synthetic(size, pool)
+        for first in range(0, size, BATCH):
+            batch = list(islice(articles, BATCH))
+            with db.atomic():
+                for offset, (number, body) in enumerate(batch):
+                    key = f"a{first + offset:07d}"
+                    stories[key] = number
+                    db.execute(ROW_SQL_WITH_BODY, [*_row(key, first + offset), body])
+                    if compare:
+                        index_article(db, key, body, DEFAULT_MIN_SIMILARITY, NOW)
+        one_by_one = _clusters(db) if compare else None
+        laps: dict[str, float] = {}
+        began = time.perf_counter()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            laps.setdefault(stage, time.perf_counter() - began)
+            if stage == "signatures" and done and done % PROGRESS_EVERY == 0:
+                print(f"{done} signatures: {time.perf_counter() - began:.0f} s", file=sys.stderr)
+
+        rebuilt = archive.rebuild_clusters(workers, progress)
+        seconds = time.perf_counter() - began
+        clusters = _clusters(db)
+        index_bytes = lsh_bytes(db)
+        archive.close()
+    starts = [*laps.values(), seconds]
+    same = None if one_by_one is None else _partition(one_by_one) == _partition(clusters)
+    return {
+        "articles": size,
+        "seconds": seconds,
+        "workers": workers or len(os.sched_getaffinity(0)),
+        "stages": {
+            stage: end - start
+            for stage, start, end in zip(laps, starts, starts[1:], strict=False)
+        },
+        "clusters": rebuilt.clusters,
+        "bytes_per_article": {table: size_ / size for table, size_ in index_bytes.items()},
+        "same_as_one_by_one": same,
+        **quality(clusters, stories),
+    }
+
+
+def _clusters(db: Database) -> list[list[str]]:
+    """The archive's clusters, each as its members' keys."""
+    members: dict[int, list[str]] = {}
+    rows = db.execute("SELECT id, cluster_id FROM articles WHERE cluster_id IS NOT NULL")
+    for key, cluster in rows:
+        members.setdefault(cluster, []).append(key)
+    return list(members.values())
+
+
+def _partition(clusters: list[list[str]]) -> set[frozenset[str]]:
+    return {frozenset(cluster) for cluster in clusters}
+
+
 def lsh_bytes(db: Database) -> dict[str, int]:
     """Bytes of the near-duplicate index's tables with their indexes (none when SQLite has no
     dbstat table)."""
@@ -302,8 +378,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--rebuild", action="store_true", help="time archive reindex --clusters")
+    parser.add_argument("--workers", type=int, help="with --rebuild: hashing processes")
+    parser.add_argument(
+        "--compare", action="store_true", help="with --rebuild: also index one by one, compare"
+    )
     arguments = parser.parse_args()
     pool = clause_pool()
+    if arguments.rebuild:
+        report_rebuild(
+            [run_rebuild(size, pool, arguments.workers, arguments.compare)
+             for size in arguments.sizes],
+            arguments.json,
+        )  # fmt: skip
+        return
     results = [run(size, pool) for size in arguments.sizes]
     speed = signature_speed(pool)
     if arguments.json:
@@ -333,6 +421,28 @@ def main() -> None:
         ratio = speed["datasketch_ms"] / speed["ours_ms"]
         line += f"; datasketch MinHash {speed['datasketch_ms']:.3f} ms ({ratio:.1f}x ours)"
     print(line)
+
+
+def report_rebuild(results: list[dict], as_json: bool) -> None:
+    """Print the rebuild runs as a table (or JSON)."""
+    if as_json:
+        print(json.dumps({"rebuild": results}, indent=2))
+        return
+    stages = list(results[0]["stages"])
+    print(
+        f"{'articles':>9} {'seconds':>8} {'per s':>7} {'growth':>7} "
+        + " ".join(f"{stage:>10}" for stage in stages)
+        + f" {'made':>8} {'precision':>9} {'recall':>7} {'as one by one':>13}"
+    )
+    for previous, row in zip([None, *results], results, strict=False):
+        growth = per_10x(previous, row) if previous else ""
+        print(
+            f"{row['articles']:>9} {row['seconds']:>8.1f} {row['articles'] / row['seconds']:>7.0f}"
+            f" {growth:>7} "
+            + " ".join(f"{row['stages'].get(stage, 0):>10.1f}" for stage in stages)
+            + f" {row['clusters']:>8} {row['precision']:>9.3f} {row['recall']:>7.3f}"
+            + f" {row['same_as_one_by_one']!s:>13}"
+        )
 
 
 if __name__ == "__main__":

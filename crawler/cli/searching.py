@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import sys
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,10 @@ from crawler.cli.options import DATE, check_window, db_option, echo_json, fail
 from crawler.cli.tables import echo_table
 from crawler.errors import ArchiveError
 from crawler.query.search import SORTS
+from crawler.settings import DEDUP_MIN_SIMILARITY
 
+# A rebuild's progress line comes at most this often per stage.
+PROGRESS_SECONDS = 5.0
 SORT_NAMES = {
     "relevance": "best match first (bm25: title, subtitle, captions, body), newest among equals",
     "newest": "newest first",
@@ -187,21 +192,71 @@ def export(
 
 @cli.command()
 @db_option
-def reindex(db_path: Path) -> None:
-    """Rebuild the search index from the articles.
+@click.option(
+    "--clusters",
+    is_flag=True,
+    help="Rebuild the near-duplicate index and the clusters instead of the search index.",
+)
+@click.option(
+    "--min-similarity",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEDUP_MIN_SIMILARITY,
+    show_default=True,
+    help="With --clusters: the estimated similarity from which two articles are one story"
+    " (DEDUP_MIN_SIMILARITY).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="With --clusters: processes that hash the texts  [default: one a core]",
+)
+def reindex(db_path: Path, clusters: bool, min_similarity: float, workers: int | None) -> None:
+    """Rebuild the search index, or with --clusters the near-duplicates, from the articles.
 
-    Example:
+    Both are otherwise kept in step by every write. Rebuild the clusters after changing
+    DEDUP_MIN_SIMILARITY, or to split clusters an updated article no longer links.
+
+    Examples:
 
         archive reindex --db archive.db
+
+        archive reindex --clusters --min-similarity 0.6 --db archive.db
     """
     from crawler.store import Archive
     from crawler.store.records import open_readonly
 
     try:
         open_readonly(db_path)
-        archive = Archive.open(db_path)
-        count = archive.reindex()
+        archive = Archive.open(db_path, min_similarity)
+        if clusters:
+            rebuilt = archive.rebuild_clusters(workers, _progress())
+            message = (
+                f"Rebuilt the near-duplicate index of {rebuilt.indexed} articles:"
+                f" {rebuilt.clusters} clusters of {rebuilt.clustered} articles"
+            )
+        else:
+            message = f"Reindexed {archive.reindex()} articles"
         archive.close()
     except ArchiveError as error:
         fail(error)
-    click.echo(f"Reindexed {count} articles")
+    click.echo(message)
+
+
+def _progress() -> Callable[[str, int, int], None]:
+    """Report each stage of a rebuild on standard error: a line when it starts, then at most one
+    every PROGRESS_SECONDS, with the rate."""
+    started: dict[str, float] = {}
+    shown: dict[str, float] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        started.setdefault(stage, now)
+        if done < total and now - shown.get(stage, 0.0) < PROGRESS_SECONDS:
+            return
+        shown[stage] = now
+        line = f"{stage}: {done:,} of {total:,}"
+        if done:
+            line += f" ({done / max(now - started[stage], 1e-3):.0f}/s)"
+        click.echo(line, err=True)
+
+    return report

@@ -101,6 +101,18 @@ def signature(text: str) -> np.ndarray:
     return minhash(shingle_hashes(text))
 
 
+def signatures(
+    texts: Sequence[str], min_shingles: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The signatures of the texts with at least ``min_shingles`` shingles (one a row), which
+    texts those are (a mask), and their band keys (one row each)."""
+    hashes = [shingle_hashes(text) for text in texts]
+    kept = np.array([len(h) >= min_shingles for h in hashes], dtype=bool)
+    sigs = np.array([minhash(h) for h, keep in zip(hashes, kept, strict=True) if keep])
+    sigs = sigs.reshape(-1, NUM_PERM).astype(np.uint32)
+    return kept, sigs, band_keys_of(sigs)
+
+
 def minhash(shingles: np.ndarray) -> np.ndarray:
     """The signature of a set of shingle hashes (repeats change nothing)."""
     hashes = mix(shingles)
@@ -131,9 +143,14 @@ def band_keys(sig: np.ndarray) -> list[int]:
     bytes of SQLite; two different bands meet in one by chance once in 2^31, and candidates are
     checked on the full signature anyway.
     """
-    rows = sig[BAND_ROWS].astype(np.uint64)
+    return band_keys_of(sig[None, :])[0].tolist()
+
+
+def band_keys_of(sigs: np.ndarray) -> np.ndarray:
+    """The LSH buckets of many signatures (one a row): an array of BANDS keys a row."""
+    rows = sigs[:, BAND_ROWS].astype(np.uint64)
     keys = mix(rows @ ROW_MULTIPLIERS + BAND_NUMBERS)
-    return (keys >> np.uint64(33)).astype(np.int64).tolist()
+    return (keys >> np.uint64(33)).astype(np.int64)
 
 
 def to_blob(sig: np.ndarray) -> bytes:

@@ -31,6 +31,7 @@ from crawler.dedup.diff import diff_summary
 from crawler.dedup.minhash import DEFAULT_MIN_SIMILARITY
 from crawler.errors import ArchiveError, NewerArchive, NotAnArchive, is_disk_full
 from crawler.normalise.urls import canonicalise_url
+from crawler.store.cluster_rebuild import Progress, Rebuilt, rebuild_clusters
 from crawler.store.clusters import index_article
 from crawler.store.domains import registered_domain
 from crawler.store.records import find_article, stored_record
@@ -127,6 +128,14 @@ class Archive:
         """Rebuild the search index from the articles; return how many were indexed."""
         with self.db.atomic():
             return rebuild_search_index(self.db)
+
+    def rebuild_clusters(
+        self, workers: int | None = None, progress: Progress | None = None
+    ) -> Rebuilt:
+        """Rebuild the near-duplicate index and the clusters from the articles' texts, at this
+        archive's threshold (crawler/store/cluster_rebuild.py), in ``workers`` processes (one
+        a core by default)."""
+        return rebuild_clusters(self.db, self.min_similarity, utc_now(), workers, progress)
 
     def start_crawl(
         self,

@@ -13,7 +13,8 @@ every ``MERGE_EVERY`` signatures they are merged into ``lsh_buckets`` in key ord
 bucket key is a hash, so rows written straight into the large table land on random pages, and
 as the table outgrows memory each article's rows cost page reads and writes all over it; a
 merge writes each page of the large table once for tens of thousands of articles. A lookup
-reads both tables. A cluster row names its original
+reads both tables (crawler/store/cluster_rebuild.py makes the whole index and the clusters
+afresh for `archive reindex --clusters`). A cluster row names its original
 (crawler.dedup.minhash.choose_original); each member carries ``cluster_id`` and its
 ``similarity`` to the original.
 """
