@@ -65,6 +65,13 @@ SECTIONS = [
         ["--sizes", "2000", "--kinds", "bigram"],
     ),
     ("near-duplicates", "bench_dedup.py", ["--sizes", "10000", "100000"], ["--sizes", "2000"]),
+    # The same articles' index and clusters rebuilt in one pass (`make bench-large` adds 1M).
+    (
+        "near-duplicates rebuilt",
+        "bench_dedup.py",
+        ["--rebuild", "--compare", "--sizes", "10000", "100000"],
+        ["--rebuild", "--compare", "--sizes", "2000"],
+    ),
     # The whole archive per 1,000-character article, through the store (#21).
     ("archive size", "bench_size.py", ["--sizes", "10000", "100000"], ["--sizes", "1000"]),
     ("incremental re-crawl", "bench_recrawl.py", [], []),

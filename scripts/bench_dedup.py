@@ -41,6 +41,7 @@ import math
 import os
 import random
 import re
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -294,6 +295,9 @@ def run_rebuild(size: int, pool: list[str], workers: int | None, compare: bool) 
             for stage, start, end in zip(laps, starts, starts[1:], strict=False)
         },
         "clusters": rebuilt.clusters,
+        # Of the whole run (the texts are made a thousand at a time, so it is the rebuild's).
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "bytes_per_article": {table: size_ / size for table, size_ in index_bytes.items()},
         "same_as_one_by_one": same,
         **quality(clusters, stories),
@@ -432,7 +436,7 @@ def report_rebuild(results: list[dict], as_json: bool) -> None:
     print(
         f"{'articles':>9} {'seconds':>8} {'per s':>7} {'growth':>7} "
         + " ".join(f"{stage:>10}" for stage in stages)
-        + f" {'made':>8} {'precision':>9} {'recall':>7} {'as one by one':>13}"
+        + f" {'made':>8} {'precision':>9} {'recall':>7} {'as one by one':>13} {'peak MB':>7}"
     )
     for previous, row in zip([None, *results], results, strict=False):
         growth = per_10x(previous, row) if previous else ""
@@ -441,7 +445,7 @@ def report_rebuild(results: list[dict], as_json: bool) -> None:
             f" {growth:>7} "
             + " ".join(f"{row['stages'].get(stage, 0):>10.1f}" for stage in stages)
             + f" {row['clusters']:>8} {row['precision']:>9.3f} {row['recall']:>7.3f}"
-            + f" {row['same_as_one_by_one']!s:>13}"
+            + f" {row['same_as_one_by_one']!s:>13} {row['peak_mb']:>7.0f}"
         )
 
 
