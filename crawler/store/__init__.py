@@ -134,8 +134,16 @@ class Archive:
     ) -> Rebuilt:
         """Rebuild the near-duplicate index and the clusters from the articles' texts, at this
         archive's threshold (crawler/store/cluster_rebuild.py), in ``workers`` processes (one
-        a core by default)."""
-        return rebuild_clusters(self.db, self.min_similarity, utc_now(), workers, progress)
+        a core by default). Raises ArchiveError when the disk fills up: the transaction rolls
+        back and the old index and clusters stay."""
+        try:
+            return rebuild_clusters(self.db, self.min_similarity, utc_now(), workers, progress)
+        except (sqlite3.OperationalError, OSError) as error:
+            if not is_disk_full(error):
+                raise
+            raise ArchiveError(
+                f"disk full while rebuilding the clusters ({error}); they are as they were"
+            ) from error
 
     def start_crawl(
         self,

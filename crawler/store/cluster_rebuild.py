@@ -99,9 +99,13 @@ def _write_signatures(
     ``minhashes`` (ids from 1, in the articles' order) and in a mapped file indexed by id, and
     each one's band keys in a temporary table. Returns the mapped signatures (row 0 unused)."""
     total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    sigs = np.lib.format.open_memmap(
-        folder / "signatures.npy", mode="w+", dtype=np.uint32, shape=(total + 1, dedup.NUM_PERM)
-    )
+    shape = (total + 1, dedup.NUM_PERM)
+    path = folder / "signatures"
+    with path.open("wb") as file:
+        # Claimed now, so that a full disk is an error here and not a crash (SIGBUS) when a
+        # page of the mapping is first written.
+        os.posix_fallocate(file.fileno(), 0, shape[0] * shape[1] * 4)
+    sigs = np.memmap(path, dtype=np.uint32, mode="r+", shape=shape)
     db.execute("CREATE TEMP TABLE rebuild_keys (minhash_id INTEGER PRIMARY KEY, keys TEXT)")
     next_id, read = 1, 0
     report("signatures", 0, total)

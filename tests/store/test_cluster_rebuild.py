@@ -4,6 +4,7 @@ mirror's article pages and copies of them with the edits reprints carry."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.dedup import minhash as dedup
+from crawler.errors import ArchiveError
 from crawler.extract.page import extract_record
 from crawler.normalise.script import to_simplified
 from crawler.store import Archive, cluster_rebuild
@@ -169,6 +171,20 @@ def test_an_interrupted_rebuild_leaves_the_index_as_it_was(
 
     monkeypatch.setattr(cluster_rebuild, "_write_clusters", fail)
     with pytest.raises(KeyboardInterrupt):
+        archive.rebuild_clusters(workers=1)
+    assert (clusters_of(archive), bucket_rows(archive)) == before
+
+
+def test_a_full_disk_stops_a_rebuild_with_an_error_and_keeps_the_clusters(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (clusters_of(archive), bucket_rows(archive))
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cluster_rebuild.os, "posix_fallocate", full)
+    with pytest.raises(ArchiveError, match="disk full while rebuilding the clusters"):
         archive.rebuild_clusters(workers=1)
     assert (clusters_of(archive), bucket_rows(archive)) == before
 
