@@ -47,9 +47,9 @@ from crawler.store.clusters import MIN_SHINGLES
 # Articles a worker hashes at a time.
 TEXTS_PER_TASK = 500
 # Bucket rows read from lsh_buckets at a time, and pairs scored at a time (their two signatures
-# side by side: 100 MB).
-ROWS_PER_BLOCK = 1_000_000
-PAIRS_PER_SCORE = 100_000
+# side by side: 26 MB).
+ROWS_PER_BLOCK = 250_000
+PAIRS_PER_SCORE = 25_000
 # A bucket with more articles than this has its pairs made one article at a time.
 SMALL_BUCKET = 64
 Progress = Callable[[str, int, int], None]
