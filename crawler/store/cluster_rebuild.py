@@ -46,10 +46,12 @@ from crawler.store.clusters import MIN_SHINGLES
 
 # Articles a worker hashes at a time.
 TEXTS_PER_TASK = 500
-# Bucket rows read from lsh_buckets at a time, and pairs scored at a time (their two signatures
-# side by side: 26 MB).
-ROWS_PER_BLOCK = 250_000
+# Shared buckets read from lsh_buckets at a time, and pairs scored at a time (their two
+# signatures side by side: 26 MB).
+BUCKETS_PER_BLOCK = 100_000
 PAIRS_PER_SCORE = 25_000
+# Bucket keys are 31-bit (crawler.dedup.minhash.band_keys).
+BUCKET_KEYS = 1 << 31
 # A bucket with more articles than this has its pairs made one article at a time.
 SMALL_BUCKET = 64
 Progress = Callable[[str, int, int], None]
@@ -79,13 +81,13 @@ def rebuild_clusters(
         created = dict(db.execute("SELECT original_id, created FROM clusters").fetchall())
         for table in ("clusters", "lsh_recent", "lsh_buckets", "minhashes"):
             db.execute(f"DELETE FROM {table}")
-        sigs = _write_signatures(db, Path(folder), workers or _cores(), report)
+        sigs, rowids = _write_signatures(db, Path(folder), workers or _cores(), report)
         report("buckets", 0, len(sigs) - 1)
         _write_buckets(db)
         report("buckets", len(sigs) - 1, len(sigs) - 1)
         edges = _edges(db, sigs, min_similarity, report)
         labels = _components(edges, len(sigs))
-        return _write_clusters(db, sigs, labels, now, created, report)
+        return _write_clusters(db, sigs, rowids, labels, now, created, report)
 
 
 def _cores() -> int:
@@ -94,10 +96,11 @@ def _cores() -> int:
 
 def _write_signatures(
     db: sqlite_utils.Database, folder: Path, workers: int, report: Progress
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Hash every article's body in ``workers`` processes; keep the signatures in
     ``minhashes`` (ids from 1, in the articles' order) and in a mapped file indexed by id, and
-    each one's band keys in a temporary table. Returns the mapped signatures (row 0 unused)."""
+    each one's band keys in a temporary table. Returns the mapped signatures and each one's
+    article rowid, indexed by minhash id (row 0 unused)."""
     total = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     shape = (total + 1, dedup.NUM_PERM)
     path = folder / "signatures"
@@ -106,41 +109,49 @@ def _write_signatures(
         # page of the mapping is first written.
         os.posix_fallocate(file.fileno(), 0, shape[0] * shape[1] * 4)
     sigs = np.memmap(path, dtype=np.uint32, mode="r+", shape=shape)
+    rowids = np.zeros(shape[0], dtype=np.int64)
     db.execute("CREATE TEMP TABLE rebuild_keys (minhash_id INTEGER PRIMARY KEY, keys TEXT)")
     next_id, read = 1, 0
     report("signatures", 0, total)
     # Forked, the workers start at once with the hashing code loaded (a started Python would
     # import the caller's main module again); they use nothing else of this process.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending: deque[tuple[list[str], Future]] = deque()
+        pending: deque[tuple[list[tuple[int, str]], Future]] = deque()
         for chunk in _chunks(db, TEXTS_PER_TASK):
-            ids = [article_id for article_id, _ in chunk]
-            texts = [body or "" for _, body in chunk]
-            pending.append((ids, pool.submit(dedup.signatures, texts, MIN_SHINGLES)))
+            articles = [(rowid, article_id) for rowid, article_id, _ in chunk]
+            texts = [body or "" for _, _, body in chunk]
+            pending.append((articles, pool.submit(dedup.signatures, texts, MIN_SHINGLES)))
             while len(pending) > 2 * workers:
-                next_id = _keep(db, sigs, next_id, *pending.popleft())
+                next_id = _keep(db, sigs, rowids, next_id, *pending.popleft())
                 read += TEXTS_PER_TASK
                 report("signatures", min(read, total), total)
         while pending:
-            next_id = _keep(db, sigs, next_id, *pending.popleft())
+            next_id = _keep(db, sigs, rowids, next_id, *pending.popleft())
         report("signatures", total, total)
-    return sigs[:next_id]
+    return sigs[:next_id], rowids[:next_id]
 
 
-def _chunks(db: sqlite_utils.Database, size: int) -> Iterator[list[tuple[str, str | None]]]:
-    cursor = db.execute("SELECT id, body FROM articles ORDER BY rowid")
+def _chunks(db: sqlite_utils.Database, size: int) -> Iterator[list[tuple[int, str, str | None]]]:
+    cursor = db.execute("SELECT rowid, id, body FROM articles ORDER BY rowid")
     while chunk := cursor.fetchmany(size):
         yield chunk
 
 
 def _keep(
-    db: sqlite_utils.Database, sigs: np.ndarray, next_id: int, article_ids: list[str], done: Future
+    db: sqlite_utils.Database,
+    sigs: np.ndarray,
+    rowids: np.ndarray,
+    next_id: int,
+    articles: list[tuple[int, str]],
+    done: Future,
 ) -> int:
     """Write one task's signatures from ``next_id`` on; return the id after the last."""
     kept, chunk_sigs, keys = done.result()
-    kept_ids = [article_id for article_id, keep in zip(article_ids, kept, strict=True) if keep]
+    kept_articles = [article for article, keep in zip(articles, kept, strict=True) if keep]
+    kept_ids = [article_id for _, article_id in kept_articles]
     ids = range(next_id, next_id + len(kept_ids))
     sigs[ids.start : ids.stop] = chunk_sigs
+    rowids[ids.start : ids.stop] = [rowid for rowid, _ in kept_articles]
     db.conn.executemany(
         "INSERT INTO minhashes (id, article_id, signature) VALUES (?, ?, ?)",
         zip(ids, kept_ids, map(dedup.to_blob, chunk_sigs), strict=True),
@@ -167,45 +178,43 @@ def _edges(
     db: sqlite_utils.Database, sigs: np.ndarray, min_similarity: float, report: Progress
 ) -> np.ndarray:
     """The pairs of minhash ids that share a bucket and are near-duplicates, each once, as
-    pair keys (see _pair_keys). A pair shares many buckets, spread over the whole table, so
-    the pairs found are made unique again whenever they pile up."""
+    pair keys (see _pair_keys). SQLite reads lsh_buckets in key order and hands over only the
+    buckets of two articles or more, a block at a time; a pair shares many buckets, spread over
+    the whole table, so the pairs found are made unique again whenever they have doubled."""
     total = db.execute("SELECT count(*) FROM lsh_buckets").fetchone()[0]
-    cursor = db.execute("SELECT bucket, minhash_id FROM lsh_buckets")
-    found = np.empty(0, dtype=np.int64)
-    carried = np.empty((0, 2), dtype=np.int64)
-    read = 0
+    cursor = db.execute(
+        "SELECT bucket, count(*), group_concat(minhash_id) FROM lsh_buckets"
+        " GROUP BY bucket HAVING count(*) > 1"
+    )
+    found, unique = np.empty(0, dtype=np.int64), 0
     report("pairs", 0, total)
-    while rows := cursor.fetchmany(ROWS_PER_BLOCK):
-        read += len(rows)
-        block = np.concatenate([carried, np.array(rows, dtype=np.int64)])
-        # The last bucket may go on in the next block: it waits for it.
-        last = np.searchsorted(block[:, 0], block[-1, 0])
-        block, carried = block[:last], block[last:]
-        found = _merged(found, _near_duplicates(_pairs(block), sigs, min_similarity))
-        report("pairs", read, total)
-    return np.unique(_merged(found, _near_duplicates(_pairs(carried), sigs, min_similarity)))
-
-
-def _merged(found: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``found`` with ``new`` added, made unique when it grows past a block's worth."""
-    found = np.concatenate([found, new])
-    return np.unique(found) if len(found) > ROWS_PER_BLOCK else found
+    while groups := cursor.fetchmany(BUCKETS_PER_BLOCK):
+        sizes = np.array([size for _, size, _ in groups])
+        ids = np.array(",".join(members for _, _, members in groups).split(","), dtype=np.int64)
+        found = np.concatenate([found, _near_duplicates(_pairs(sizes, ids), sigs, min_similarity)])
+        if len(found) > 2 * unique + BUCKETS_PER_BLOCK:
+            found = np.unique(found)
+            unique = len(found)
+        # Bucket keys are hashes, spread evenly: the last one read says how far the scan is.
+        report("pairs", min(total, total * groups[-1][0] // BUCKET_KEYS), total)
+    report("pairs", total, total)
+    return np.unique(found)
 
 
 def _pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Pairs of minhash ids (the smaller first) as one 64-bit number each, for np.unique."""
-    return (first << 32) | second
+    """Pairs of minhash ids as one 64-bit number each (the smaller id in the high half), for
+    np.unique."""
+    return (np.minimum(first, second) << 32) | np.maximum(first, second)
 
 
-def _pairs(rows: np.ndarray) -> np.ndarray:
-    """The pairs of minhash ids that share a bucket, each once, from (bucket, minhash id) rows
-    sorted by both: row i and row i+d pair when their bucket is one; buckets are small, so d
-    stays small, and the few large ones are paired one article at a time."""
-    if not len(rows):
+def _pairs(sizes: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The pairs of minhash ids that share a bucket, each once, from the buckets' sizes and
+    their members one bucket after another: members i and i+d pair when their bucket is one;
+    buckets are small, so d stays small, and the few large ones are paired one article at a
+    time."""
+    if not len(ids):
         return np.empty(0, dtype=np.int64)
-    buckets, ids = rows[:, 0], rows[:, 1]
-    starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
-    sizes = np.diff(np.r_[starts, len(rows)])
+    buckets = np.repeat(np.arange(len(sizes)), sizes)
     large = np.repeat(sizes > SMALL_BUCKET, sizes)
     found = [np.empty(0, dtype=np.int64)]
     small_buckets, small_ids = buckets[~large], ids[~large]
@@ -214,10 +223,12 @@ def _pairs(rows: np.ndarray) -> np.ndarray:
         if not same.any():
             break
         found.append(_pair_keys(small_ids[:-distance][same], small_ids[distance:][same]))
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
     for start, size in zip(starts[sizes > SMALL_BUCKET], sizes[sizes > SMALL_BUCKET], strict=True):
         members = ids[start : start + size]
         for index in range(size - 1):
-            found.append(_pair_keys(members[index], members[index + 1 :]))
+            later = members[index + 1 :]
+            found.append(_pair_keys(np.full(len(later), members[index]), later))
     return np.unique(np.concatenate(found))
 
 
@@ -244,6 +255,7 @@ def _components(edges: np.ndarray, nodes: int) -> np.ndarray:
 def _write_clusters(
     db: sqlite_utils.Database,
     sigs: np.ndarray,
+    rowids: np.ndarray,
     labels: np.ndarray,
     now: str,
     created: dict[str, str],
@@ -251,44 +263,60 @@ def _write_clusters(
 ) -> Rebuilt:
     """A cluster row for each component of two or more, its members' cluster and similarity
     to its original; articles in no cluster now lose theirs. A cluster keeps the creation time
-    of the cluster its original led before (``created``)."""
+    of the cluster its original led before (``created``). The members are read, and their
+    rows updated, in the order of the articles' rowids, so each page of the articles is
+    visited once."""
     sizes = np.bincount(labels)
     clustered = np.flatnonzero(sizes[labels] >= 2)
     report("clusters", 0, len(clustered))
-    db.execute("CREATE TEMP TABLE rebuild_members (minhash_id INTEGER PRIMARY KEY, label INT)")
+    db.execute(
+        "CREATE TEMP TABLE rebuild_members (article_rowid INTEGER PRIMARY KEY, minhash_id INT,"
+        " label INT)"
+    )
+    db.execute(
+        "CREATE TEMP TABLE rebuild_placed (article_rowid INTEGER PRIMARY KEY, cluster_id INT,"
+        " similarity REAL)"
+    )
     db.conn.executemany(
-        "INSERT INTO temp.rebuild_members VALUES (?, ?)",
-        zip(clustered.tolist(), labels[clustered].tolist(), strict=True),
-    )
+        "INSERT INTO temp.rebuild_members (article_rowid, minhash_id, label) VALUES (?, ?, ?)",
+        zip(rowids[clustered].tolist(), clustered.tolist(), labels[clustered].tolist(),
+            strict=True),
+    )  # fmt: skip
     rows = db.query(
-        """SELECT r.label, r.minhash_id, a.id, a.outlet, a.original_outlet, a.published,
-               a.first_seen
-        FROM temp.rebuild_members r JOIN minhashes m ON m.id = r.minhash_id
-        JOIN articles a ON a.id = m.article_id ORDER BY r.label, r.minhash_id"""
+        """SELECT r.label, r.minhash_id, r.article_rowid, a.id, a.outlet, a.original_outlet,
+               a.published, a.first_seen
+        FROM temp.rebuild_members r JOIN articles a ON a.rowid = r.article_rowid
+        ORDER BY r.label, r.minhash_id"""
     )
-    clusters = placed = 0
-    for _, group in groupby(rows, key=lambda row: row["label"]):
+    clusters = done = 0
+    for cluster_id, (_, group) in enumerate(groupby(rows, key=lambda row: row["label"]), 1):
         members = list(group)
-        placed += len(members)
         original = dedup.choose_original(members)
         agree = np.count_nonzero(
             sigs[[m["minhash_id"] for m in members]] == sigs[original["minhash_id"]], axis=1
         )
-        cluster_id = db.execute(
-            "INSERT INTO clusters (original_id, size, created, updated) VALUES (?, ?, ?, ?)",
-            [original["id"], len(members), created.get(original["id"], now), now],
-        ).lastrowid
+        db.execute(
+            "INSERT INTO clusters (id, original_id, size, created, updated) VALUES (?, ?, ?, ?, ?)",
+            [cluster_id, original["id"], len(members), created.get(original["id"], now), now],
+        )
         db.conn.executemany(
-            "UPDATE articles SET cluster_id = ?, similarity = ? WHERE id = ?",
-            [(cluster_id, int(score) / dedup.NUM_PERM, m["id"])
+            "INSERT INTO temp.rebuild_placed (cluster_id, similarity, article_rowid)"
+            " VALUES (?, ?, ?)",
+            [(cluster_id, int(score) / dedup.NUM_PERM, m["article_rowid"])
              for m, score in zip(members, agree, strict=True)],
         )  # fmt: skip
-        clusters += 1
-        report("clusters", placed, len(clustered))
+        clusters, done = cluster_id, done + len(members)
+        report("clusters", done, len(clustered))
     db.execute(
         "UPDATE articles SET cluster_id = NULL, similarity = NULL WHERE cluster_id IS NOT NULL"
-        " AND id NOT IN (SELECT m.article_id FROM temp.rebuild_members r"
-        " JOIN minhashes m ON m.id = r.minhash_id)"
+        " AND rowid NOT IN (SELECT article_rowid FROM temp.rebuild_placed)"
+    )
+    db.execute(
+        """UPDATE articles SET (cluster_id, similarity) = (
+            SELECT cluster_id, similarity FROM temp.rebuild_placed p
+            WHERE p.article_rowid = articles.rowid
+        ) WHERE rowid IN (SELECT article_rowid FROM temp.rebuild_placed)"""
     )
     db.execute("DROP TABLE temp.rebuild_members")
+    db.execute("DROP TABLE temp.rebuild_placed")
     return Rebuilt(indexed=len(sigs) - 1, clusters=clusters, clustered=len(clustered))
