@@ -191,7 +191,7 @@ def _edges(
     while groups := cursor.fetchmany(BUCKETS_PER_BLOCK):
         sizes = np.array([size for _, size, _ in groups])
         ids = np.array(",".join(members for _, _, members in groups).split(","), dtype=np.int64)
-        found = np.concatenate([found, _near_duplicates(_pairs(sizes, ids), sigs, min_similarity)])
+        found = np.concatenate([found, _block_edges(sizes, ids, sigs, min_similarity)])
         if len(found) > 2 * unique + BUCKETS_PER_BLOCK:
             found = np.unique(found)
             unique = len(found)
@@ -207,29 +207,46 @@ def _pair_keys(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (np.minimum(first, second) << 32) | np.maximum(first, second)
 
 
-def _pairs(sizes: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """The pairs of minhash ids that share a bucket, each once, from the buckets' sizes and
-    their members one bucket after another: members i and i+d pair when their bucket is one;
-    buckets are small, so d stays small, and the few large ones are paired one article at a
-    time."""
-    if not len(ids):
-        return np.empty(0, dtype=np.int64)
+def _block_edges(
+    sizes: np.ndarray, ids: np.ndarray, sigs: np.ndarray, min_similarity: float
+) -> np.ndarray:
+    """The near-duplicate pairs of a block of buckets, from their sizes and their members one
+    bucket after another. In the small buckets every pair is scored: members i and i+d pair
+    when their bucket is one, and d stays small. A large bucket (the same text on many pages)
+    would have too many pairs to hold, so it gives only the edges that join what its pairs
+    join (_spanning_edges)."""
     buckets = np.repeat(np.arange(len(sizes)), sizes)
     large = np.repeat(sizes > SMALL_BUCKET, sizes)
-    found = [np.empty(0, dtype=np.int64)]
+    pairs = [np.empty(0, dtype=np.int64)]
     small_buckets, small_ids = buckets[~large], ids[~large]
     for distance in range(1, SMALL_BUCKET):
         same = small_buckets[distance:] == small_buckets[:-distance]
         if not same.any():
             break
-        found.append(_pair_keys(small_ids[:-distance][same], small_ids[distance:][same]))
+        pairs.append(_pair_keys(small_ids[:-distance][same], small_ids[distance:][same]))
+    found = [_near_duplicates(np.unique(np.concatenate(pairs)), sigs, min_similarity)]
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
     for start, size in zip(starts[sizes > SMALL_BUCKET], sizes[sizes > SMALL_BUCKET], strict=True):
-        members = ids[start : start + size]
-        for index in range(size - 1):
-            later = members[index + 1 :]
-            found.append(_pair_keys(np.full(len(later), members[index]), later))
-    return np.unique(np.concatenate(found))
+        found.append(_spanning_edges(ids[start : start + size], sigs, min_similarity))
+    return np.concatenate(found)
+
+
+def _spanning_edges(members: np.ndarray, sigs: np.ndarray, min_similarity: float) -> np.ndarray:
+    """Edges that join the members of one bucket as all their near-duplicate pairs would, at
+    most one a member: each member is scored against the members before it and linked to one
+    member of each group of them it is like, and those groups become one."""
+    member_sigs = sigs[members]
+    group = np.arange(len(members))
+    edges = []
+    for index in range(1, len(members)):
+        agree = np.count_nonzero(member_sigs[:index] == member_sigs[index], axis=1)
+        like = np.flatnonzero(agree / dedup.NUM_PERM >= min_similarity)
+        if not len(like):
+            continue
+        groups, first = np.unique(group[like], return_index=True)
+        edges.append(_pair_keys(members[like[first]], np.full(len(first), members[index])))
+        group[: index + 1][np.isin(group[: index + 1], groups)] = group[index]
+    return np.concatenate(edges) if edges else np.empty(0, dtype=np.int64)
 
 
 def _near_duplicates(pairs: np.ndarray, sigs: np.ndarray, min_similarity: float) -> np.ndarray:

@@ -10,14 +10,17 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.dedup import minhash as dedup
 from crawler.errors import ArchiveError
 from crawler.extract.page import extract_record
 from crawler.normalise.script import to_simplified
 from crawler.store import Archive, cluster_rebuild
-from tests.helpers import EXPECTED, MIRROR, run_archive
+from tests.helpers import EXPECTED, HKCD_RECORD, MIRROR, run_archive
 
 WHEN = "2024-08-30T00:00:00+00:00"
 # What reprints do to a story (scripts/bench_dedup.py makes the same edits at scale).
@@ -193,3 +196,68 @@ def test_an_archive_without_articles_rebuilds_to_nothing(db_path: Path) -> None:
     archive = Archive.open(db_path)
     assert archive.rebuild_clusters(workers=1) == cluster_rebuild.Rebuilt(0, 0, 0)
     archive.close()
+
+
+def test_many_pages_with_one_text_cluster_as_one_by_one(db_path: Path) -> None:
+    # The same text on more pages than a bucket holds pair by pair (a site's error page, a
+    # cookie wall read as the article), with trimmed copies, beside stories of their own.
+    paragraphs = [f"第{n}段：立法會今日三讀通過條例草案，市民可於明年起申領津貼，特區政府表示歡迎。"
+                  for n in range(6)]  # fmt: skip
+    story = "\n\n".join(paragraphs)
+    archive = Archive.open(db_path)
+    count = cluster_rebuild.SMALL_BUCKET + 40
+    for n in range(count):
+        body = story if n % 2 else "\n\n".join(paragraphs[: 3 + n % 3])
+        url = f"https://wall.example/{n}"
+        save(archive, {**copy_of({**HKCD_RECORD, "body": body}, "trimmed"), "body": body,
+                       "url": url, "canonical_url": url, "outlet": f"報{n}"})  # fmt: skip
+    before = clusters_of(archive)
+    assert archive.rebuild_clusters(workers=2).clustered == sum(map(len, before)) > count / 2
+    largest = "SELECT max(n) FROM (SELECT count(*) AS n FROM lsh_buckets GROUP BY bucket)"
+    assert archive.db.execute(largest).fetchone()[0] > cluster_rebuild.SMALL_BUCKET
+    assert clusters_of(archive) == before
+    archive.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), members=st.integers(2, 40))
+def test_a_large_buckets_few_edges_join_what_all_its_pairs_join(seed: int, members: int) -> None:
+    rng = np.random.default_rng(seed)
+    # Signatures near a few prototypes, each value redrawn with its own chance: some pairs are
+    # near-duplicates, some share half their values, some nothing.
+    prototypes = rng.integers(0, 2**32, size=(3, dedup.NUM_PERM), dtype=np.uint32)
+    chosen = prototypes[rng.integers(0, 3, size=members)]
+    redrawn = rng.random((members, dedup.NUM_PERM)) < rng.random((members, 1))
+    sigs = np.where(redrawn, rng.integers(0, 2**32, size=chosen.shape, dtype=np.uint32), chosen)
+    ids = np.arange(members, dtype=np.int64)
+    all_pairs = [(a, b) for a in range(members) for b in range(a + 1, members)
+                 if dedup.similarity(sigs[a], sigs[b]) >= 0.5]  # fmt: skip
+    few = cluster_rebuild._spanning_edges(ids, sigs, 0.5)
+    assert len(few) < members
+    assert components(few >> 32, few & 0xFFFFFFFF, members) == components(
+        np.array([a for a, _ in all_pairs], dtype=np.int64),
+        np.array([b for _, b in all_pairs], dtype=np.int64),
+        members,
+    )
+
+
+def components(first: np.ndarray, second: np.ndarray, nodes: int) -> set[frozenset[int]]:
+    """The groups of nodes that edges join, by a plain search (not the code under test)."""
+    links: dict[int, set[int]] = {node: set() for node in range(nodes)}
+    for a, b in zip(first.tolist(), second.tolist(), strict=True):
+        links[a].add(b)
+        links[b].add(a)
+    seen: set[int] = set()
+    groups = set()
+    for node in range(nodes):
+        if node in seen:
+            continue
+        group, stack = set(), [node]
+        while stack:
+            current = stack.pop()
+            if current not in group:
+                group.add(current)
+                stack.extend(links[current] - group)
+        seen |= group
+        groups.add(frozenset(group))
+    return groups
