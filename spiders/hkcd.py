@@ -13,10 +13,11 @@ spiders.base.NewsSpider (``campaign``, ``since``, ``until``).
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
-from urllib.parse import unquote, urldefrag
+from urllib.parse import unquote_to_bytes, urldefrag
 
 import scrapy
 from parsel import Selector
@@ -51,6 +52,9 @@ BODY_XPATH = "//div[contains(@class,'newsDetail') and not(contains(@class,'newsD
 OLD_BODY_XPATH = "//div[contains(@class,'wenzi')]"
 POSTER_XPATH = "//div[contains(@class,'poster')]"
 END_XPATH = "//div[contains(@class,'newsDetailBox')]//div[contains(@class,'end')]"
+# Characters of a percent-encoded search answer decoded at a time (see percent_decoded).
+DECODE_CHUNK = 1 << 16
+ASCII_RUN = re.compile("[\x00-\x7f]+")
 
 
 class HkcdSpider(NewsSpider):
@@ -83,7 +87,7 @@ class HkcdSpider(NewsSpider):
         """The search endpoint's answer: percent-encoded HTML, one link per matching article."""
         text = response.text
         if "<" not in text:
-            text = unquote(text)
+            text = percent_decoded(text)
         for href in Selector(text=text).xpath(SEARCH_ITEM_XPATH + "/@href").getall():
             url = urldefrag(response.urljoin(href)).url
             if self.is_article_url(url) and self.wanted(url):
@@ -109,6 +113,42 @@ class HkcdSpider(NewsSpider):
             blocks=blocks,
             images=poster_images(response) + images,
         )
+
+
+def percent_decoded(text: str, chunk: int = DECODE_CHUNK) -> str:
+    """``urllib.parse.unquote(text)``, in memory that does not grow with the text.
+
+    unquote splits a run of escapes at every ``%`` into a bytes object each: some 57 bytes of
+    memory per character of the answer, all alive at once (180 MB for a 3 MB answer listing
+    10,000 articles, the crawl's peak). Here each run of ASCII characters (where the escapes
+    are, as in unquote) is decoded ``chunk`` characters at a time, never cutting an escape, and
+    the bytes go through an incremental UTF-8 decoder, so a character whose escapes straddle
+    two chunks is read whole.
+    """
+    if "%" not in text:
+        return text
+    parts, done = [], 0
+    for run in ASCII_RUN.finditer(text):
+        parts += [text[done : run.start()], _decoded_run(text, run.start(), run.end(), chunk)]
+        done = run.end()
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _decoded_run(text: str, start: int, end: int, chunk: int) -> str:
+    """The percent-decoded ``text[start:end]``, a run of ASCII characters, read in chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pieces = []
+    while start < end:
+        stop = min(start + max(chunk, 3), end)
+        if stop < end:
+            # An escape is three characters: end the chunk before a % in its last two.
+            escape = text.rfind("%", stop - 2, stop)
+            stop = escape if escape != -1 else stop
+        pieces.append(decoder.decode(unquote_to_bytes(text[start:stop])))
+        start = stop
+    pieces.append(decoder.decode(b"", final=True))
+    return "".join(pieces)
 
 
 def poster_images(response: Response) -> list[RawImage]:
