@@ -111,6 +111,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SourceHealth": 990,
 }
 
+# Requests waiting to be fetched are kept pickled, 450 bytes each instead of some 3.5 KB
+# (crawler/crawl/queues.py): a site search may answer with thousands of pages at once.
+SCHEDULER_MEMORY_QUEUE = "crawler.crawl.queues.PickledLifoMemoryQueue"
+
 # No control ports: an archive crawl runs unattended and takes no commands from the network.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from dataclasses import replace
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from parsel import Selector
 from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.crawl.campaign import Campaign
-from spiders.hkcd import HkcdSpider
+from spiders.hkcd import HkcdSpider, search_links, unquoted
 from tests.helpers import TESTS
 
 MIRROR = TESTS / "mirror" / "www.hkcd.com.hk"
@@ -86,6 +90,61 @@ def test_search_answer_is_decoded_into_article_requests() -> None:
         encoding="utf-8",
     )
     assert [r.url for r in spider().parse_search(response)] == [BASE + FIRST]
+
+
+# Texts rich in escapes, whole and cut short (%E6%96 without its last byte, %4, %), bad ones
+# (%G1, %%) and characters outside ASCII between them.
+ESCAPED = st.lists(
+    st.sampled_from(["%E6%96%B0", "%E6%96", "%3C", "%4", "%", "%G1", "%%41", "a", "新", "é", " "])
+    | st.text(max_size=3)
+).map("".join)
+# Search answers: links with and without an h6, nested in lists and in other links, relative,
+# with no href, and text and NULs between them.
+ANSWER_PARTS = st.sampled_from(
+    [
+        f'<a href="{BASE}{FIRST}"><h6>港府循四大方向</h6><i>2024-08-30</i></a>',
+        '<a href="/hkcdweb/content/2024/09/01/content_1.html"><span><h6>一</h6></span></a>',
+        '<a href="/no-heading.html">無標題</a>',
+        "<a><h6>no href</h6></a>",
+        '<ul><li><a href="/in-list.html"><h6>列</h6></a></li><li>',
+        '<a href="/outer.html"><b>外</b><a href="/inner.html"><h6>內</h6></a></a>',
+        "</li></ul>",
+        "<div>",
+        "</div>",
+        "文字 &amp; text",
+        "\x00",
+    ]
+)
+ANSWERS = st.lists(ANSWER_PARTS, max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ESCAPED, chunk=st.integers(min_value=1, max_value=12))
+def test_unquoting_in_chunks_is_unquote(text: str, chunk: int) -> None:
+    assert "".join(unquoted(text, chunk)) == unquote(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer=ANSWERS, chunk=st.integers(min_value=1, max_value=40), encoded=st.booleans())
+def test_search_links_read_in_pieces_are_the_xpaths(answer: str, chunk: int, encoded: bool) -> None:
+    whole = Selector(text=answer).xpath("//a[.//h6]/@href").getall() if answer.strip() else []
+    text = quote(answer, safe="") if encoded and answer else answer
+    assert list(search_links(text, chunk)) == whole
+
+
+def test_a_long_search_answer_is_read_in_little_memory() -> None:
+    """unquote holds some 57 bytes per character of a long run of escapes at once (180 MB for
+    the 3 MB answer of a search listing 10,000 articles); search_links a chunk's worth."""
+    item = f'<a href="{BASE}{FIRST}"><h6>港府循四大方向 發展新質生產力</h6><i>2024-08-30</i></a>'
+    answer = quote(item * 3000, safe="")  # 1 MB
+    tracemalloc.start()
+    try:
+        links = sum(1 for _ in search_links(answer))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert links == 3000
+    assert peak < 8 * len(answer)
 
 
 @pytest.mark.parametrize(
