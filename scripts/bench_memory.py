@@ -18,7 +18,11 @@ default) in the same run: peak MB and seconds of each, and the WARC's size.
 :func:`search_peak_mb` measures `archive search` the same way, on any archive (for the index
 benchmark's large archives).
 
-Usage: .venv/bin/python scripts/bench_memory.py [--sizes 1000 3000 10000] [--json]
+``--lists-only`` switches the mirror's site search off: it answers a keyword with every
+matching page at once, which real sites page, so the crawl then holds memory in proportion to
+one answer (BENCHMARKS.md); the crawl finds the pages through the list pages alone.
+
+Usage: .venv/bin/python scripts/bench_memory.py [--sizes 1000 3000 10000] [--lists-only] [--json]
        .venv/bin/python scripts/bench_memory.py --synthetic 100000 300000 [--before main]
 """
 
@@ -40,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from bench_crawl import build_mirror  # noqa: E402
+from bench_crawl import HOST, build_mirror  # noqa: E402
 from warcio.recordloader import ArcWarcRecord  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
@@ -78,10 +82,14 @@ def warc_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*.warc.gz"))
 
 
-def crawl_and_import(pages: int, root: Path) -> dict:
-    """Peak MB and seconds of a crawl of ``pages`` article pages and of importing its WARCs."""
+def crawl_and_import(pages: int, root: Path, lists_only: bool = False) -> dict:
+    """Peak MB and seconds of a crawl of ``pages`` article pages and of importing its WARCs
+    (with ``lists_only``, the mirror's site search switched off: the crawl finds the pages
+    through the list pages alone, twenty to a page)."""
     mirror = root / f"mirror-{pages}"
     build_mirror(mirror, pages)
+    if lists_only:
+        (mirror / HOST / "_mirror.json").unlink()
     db = root / f"crawl-{pages}" / "archive.db"
     db.parent.mkdir()
     with serve_mirror(mirror) as server:
@@ -201,12 +209,12 @@ def synthetic_imports(sizes: list[int], before: str) -> dict:
     return rows
 
 
-def measure(sizes: list[int]) -> dict:
+def measure(sizes: list[int], lists_only: bool = False) -> dict:
     """Peak memory of a crawl and an import at each size, and the growth from first to last."""
     rows = {}
     with tempfile.TemporaryDirectory() as folder:
         for pages in sizes:
-            rows[str(pages)] = crawl_and_import(pages, Path(folder))
+            rows[str(pages)] = crawl_and_import(pages, Path(folder), lists_only)
     first, last = rows[str(sizes[0])], rows[str(sizes[-1])]
     growth = {
         f"{what} peak, {sizes[-1]} / {sizes[0]} pages": round(
@@ -222,12 +230,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--synthetic", type=int, nargs="+", metavar="CAPTURES")
     parser.add_argument("--before", default="main", help="commit the synthetic import compares")
+    parser.add_argument(
+        "--lists-only",
+        action="store_true",
+        help="switch the mirror's site search off (it answers every match at once)",
+    )
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
     if arguments.synthetic:
         print_synthetic(synthetic_imports(arguments.synthetic, arguments.before), arguments.json)
         return
-    result = measure(arguments.sizes)
+    result = measure(arguments.sizes, arguments.lists_only)
     if arguments.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return
