@@ -78,7 +78,11 @@ def rebuild_clusters(
     report = progress or (lambda stage, done, total: None)
     with tempfile.TemporaryDirectory(prefix="archive-clusters-") as folder, db.atomic():
         db.execute("PRAGMA defer_foreign_keys = ON")
-        created = dict(db.execute("SELECT original_id, created FROM clusters").fetchall())
+        # The temporary tables (a row per article) get the archive's page cache, not SQLite's
+        # default 2 MB, which they outgrow past some 300,000 articles.
+        db.execute(f"PRAGMA temp.cache_size = {db.execute('PRAGMA main.cache_size').fetchone()[0]}")
+        before = {original: (cluster_id, created) for cluster_id, original, created
+                  in db.execute("SELECT id, original_id, created FROM clusters")}  # fmt: skip
         for table in ("clusters", "lsh_recent", "lsh_buckets", "minhashes"):
             db.execute(f"DELETE FROM {table}")
         sigs, rowids = _write_signatures(db, Path(folder), workers or _cores(), report)
@@ -87,7 +91,7 @@ def rebuild_clusters(
         report("buckets", len(sigs) - 1, len(sigs) - 1)
         edges = _edges(db, sigs, min_similarity, report)
         labels = _components(edges, len(sigs))
-        return _write_clusters(db, sigs, rowids, labels, now, created, report)
+        return _write_clusters(db, sigs, rowids, labels, now, before, report)
 
 
 def _cores() -> int:
@@ -275,14 +279,15 @@ def _write_clusters(
     rowids: np.ndarray,
     labels: np.ndarray,
     now: str,
-    created: dict[str, str],
+    before: dict[str, tuple[int, str]],
     report: Progress,
 ) -> Rebuilt:
     """A cluster row for each component of two or more, its members' cluster and similarity
-    to its original; articles in no cluster now lose theirs. A cluster keeps the creation time
-    of the cluster its original led before (``created``). The members are read, and their
-    rows updated, in the order of the articles' rowids, so each page of the articles is
-    visited once."""
+    to its original; articles in no cluster now lose theirs. A cluster whose original led a
+    cluster before keeps that cluster's id and creation time (``before``, by original), so a
+    rebuild that finds the same clusters changes no id. Only the articles whose cluster or
+    similarity changed are written (SQLite writes a row whole, its text included), in the order
+    of their rowids, so each page of the articles is visited once."""
     sizes = np.bincount(labels)
     clustered = np.flatnonzero(sizes[labels] >= 2)
     report("clusters", 0, len(clustered))
@@ -306,15 +311,18 @@ def _write_clusters(
         ORDER BY r.label, r.minhash_id"""
     )
     clusters = done = 0
-    for cluster_id, (_, group) in enumerate(groupby(rows, key=lambda row: row["label"]), 1):
+    next_id = max((cluster_id for cluster_id, _ in before.values()), default=0) + 1
+    for _, group in groupby(rows, key=lambda row: row["label"]):
         members = list(group)
         original = dedup.choose_original(members)
         agree = np.count_nonzero(
             sigs[[m["minhash_id"] for m in members]] == sigs[original["minhash_id"]], axis=1
         )
+        cluster_id, created = before.get(original["id"], (next_id, now))
+        next_id += cluster_id == next_id
         db.execute(
             "INSERT INTO clusters (id, original_id, size, created, updated) VALUES (?, ?, ?, ?, ?)",
-            [cluster_id, original["id"], len(members), created.get(original["id"], now), now],
+            [cluster_id, original["id"], len(members), created, now],
         )
         db.conn.executemany(
             "INSERT INTO temp.rebuild_placed (cluster_id, similarity, article_rowid)"
@@ -322,7 +330,7 @@ def _write_clusters(
             [(cluster_id, int(score) / dedup.NUM_PERM, m["article_rowid"])
              for m, score in zip(members, agree, strict=True)],
         )  # fmt: skip
-        clusters, done = cluster_id, done + len(members)
+        clusters, done = clusters + 1, done + len(members)
         report("clusters", done, len(clustered))
     db.execute(
         "UPDATE articles SET cluster_id = NULL, similarity = NULL WHERE cluster_id IS NOT NULL"
@@ -332,7 +340,11 @@ def _write_clusters(
         """UPDATE articles SET (cluster_id, similarity) = (
             SELECT cluster_id, similarity FROM temp.rebuild_placed p
             WHERE p.article_rowid = articles.rowid
-        ) WHERE rowid IN (SELECT article_rowid FROM temp.rebuild_placed)"""
+        ) WHERE rowid IN (
+            SELECT p.article_rowid FROM temp.rebuild_placed p
+            JOIN articles a ON a.rowid = p.article_rowid
+            WHERE a.cluster_id IS NOT p.cluster_id OR a.similarity IS NOT p.similarity
+        )"""
     )
     db.execute("DROP TABLE temp.rebuild_members")
     db.execute("DROP TABLE temp.rebuild_placed")

@@ -100,6 +100,7 @@ def archive(db_path: Path, mirror_records: list[dict]):
 
 def test_a_rebuild_makes_the_clusters_that_indexing_one_by_one_made(archive: Archive) -> None:
     before = clusters_of(archive)
+    ids = dict(archive.db.execute("SELECT id, cluster_id FROM articles").fetchall())
     created = dict(archive.db.execute("SELECT original_id, created FROM clusters").fetchall())
     signatures = dict(archive.db.execute("SELECT article_id, signature FROM minhashes").fetchall())
     assert len(before) >= 20
@@ -114,7 +115,8 @@ def test_a_rebuild_makes_the_clusters_that_indexing_one_by_one_made(archive: Arc
         for bucket in dedup.band_keys(dedup.from_blob(blob))
     }
     assert bucket_rows(archive) == sorted(expected_buckets)
-    # A cluster keeps the time it was first made.
+    # A cluster keeps its id and the time it was first made.
+    assert dict(archive.db.execute("SELECT id, cluster_id FROM articles").fetchall()) == ids
     assert dict(archive.db.execute("SELECT original_id, created FROM clusters")) == created
 
 
