@@ -55,10 +55,15 @@ HKCD_RECORD = {
 CHILDREN: list[subprocess.Popen] = []
 
 
+def archive_argv(*args: str) -> list[str]:
+    """The command line of `archive ARGS` run by this Python (a child process of its own)."""
+    return [sys.executable, "-m", "crawler", *args]
+
+
 def start_archive(*args: str, **env: str) -> subprocess.Popen:
     """Start the `archive` command in a child process (output captured) and return it."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "crawler", *args],
+        archive_argv(*args),
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -85,7 +90,7 @@ def run_archive(
 ) -> subprocess.CompletedProcess:
     """Run the `archive` command in a child process (from the repository's root by default)."""
     return subprocess.run(
-        [sys.executable, "-m", "crawler", *args],
+        archive_argv(*args),
         cwd=cwd,
         capture_output=True,
         text=True,

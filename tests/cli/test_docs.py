@@ -9,7 +9,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from tests.cli.doc_examples import (
     parse_archive,
     synopses,
 )
-from tests.helpers import REPO
+from tests.helpers import REPO, archive_argv
 
 README = REPO / "README.md"
 DOCS = REPO / "docs"
@@ -180,7 +179,7 @@ def run_shown(args: list[str], folder: Path) -> str:
     env = {"COLUMNS": "100", "ARCHIVE_DB": None}
     if args[:1] in (["crawl"], ["demo"]):
         result = subprocess.run(
-            [sys.executable, "-m", "crawler", *args],
+            archive_argv(*args),
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
