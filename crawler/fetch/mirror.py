@@ -28,6 +28,7 @@ import hashlib
 import json
 import mimetypes
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -112,6 +113,12 @@ class MirrorServer(ThreadingHTTPServer):
         self.latency = latency
         self.log = MirrorLog()
         super().__init__((host, port), MirrorRequestHandler)
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A client that hung up (a crawl that timed out or closed) is not the server's error;
+        anything else is printed as socketserver does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
@@ -240,9 +247,9 @@ def search_results(host_dir: Path, search: dict, keyword: str) -> str:
     """The site's answer to a keyword search: one item per article page holding the keyword."""
     items = []
     if keyword:
-        for file, title, text in _search_index(
-            host_dir, search["under"], search["title_separator"]
-        ):
+        with _SEARCH_INDEX_BUILT:
+            index = _search_index(host_dir, search["under"], search["title_separator"])
+        for file, title, text in index:
             if keyword in title or keyword in text:
                 relative = file.relative_to(host_dir).as_posix()
                 match = re.search(search["date_regex"], relative)
@@ -250,6 +257,10 @@ def search_results(host_dir: Path, search: dict, keyword: str) -> str:
                 items.append((day, search["item"].format(path=relative, title=title, date=day)))
     answer = "".join(item for _, item in sorted(items, reverse=True))
     return quote(answer, safe="") if search.get("percent_encode") else answer
+
+
+# Held while the index is looked up: concurrent searches wait for one build, not make their own.
+_SEARCH_INDEX_BUILT = threading.Lock()
 
 
 @lru_cache(maxsize=16)

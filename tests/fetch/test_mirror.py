@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from crawler.fetch.mirror import MirrorServer, from_mirror, to_mirror
+from crawler.fetch.mirror import (
+    PACKAGED_MIRROR,
+    MirrorServer,
+    _search_index,
+    from_mirror,
+    search_results,
+    to_mirror,
+)
 
 MIRROR_URL = "http://127.0.0.1:8123"
 
@@ -86,6 +95,48 @@ def test_site_search_answers_percent_encoded_links(mirror: MirrorServer) -> None
 def test_search_for_an_absent_word_finds_nothing(mirror: MirrorServer) -> None:
     form = urllib.parse.urlencode({"keyword": "不存在的關鍵詞"}).encode()
     assert fetch(f"{mirror.url}/www.hkcd.com.hk/hkcdweb/php/getSearchResult.php", form) == (200, "")
+
+
+def test_concurrent_searches_share_one_index_build() -> None:
+    """A crawl sends its keywords at once; each would otherwise read every page itself, and on
+    a large mirror take longer than the crawl waits for an answer."""
+    host = PACKAGED_MIRROR / "www.hkcd.com.hk"
+    search = json.loads((host / "_mirror.json").read_text(encoding="utf-8"))["search"]
+    _search_index.cache_clear()
+    start = threading.Barrier(4)
+    answers: list[str] = []
+
+    def ask(keyword: str) -> None:
+        start.wait()
+        answers.append(search_results(host, search, keyword))
+
+    threads = [threading.Thread(target=ask, args=(word,)) for word in ["香港"] * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _search_index.cache_info().misses == 1
+    assert len(set(answers)) == 1 and answers[0]
+
+
+@pytest.mark.parametrize(
+    "error, reported",
+    [
+        (ConnectionResetError(104, "Connection reset by peer"), False),
+        (BrokenPipeError(32, "Broken pipe"), False),
+        (ConnectionAbortedError(103, "Software caused connection abort"), False),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), True),
+    ],
+    ids=["reset", "broken-pipe", "aborted", "a-bug"],
+)
+def test_a_client_that_hung_up_is_not_reported_as_an_error(
+    mirror: MirrorServer, capsys: pytest.CaptureFixture[str], error: Exception, reported: bool
+) -> None:
+    try:
+        raise error
+    except Exception:
+        mirror.handle_error(None, ("127.0.0.1", 50000))
+    assert (type(error).__name__ in capsys.readouterr().err) is reported
 
 
 def test_the_server_logs_what_it_answered(mirror: MirrorServer) -> None:
