@@ -57,10 +57,9 @@ bench: $(STAMP)
 	$(BIN)/python scripts/compare_extractors.py
 
 ## bench-large: the search index's growth to 1,000,000 articles, and the near-duplicate index
-## of 1,000,000 rebuilt (an hour or more on 2 cores)
+## of 1,000,000 rebuilt, into BENCHMARKS.md (about an hour and a half on 2 cores)
 bench-large: $(STAMP)
-	$(BIN)/python scripts/bench_search.py --sizes 10000 100000 1000000 --kinds bigram
-	$(BIN)/python scripts/bench_dedup.py --rebuild --sizes 10000 100000 1000000
+	$(BIN)/python scripts/bench.py --large
 
 ## accuracy: ours, trafilatura and GNE on real pages (REALPAGES, tests/realpages, AEB) into
 ## BENCHMARKS.md; a set whose folder is missing is skipped with a note

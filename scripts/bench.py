@@ -3,10 +3,12 @@
 Each section is one of the bench_*.py scripts run with ``--json`` in a child process, so its
 peak resident memory (from the child's resource usage) is its own. The report is printed and
 written into BENCHMARKS.md between the ``<!-- bench:start -->`` and ``<!-- bench:end -->``
-markers, with the date, the machine's core count and Python's version; the rest of the file
-(the commentary) is left as it is.
+markers (``bench-large:`` ones for ``--large``, `make bench-large`: the sizes up to 1,000,000
+articles), with the date, the machine's core count and Python's version; the rest of the file
+(the commentary) is left as it is. The report is rewritten after each section, so a run that is
+stopped keeps what it measured, and says which sections it did not reach.
 
-Usage: .venv/bin/python scripts/bench.py [--quick] [--no-write]
+Usage: .venv/bin/python scripts/bench.py [--quick | --large] [--no-write]
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHMARKS = REPO / "BENCHMARKS.md"
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # (section, script, arguments, quick arguments): the quick ones keep a smoke run short.
 SECTIONS = [
     (
@@ -76,6 +77,21 @@ SECTIONS = [
     ("archive size", "bench_size.py", ["--sizes", "10000", "100000"], ["--sizes", "1000"]),
     ("incremental re-crawl", "bench_recrawl.py", [], []),
 ]
+# `make bench-large`: the growth to 1,000,000 articles (about an hour and a half on 2 cores).
+LARGE_SECTIONS = [
+    (
+        "search growth to 1M",
+        "bench_search.py",
+        ["--sizes", "10000", "100000", "1000000", "--kinds", "bigram"],
+        ["--sizes", "2000", "20000", "--kinds", "bigram"],
+    ),
+    (
+        "near-duplicates rebuilt to 1M",
+        "bench_dedup.py",
+        ["--rebuild", "--sizes", "10000", "100000", "1000000"],
+        ["--rebuild", "--sizes", "2000", "20000"],
+    ),
+]
 
 
 def run_section(script: str, arguments: list[str]) -> tuple[object, float, float]:
@@ -95,12 +111,16 @@ def run_section(script: str, arguments: list[str]) -> tuple[object, float, float
     return json.loads(output), time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
-def report(results: dict[str, tuple[object, float, float]]) -> str:
-    """The markdown report of a run."""
+def report(results: dict[str, tuple[object, float, float]], missing: list[str]) -> str:
+    """The markdown report of a run; `missing`, the sections it has not reached."""
     lines = [
         f"Run of {date.today().isoformat()}: {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.machine()}.",
         "",
+    ]
+    if missing:
+        lines += [f"Not reached (the run stopped or is running): {', '.join(missing)}.", ""]
+    lines += [
         "| section | seconds | peak MB |",
         "|---|---:|---:|",
     ]
@@ -119,30 +139,34 @@ def report(results: dict[str, tuple[object, float, float]]) -> str:
     return "\n".join(lines)
 
 
-def write_report(text: str) -> None:
-    """Put the report between the markers of BENCHMARKS.md (appending them if missing)."""
+def write_report(text: str, target: str) -> None:
+    """Put the report between the `target` markers of BENCHMARKS.md (appending them if missing)."""
+    start, end = f"<!-- {target}:start -->", f"<!-- {target}:end -->"
     current = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    if START in current and END in current:
-        head, rest = current.split(START, 1)
-        tail = rest.split(END, 1)[1]
+    if start in current and end in current:
+        head, rest = current.split(start, 1)
+        tail = rest.split(end, 1)[1]
     else:
-        head, tail = current.rstrip() + "\n\n## Latest `make bench` run\n\n", "\n"
-    BENCHMARKS.write_text(f"{head}{START}\n{text}\n{END}{tail}", encoding="utf-8")
+        head, tail = current.rstrip() + f"\n\n## Latest `make {target}` run\n\n", "\n"
+    BENCHMARKS.write_text(f"{head}{start}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--large", action="store_true", help="the sizes up to 1,000,000")
     parser.add_argument("--no-write", action="store_true", help="leave BENCHMARKS.md alone")
     arguments = parser.parse_args()
+    sections = LARGE_SECTIONS if arguments.large else SECTIONS
+    target = "bench-large" if arguments.large else "bench"
     results = {}
-    for name, script, full, quick in SECTIONS:
+    for done, (name, script, full, quick) in enumerate(sections, 1):
         print(f"running {name} …", file=sys.stderr, flush=True)
         results[name] = run_section(script, quick if arguments.quick else full)
-    text = report(results)
+        text = report(results, [section[0] for section in sections[done:]])
+        if not arguments.no_write:
+            write_report(text, target)
     print(text)
-    if not arguments.no_write:
-        write_report(text)
 
 
 if __name__ == "__main__":
