@@ -42,9 +42,11 @@ serve: $(STAMP)
 test: lint $(PYWB_STAMP)
 	$(BIN)/python -m pytest
 
-## lint: ruff, and the design rules of docs/ARCHITECTURE.md as import contracts (pyproject.toml)
+## lint: ruff (rules and formatting), and the design rules of docs/ARCHITECTURE.md as import
+## contracts (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
 clean:

@@ -291,8 +291,7 @@ def run_rebuild(size: int, pool: list[str], workers: int | None, compare: bool) 
         "seconds": seconds,
         "workers": workers or len(os.sched_getaffinity(0)),
         "stages": {
-            stage: end - start
-            for stage, start, end in zip(laps, starts, starts[1:], strict=False)
+            stage: end - start for stage, start, end in zip(laps, starts, starts[1:], strict=False)
         },
         "clusters": rebuilt.clusters,
         # Of the whole run (the texts are made a thousand at a time, so it is the rebuild's).

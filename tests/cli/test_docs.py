@@ -98,6 +98,7 @@ def test_each_readers_page_is_linked_from_the_readme_and_the_others(page: Path) 
         if other != page:
             assert f"{page.name})" in TEXTS[other], f"{other.name} does not link to {page.name}"
 
+
 RULE_REGEX = re.compile(r"-+(?:  +-+)+")
 
 
