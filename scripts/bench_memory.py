@@ -18,18 +18,26 @@ default) in the same run: peak MB and seconds of each, and the WARC's size.
 :func:`search_peak_mb` measures `archive search` the same way, on any archive (for the index
 benchmark's large archives).
 
+Large import (``--warc-gb``): gzip WARC files of that many gigabytes in all (1 GB each, a gzip
+member a record, as crawlers write them): of every ten captures, an article page sized like a
+live one (bench_extract.py's pages of 50-300 KB, each at an address of its own) and nine images
+of 300 KB that do not compress (stored as they are, as zlib stores what it cannot shrink),
+imported by `archive import-warc` into a new archive: peak MB, seconds and the import's report.
+
 ``--lists-only`` switches the mirror's site search off: it answers a keyword with every
 matching page at once, which real sites page, so the crawl then holds memory in proportion to
 one answer (BENCHMARKS.md); the crawl finds the pages through the list pages alone.
 
 Usage: .venv/bin/python scripts/bench_memory.py [--sizes 1000 3000 10000] [--lists-only] [--json]
        .venv/bin/python scripts/bench_memory.py --synthetic 100000 300000 [--before main]
+       .venv/bin/python scripts/bench_memory.py --warc-gb 10 [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -38,6 +46,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +54,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from bench_crawl import HOST, build_mirror  # noqa: E402
+from bench_extract import SEED, mirror_pages, sized_pages  # noqa: E402
 from warcio.recordloader import ArcWarcRecord  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
@@ -55,6 +65,9 @@ QUIET = ["--format", "json", "-s", "PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNI
 # The synthetic captures' times: the originals', then their revisits'.
 FIRST_DATE, REVISIT_DATE = "2024-08-30T03:00:00Z", "2024-09-30T03:00:00Z"
 GONE = b"<html><body><p>Not found</p></body></html>"
+# The large import's files and images (--warc-gb).
+WARC_FILE_BYTES = 1_000_000_000
+IMAGE_BYTES = 300_000
 
 
 def measured(*arguments: str, code: Path = REPO) -> tuple[dict, float, float]:
@@ -166,6 +179,70 @@ def synthetic_warc(path: Path, captures: int) -> None:
             writer.write_record(synthetic_record(writer, n, chance))
 
 
+def large_record(n: int, pages: list[tuple[str, bytes]], noise: bytes) -> bytes:
+    """The n-th capture of the large WARCs as one gzip member: every tenth an article page at
+    an address of its own, the others images that do not compress."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=False)
+    if n % 10 == 0:
+        url, body = pages[n // 10 % len(pages)]
+        url, media_type, level = f"{url}?capture={n}", "text/html; charset=utf-8", 6
+    else:
+        start = n * 7919 % (len(noise) - IMAGE_BYTES)
+        body = b"\xff\xd8\xff\xe0%012d" % n + noise[start : start + IMAGE_BYTES]
+        url, media_type, level = image_url(n), "image/jpeg", 0
+    headers = StatusAndHeaders("200 OK", [("Content-Type", media_type)], "HTTP/1.1")
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=headers,
+        warc_headers_dict={"WARC-Date": FIRST_DATE},
+    )
+    writer.write_record(record)
+    return gzip.compress(buffer.getvalue(), compresslevel=level, mtime=0)
+
+
+def large_warcs(folder: Path, gigabytes: float) -> int:
+    """Gzip WARC files of ``gigabytes`` in all under ``folder`` (:func:`large_record`, 1 GB a
+    file); the number of captures written."""
+    pages = sized_pages(mirror_pages(), 2000)
+    noise = random.Random(SEED).randbytes(8 << 20)
+    left, n = gigabytes * 1e9, 0
+    while left > 0:
+        with (folder / f"large-{n:09d}.warc.gz").open("wb") as out:
+            while out.tell() < min(WARC_FILE_BYTES, left):
+                out.write(large_record(n, pages, noise))
+                n += 1
+            left -= out.tell()
+    return n
+
+
+def large_import(gigabytes: float) -> dict:
+    """Peak MB and seconds of `archive import-warc` of ``gigabytes`` of large WARCs."""
+    with tempfile.TemporaryDirectory() as folder:
+        warcs = Path(folder) / "warcs"
+        warcs.mkdir()
+        started = time.perf_counter()
+        captures = large_warcs(warcs, gigabytes)
+        written = time.perf_counter() - started
+        db = Path(folder) / "large.db"
+        report, seconds, peak = measured(
+            "import-warc", str(warcs), "--db", str(db), "--format", "json"
+        )
+        return {
+            "WARC files": len(list(warcs.iterdir())),
+            "WARC MB": round(warc_bytes(warcs) / 1e6, 1),
+            "captures written": captures,
+            "seconds to write them": round(written, 1),
+            "import seconds": round(seconds, 1),
+            "import peak MB": round(peak, 1),
+            "archive MB": round(db.stat().st_size / 1e6, 1),
+            "report": {key: report[key] for key in report if key not in ("db", "crawl_id")},
+        }
+
+
 def exported(commit: str, folder: Path) -> Path:
     """This repository's tree at ``commit``, written into ``folder``."""
     tree = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True)
@@ -230,6 +307,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--synthetic", type=int, nargs="+", metavar="CAPTURES")
     parser.add_argument("--before", default="main", help="commit the synthetic import compares")
+    parser.add_argument("--warc-gb", type=float, help="import WARC files of this many GB in all")
     parser.add_argument(
         "--lists-only",
         action="store_true",
@@ -237,6 +315,9 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true")
     arguments = parser.parse_args()
+    if arguments.warc_gb:
+        print(json.dumps(large_import(arguments.warc_gb), indent=2, ensure_ascii=False))
+        return
     if arguments.synthetic:
         print_synthetic(synthetic_imports(arguments.synthetic, arguments.before), arguments.json)
         return
