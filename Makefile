@@ -59,7 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/compare_extractors.py
 
 ## bench-large: the search index's growth to 1,000,000 articles, and the near-duplicate index
-## of 1,000,000 rebuilt, into BENCHMARKS.md (about an hour and a half on 2 cores)
+## of 1,000,000 rebuilt, into BENCHMARKS.md (about 40 minutes on 2 cores)
 bench-large: $(STAMP)
 	$(BIN)/python scripts/bench.py --large
 

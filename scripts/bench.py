@@ -77,7 +77,7 @@ SECTIONS = [
     ("archive size", "bench_size.py", ["--sizes", "10000", "100000"], ["--sizes", "1000"]),
     ("incremental re-crawl", "bench_recrawl.py", [], []),
 ]
-# `make bench-large`: the growth to 1,000,000 articles (about an hour and a half on 2 cores).
+# `make bench-large`: the growth to 1,000,000 articles (about 40 minutes on 2 cores).
 LARGE_SECTIONS = [
     (
         "search growth to 1M",
